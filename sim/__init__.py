@@ -1,0 +1,38 @@
+"""servicehall simulation engine: scenario -> SimPy model -> replications -> results.
+
+Typical use::
+
+    import sim
+    scenario = sim.load_scenario("scenarios/lanling.yaml")
+    results = sim.simulate(scenario, replications=30, seed=0)
+    results.summary(by="zone")
+"""
+
+from .compare import Comparison, compare
+from .distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Triangular, Uniform
+from .errors import ScenarioError
+from .results import KPI_HELP, KPIS, Results
+from .runner import simulate
+from .scenario import Scenario, load_scenario, merge_overrides, scenario_from_dict, scenario_to_dict
+
+__all__ = [
+    "Comparison",
+    "Deterministic",
+    "Empirical",
+    "Exponential",
+    "Gamma",
+    "KPIS",
+    "KPI_HELP",
+    "LogNormal",
+    "Results",
+    "Scenario",
+    "ScenarioError",
+    "Triangular",
+    "Uniform",
+    "compare",
+    "load_scenario",
+    "merge_overrides",
+    "scenario_from_dict",
+    "scenario_to_dict",
+    "simulate",
+]
