@@ -1,0 +1,1 @@
+"""Stationary queueing formulas: Erlang B/C/A, QED staffing, offered load."""
