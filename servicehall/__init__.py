@@ -1,0 +1,1 @@
+"""servicehall: the command-line front end over the ``sim`` and ``optimize`` packages."""

@@ -1,0 +1,85 @@
+"""``servicehall compare``: paired comparison of two scenarios with common random numbers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import sim
+from sim.output import kpi_dict, summary_json
+
+from .executors import open_executor
+from .options import add_run_options
+from .tables import fmt_ci, fmt_diff, render_table
+
+COMPARE_KPIS = (  # (kpi, header, digits, percent)
+    ("mean_wait", "mean wait", 1, False),
+    ("p90_wait", "P90 wait", 1, False),
+    ("service_level", "within {t:g} min", 1, True),
+    ("abandonment_rate", "abandoned", 1, True),
+    ("utilization", "utilization", 1, True),
+    ("max_queue", "max queue", 1, False),
+)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("compare", help="compare two scenarios (paired, common random numbers)",
+                       description="Simulate A and B with the same visitors and report B - A with 95% intervals.")
+    p.add_argument("a", help="scenario A (YAML)")
+    p.add_argument("b", help="scenario B (YAML)")
+    add_run_options(p)
+    p.set_defaults(func=run)
+
+
+def difference_json(comparison: sim.Comparison, target: float) -> dict:
+    overall = comparison.differences("overall", target)
+    zones = comparison.differences("zone", target)
+    return {
+        "overall": kpi_dict(overall),
+        "zones": {z: kpi_dict(f) for z, f in zones.groupby("zone", sort=False, observed=True)},
+    }
+
+
+def comparison_table(comparison: sim.Comparison, target: float) -> str:
+    a = comparison.a.summary("overall", target).set_index("kpi")
+    b = comparison.b.summary("overall", target).set_index("kpi")
+    d = comparison.differences("overall", target).set_index("kpi")
+    rows = []
+    for k, header, digits, pct in COMPARE_KPIS:
+        rows.append([
+            header.format(t=target),
+            fmt_ci(*a.loc[k, ["mean", "low", "high"]], digits=digits, percent=pct),
+            fmt_ci(*b.loc[k, ["mean", "low", "high"]], digits=digits, percent=pct),
+            fmt_diff(*d.loc[k, ["mean", "low", "high"]], digits=digits, percent=pct),
+        ])
+    title = (f"A = {comparison.a.scenario.name}\nB = {comparison.b.scenario.name}\n"
+             f"{comparison.a.replications} paired replications, seed {comparison.a.seed}; "
+             "B - A with 95% interval; waits in minutes")
+    text = render_table(["all zones", "A", "B", "B - A"], rows, title)
+    zones = comparison.differences("zone", target)
+    if len(zones):
+        zrows = []
+        for zone_id, frame in zones.groupby("zone", sort=False, observed=True):
+            f = frame.set_index("kpi")
+            zrows.append([zone_id] + [fmt_diff(*f.loc[k, ["mean", "low", "high"]], digits=dg, percent=p)
+                                      for k, _, dg, p in COMPARE_KPIS[:4]])
+        text += "\n\n" + render_table(["zone (B - A)"] + [h.format(t=target) for _, h, _, _ in COMPARE_KPIS[:4]], zrows)
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    a = sim.load_scenario(args.a)
+    b = sim.load_scenario(args.b)
+    target = a.target_wait if args.target is None else args.target
+    kwargs = dict(replications=args.replications, seed=args.seed, workers=args.workers, progress=args.progress)
+    with open_executor(args.executor) as executor:
+        comparison = sim.compare(sim.simulate(a, executor=executor, **kwargs), sim.simulate(b, executor=executor, **kwargs))
+    if args.json:
+        doc = {"a": summary_json(comparison.a, target), "b": summary_json(comparison.b, target),
+               "difference": difference_json(comparison, target)}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(comparison_table(comparison, target))
+    return 0

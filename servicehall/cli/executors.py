@@ -1,0 +1,33 @@
+"""Executors named on the command line."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator, Optional
+
+from .errors import UserError
+
+
+@contextlib.contextmanager
+def open_executor(address: Optional[str]) -> Iterator[object]:
+    """Yield a ``concurrent.futures``-style executor for *address*, or None for the local pool.
+
+    ``dask://HOST:PORT`` connects to a running Dask scheduler.
+    """
+    if address is None:
+        yield None
+        return
+    if not address.startswith("dask://"):
+        raise UserError(f"--executor: expected dask://HOST:PORT, got {address!r}")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UserError("--executor: Dask is not installed; pip install 'servicehall[dask]'") from None
+    try:
+        client = Client("tcp://" + address[len("dask://"):], timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise UserError(f"--executor: cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()

@@ -1,0 +1,49 @@
+"""Options shared by the commands that run simulations."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def nonneg_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """--replications, --seed, --workers, --target, --json, --executor."""
+    parser.add_argument("--replications", "-n", type=positive_int, default=30, help="independent days to simulate (default 30)")
+    parser.add_argument("--seed", type=nonneg_int, default=0, help="random seed (default 0)")
+    parser.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--target", type=nonneg_float, default=None, metavar="MINUTES",
+                        help="service-level target wait in minutes (default: the scenario's target_wait)")
+    parser.add_argument("--json", action="store_true", help="print results as JSON on stdout")
+    parser.add_argument("--executor", default=None, metavar="ADDRESS",
+                        help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar (default: only when stderr is a terminal)")
