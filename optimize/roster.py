@@ -1,0 +1,234 @@
+"""The full roster integer program: shifts with lunch choice, zones, pools.
+
+Indices: v a shift variant (pattern + lunch start), g a staffing group (a zone
+with dedicated staff, or a pool), z a zone, t a period.
+
+    x[v, g]    integer  people working variant v in group g
+    y[p, z, t] integer  people of pool p placed in zone z in period t
+    u[z, t]    >= 0     shortfall (soft coverage only)
+
+    on_duty[z, t] = sum_v a[v, t] x[v, z] + sum_{p contains z} y[p, z, t]
+    pool_{p}_{t}:   sum_z y[p, z, t] <= sum_v a[v, t] x[v, p]
+    cover_{z}_{t}:  on_duty[z, t] + u[z, t] >= r[z, t]
+    window_{z}_{t}: on_duty[z, t] <= windows[z, t]
+    min_{z}_{t}:    on_duty[z, t] >= min_staff[z]         (open periods)
+    headcount:      sum x <= headcount
+    minimise        sum cost[v] x[v, g] + penalty sum u[z, t]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+
+import pandas as pd
+
+from optimize import roster_model as rm
+from optimize.patterns import Pool, ShiftPattern, ShiftSpec
+from optimize.periods import PeriodGrid, format_clock
+from optimize.roster_inputs import per_zone_ints, requirements_table
+from optimize.roster_result import RosterResult, Unmet
+
+__all__ = ["solve_roster"]
+
+
+def _spans(periods: list[int], grid: PeriodGrid) -> str:
+    """Consecutive periods as clock ranges: "08:00-09:30, 12:00-12:30"."""
+    runs, start = [], None
+    for i, t in enumerate(periods):
+        if start is None:
+            start = t
+        if i + 1 == len(periods) or periods[i + 1] != t + 1:
+            runs.append(f"{format_clock(grid.starts[start])}-"
+                        f"{format_clock(grid.starts[t] + grid.period_minutes)}")
+            start = None
+    return ", ".join(runs)
+
+
+def _diagnose(zones, grid, variants, minimum, windows, headcount, is_open) -> list[str]:
+    """Hard conflicts visible before solving, one line per zone and reason."""
+    problems = []
+    n = grid.n_periods
+    worked = [any(v.coverage[t] for v in variants) for t in range(n)]
+    for z in zones:
+        need = [minimum[z][t] if is_open[z][t] else 0 for t in range(n)]
+        over = [t for t in range(n) if need[t] and windows[z][t] is not None
+                and need[t] > windows[z][t]]
+        if over:
+            problems.append(f"zone {z!r}: min_staff {max(need[t] for t in over)} exceeds its "
+                            f"windows ({min(windows[z][t] for t in over)}) at {_spans(over, grid)}")
+        idle = [t for t in range(n) if need[t] and not worked[t]]
+        if idle:
+            problems.append(f"zone {z!r}: min_staff needs someone at {_spans(idle, grid)} "
+                            "but no shift works then")
+    if headcount is not None:
+        totals = [sum(minimum[z][t] for z in zones if is_open[z][t]) for t in range(n)]
+        short = [t for t in range(n) if totals[t] > headcount]
+        if short:
+            problems.append(f"min_staff over all open zones needs {max(totals)} people at "
+                            f"{_spans(short, grid)}, headcount is {headcount}")
+    return problems
+
+
+def _open_mask(open_periods, zones, n_periods) -> dict[str, list[bool]]:
+    if open_periods is None:
+        return {z: [True] * n_periods for z in zones}
+    mask = {}
+    for z in zones:
+        row = list(open_periods.get(z, [True] * n_periods))
+        if len(row) != n_periods:
+            raise ValueError(f"open_periods[{z!r}] has {len(row)} periods, the grid has "
+                             f"{n_periods}")
+        mask[z] = [bool(v) for v in row]
+    return mask
+
+
+def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid, *,
+                 windows=None, pools: Sequence[Pool] | None = None,
+                 headcount: int | None = None, min_staff=None,
+                 open_periods: Mapping[str, Sequence[bool]] | None = None,
+                 soft: bool = True, shortfall_penalty: float | None = None,
+                 solver: str = "HiGHS", time_limit: float | None = None) -> RosterResult:
+    """Cheapest roster covering *requirements* per zone and period.
+
+    *requirements*: DataFrame zone x period, (zone, period) Series or dict
+    zone -> list of ints, one per period of *grid* (a PeriodGrid or
+    (open minute, close minute, period minutes)). *shifts*: a ShiftSpec (its
+    pools, headcount and min_staff are defaults for the keywords) or patterns.
+    *windows*: physical windows, an int or dict zone -> int or per-period list
+    (None: no cap). *min_staff*: int or dict zone -> int, while a zone is open
+    (*open_periods*, default always). With *soft* (default) unmet requirements
+    cost *shortfall_penalty* per person-period (default 1000 x the largest
+    shift cost) instead of making the problem infeasible. *time_limit* in seconds.
+    Raises ValueError for malformed input; hard conflicts give status ``infeasible``.
+    """
+    grid = PeriodGrid.coerce(grid)
+    if isinstance(shifts, ShiftSpec):
+        if shifts.period_minutes is not None and shifts.period_minutes != grid.period_minutes:
+            raise ValueError(f"the shifts are for {shifts.period_minutes}-minute periods, the "
+                             f"grid has {grid.period_minutes}")
+        pools = shifts.pools if pools is None else pools
+        headcount = shifts.headcount if headcount is None else headcount
+        min_staff = shifts.min_staff if min_staff is None else min_staff
+        patterns = shifts.patterns
+    else:
+        patterns = tuple(shifts)
+    pools = tuple(pools or ())
+    if not patterns:
+        raise ValueError("give at least one shift pattern")
+    ids = [p.id for p in patterns] + [p.id for p in pools]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"shift and pool ids must be unique, got {ids}")
+
+    n, labels = grid.n_periods, grid.labels
+    reqs = requirements_table(requirements, n)
+    zones = list(reqs)
+    for pool in pools:
+        missing = [z for z in pool.zones if z not in reqs]
+        if missing:
+            raise ValueError(f"pool {pool.id!r} names zones without requirements: {missing}")
+    caps = per_zone_ints(windows, zones, n, "windows", None)
+    minimum = per_zone_ints(min_staff, zones, n, "min_staff", 0)
+    is_open = _open_mask(open_periods, zones, n)
+    for z in zones:
+        for t in range(n):
+            if reqs[z][t] and not is_open[z][t]:
+                raise ValueError(f"zone {z!r} has requirement {reqs[z][t]} at {labels[t]} "
+                                 "but is closed then")
+    variants = [v for p in patterns for v in p.variants(grid)]
+    if headcount is not None and (int(headcount) != headcount or headcount < 0):
+        raise ValueError(f"headcount must be a whole number >= 0, got {headcount!r}")
+
+    problems = _diagnose(zones, grid, variants, minimum, caps, headcount, is_open)
+    empty = pd.DataFrame(0, index=pd.Index(zones, name="zone"),
+                         columns=pd.Index(labels, name="period"))
+    req_frame = pd.DataFrame.from_dict(reqs, orient="index", columns=list(labels))
+    req_frame.index.name, req_frame.columns.name = "zone", "period"
+    times = MappingProxyType({p.id: (format_clock(p.start), format_clock(p.end))
+                              for p in patterns})
+
+    def failed(status: str, why: list[str]) -> RosterResult:
+        return RosterResult(status, status, 0.0, 0.0, MappingProxyType({}), empty, req_frame,
+                            pd.DataFrame(), (), tuple(why), times)
+
+    if problems:
+        return failed("infeasible", problems)
+
+    pooled = {z for p in pools if p.exclusive for z in p.zones}
+    groups = [z for z in zones if z not in pooled] + [p.id for p in pools]
+    pool_zone_t = [(p.id, z, t) for p in pools for z in p.zones for t in range(n)
+                   if is_open[z][t]]
+    prob = rm.new_problem("roster")
+    x = rm.integer_vars("x", [(i, g) for i in range(len(variants)) for g in groups])
+    y = rm.integer_vars("y", pool_zone_t)
+    u = rm.continuous_vars("short", [(z, t) for z in zones for t in range(n)]) if soft else {}
+    penalty = shortfall_penalty if shortfall_penalty is not None else 1000 * max(
+        [1.0, *(v.cost for v in variants)])
+
+    def working(g: str, t: int):
+        return rm.linear_sum([x[i, g] for i, v in enumerate(variants) if v.coverage[t]])
+
+    def on_duty(zi: int, z: str, t: int):
+        own = working(z, t) if z not in pooled else 0
+        return own + rm.linear_sum([y[p.id, z, t] for p in pools
+                                    if z in p.zones and (p.id, z, t) in y])
+
+    prob += (rm.linear_sum([variants[i].cost * var for (i, _), var in x.items()])
+             + penalty * rm.linear_sum(u.values()))
+    for pi, pool in enumerate(pools):
+        for t in range(n):
+            placed = rm.linear_sum([y[pool.id, z, t] for z in pool.zones
+                                    if (pool.id, z, t) in y])
+            prob += (placed <= working(pool.id, t), f"pool_{pi}_{t}")
+    for zi, z in enumerate(zones):
+        for t in range(n):
+            duty = on_duty(zi, z, t)
+            prob += (duty + (u[z, t] if soft else 0) >= reqs[z][t], f"cover_{zi}_{t}")
+            if caps[z][t] is not None:
+                prob += (duty <= caps[z][t], f"window_{zi}_{t}")
+            if minimum[z][t] and is_open[z][t]:
+                prob += (duty >= minimum[z][t], f"min_{zi}_{t}")
+    if headcount is not None:
+        prob += (rm.linear_sum(x.values()) <= headcount, "headcount")
+
+    solver_status = rm.solve(prob, solver, time_limit)
+    if solver_status not in ("optimal", "feasible"):
+        why = ["the solver proved that windows, min_staff and headcount cannot all hold "
+               "with these shifts"] if solver_status == "infeasible" else []
+        return failed(solver_status, why)
+    return _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y,
+                   pooled, req_frame, times)
+
+
+def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, pooled,
+            req_frame, times) -> RosterResult:
+    """Read integer values back and recompute coverage exactly from them."""
+    n = len(labels)
+    counts = {}
+    for (i, g), var in x.items():
+        v = variants[i]
+        key = (v.pattern, v.lunch_label, g)
+        counts[key] = counts.get(key, 0) + round(rm.value(var))
+    placed = {key: round(rm.value(var)) for key, var in y.items()}
+    duty = pd.DataFrame(0, index=pd.Index(zones, name="zone"),
+                        columns=pd.Index(labels, name="period"))
+    for (i, g), var in x.items():
+        if g in reqs and g not in pooled:
+            duty.loc[g] += [round(rm.value(var)) * c for c in variants[i].coverage]
+    for (p, z, t), k in placed.items():
+        duty.iloc[zones.index(z), t] += k
+    assign_index = pd.MultiIndex.from_tuples([(p.id, z) for p in pools for z in p.zones],
+                                             names=["pool", "zone"])
+    assignment = pd.DataFrame(0, index=assign_index, columns=pd.Index(labels, name="period"))
+    for (p, z, t), k in placed.items():
+        assignment.loc[(p, z), labels[t]] = k
+    unmet = tuple(Unmet(z, labels[t], reqs[z][t] - int(duty.iloc[zi, t]))
+                  for zi, z in enumerate(zones) for t in range(n)
+                  if duty.iloc[zi, t] < reqs[z][t])
+    cost = sum(variants[i].cost * round(rm.value(var)) for (i, _), var in x.items())
+    hours = sum(variants[i].paid_minutes * round(rm.value(var)) for (i, _), var in x.items())
+    return RosterResult(
+        status="understaffed" if unmet else solver_status, solver_status=solver_status,
+        cost=float(cost), staff_hours=hours / 60, counts=MappingProxyType(counts),
+        on_duty=duty, requirements=req_frame, pool_assignment=assignment, unmet=unmet,
+        diagnosis=(), shift_times=times)

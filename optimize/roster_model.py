@@ -1,0 +1,94 @@
+"""Every PuLP touchpoint: problems, variables, solving and reading statuses.
+
+Keeping PuLP here means an API change touches one file. Variable and
+constraint names are built from indices, never from user ids, so no two names
+can collide after PuLP's character clean-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+import pulp
+
+__all__ = [
+    "SOLVERS",
+    "continuous_vars",
+    "integer_vars",
+    "linear_sum",
+    "new_problem",
+    "solve",
+    "status_name",
+    "value",
+]
+
+SOLVERS = {"HiGHS": "HiGHS", "CBC": "PULP_CBC_CMD", "PULP_CBC_CMD": "PULP_CBC_CMD"}
+
+
+def new_problem(name: str) -> pulp.LpProblem:
+    """An empty minimisation problem."""
+    return pulp.LpProblem(name, pulp.LpMinimize)
+
+
+def integer_vars(prefix: str, keys: Iterable[Hashable], upper=None) -> dict:
+    """Integer variables >= 0 (and <= *upper*), named prefix_0, prefix_1, ... ."""
+    return {key: pulp.LpVariable(f"{prefix}_{i}", lowBound=0, upBound=upper, cat="Integer")
+            for i, key in enumerate(keys)}
+
+
+def continuous_vars(prefix: str, keys: Iterable[Hashable]) -> dict:
+    """Continuous variables >= 0, named prefix_0, prefix_1, ... ."""
+    return {key: pulp.LpVariable(f"{prefix}_{i}", lowBound=0) for i, key in enumerate(keys)}
+
+
+def linear_sum(terms) -> pulp.LpAffineExpression:
+    """Sum of variables / affine terms (0 when empty)."""
+    return pulp.lpSum(terms)
+
+
+def _solver(name: str, time_limit: float | None):
+    if name not in SOLVERS:
+        raise ValueError(f"solver must be one of {sorted(SOLVERS)}, got {name!r}")
+    options = {"msg": False}
+    if time_limit is not None:
+        if not time_limit > 0:
+            raise ValueError(f"time_limit must be > 0 seconds, got {time_limit!r}")
+        options["timeLimit"] = time_limit
+    solver = pulp.getSolver(SOLVERS[name], **options)
+    if not solver.available():
+        raise ValueError(f"solver {name!r} is not available in this environment")
+    return solver
+
+
+def solve(problem: pulp.LpProblem, solver: str = "HiGHS",
+          time_limit: float | None = None) -> str:
+    """Solve *problem*; return ``optimal``, ``feasible`` (stopped with an incumbent),
+    ``infeasible``, ``unbounded`` or ``not solved``.
+
+    Reads both ``status`` and ``sol_status``: PuLP reports status Optimal when a
+    time limit stops the search with an incumbent, and only ``sol_status`` says
+    the solution is merely integer-feasible.
+    """
+    if not problem.variables():  # HiGHS rejects an empty model; nothing to decide
+        return "optimal"
+    problem.solve(_solver(solver, time_limit))
+    return status_name(problem.status, problem.sol_status)
+
+
+def status_name(status: int, sol_status: int) -> str:
+    """Readable status from PuLP's (status, sol_status) pair; see :func:`solve`."""
+    if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
+        return "infeasible"
+    if status == pulp.LpStatusUnbounded or sol_status == pulp.LpSolutionUnbounded:
+        return "unbounded"
+    if status == pulp.LpStatusOptimal and sol_status == pulp.LpSolutionOptimal:
+        return "optimal"
+    if sol_status == pulp.LpSolutionIntegerFeasible:
+        return "feasible"
+    return "not solved"
+
+
+def value(var) -> float:
+    """Solution value of a variable or expression (0 when unset)."""
+    got = pulp.value(var)
+    return 0.0 if got is None else float(got)
