@@ -43,7 +43,7 @@ KPI_HELP = {
     "overtime": "minutes from closing until the last visitor is served",
 }
 GROUPINGS = ("overall", "zone", "service", "period", "zone_period")
-OUTCOMES = ("waiting", "in_service", "served", "abandoned", "balked")
+OUTCOMES = ("served", "abandoned", "balked")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class Results:
             "end": np.where(served, c["end"], np.nan),
             "wait": wait,
             "window": pd.Categorical(window_labels[c["window"]], categories=plan.window_labels()),
-            "outcome": pd.Categorical.from_codes(outcome.astype(np.int64), categories=list(OUTCOMES)),
+            "outcome": pd.Categorical.from_codes(outcome.astype(np.int64) - SERVED, categories=list(OUTCOMES)),
         })
 
     @cached_property

@@ -19,6 +19,7 @@ SimPy model while the rules stay in one place:
 from __future__ import annotations
 
 import math
+from bisect import insort
 from collections import deque
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ class ZoneState:
 
     def __init__(self, index: int, first_window: int, windows: int, serves: tuple[int, ...], t0: float):
         self.index = index
+        # Idle windows in ascending order: the lowest number serves next, the highest closes first.
         self.idle: list[int] = []
         # Closed windows as a stack that hands out the lowest number first.
         self.closed: list[int] = list(range(first_window + windows - 1, first_window - 1, -1))
@@ -118,8 +120,11 @@ class HallModel:
     def _arrivals(self):
         env = self.env
         arrive = self._arrive
-        for i, t in enumerate(self.arrival):
+        arrival = self.arrival
+        for i, t in enumerate(arrival):
             yield Timeout(env, t - env.now)
+            # The clock's own value, so that a visitor served at once waits exactly 0.
+            arrival[i] = env.now
             arrive(i)
 
     def _clock(self):
@@ -146,7 +151,7 @@ class HallModel:
             z = self.zones[zi]
             if z.idle:
                 z.touch(self.env.now)
-                self._start(v, z, z.idle.pop())
+                self._start(v, z, z.idle.pop(0))
                 return
         home.touch(self.env.now)
         home.waiting += 1
@@ -206,7 +211,7 @@ class HallModel:
                 if best_key is None or key < best_key:
                     best_key, best = key, s
         if best < 0:
-            z.idle.append(w)
+            insort(z.idle, w)
             return
         v = self.queues[best].popleft()
         home = self.zones[self.service_zone[best]]

@@ -1,0 +1,46 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from sim import scenario_from_dict
+from sim.model.hall import HallModel
+from sim.model.plan import compile_plan
+from sim.model.visitors import Visitors
+
+
+def hall(zones=None, services=None, open="08:00", close="09:00", period=30, **extra):
+    """A scenario dict with one zone ``z`` and one service ``s`` unless given."""
+    data = {
+        "name": "test hall",
+        "hours": {"open": open, "close": close},
+        "period_minutes": period,
+        "zones": zones or [{"id": "z", "windows": 1, "staff": 1}],
+        "services": services or [{"id": "s", "zone": "z", "arrivals": {"rate_per_hour": 10},
+                                  "service_time": {"dist": "exponential", "mean": 5}}],
+    }
+    data.update(extra)
+    return copy.deepcopy(data)
+
+
+def run_trace(data, arrivals, works, services=None, patience=None):
+    """Run the model on hand-given visitors; *arrivals* are minutes after opening."""
+    plan = compile_plan(scenario_from_dict(data))
+    n = len(arrivals)
+    visitors = Visitors(
+        arrival=plan.open + np.asarray(arrivals, dtype=float),
+        service=np.asarray(services if services is not None else [0] * n, dtype=np.int64),
+        work=np.asarray(works, dtype=float),
+        patience=np.asarray(patience if patience is not None else [np.inf] * n, dtype=float),
+        day_factor=1.0,
+    )
+    record = HallModel(plan, visitors).run()
+    return plan, record
+
+
+def rel(values, plan):
+    """Times relative to opening, rounded for exact comparison."""
+    return [None if np.isnan(x) else round(float(x) - plan.open, 9) for x in values]
