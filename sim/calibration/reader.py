@@ -5,7 +5,7 @@ runs past midnight gets times above 1440):
 
 ``date``          day of the ticket (pandas Timestamp at midnight)
 ``service``       service id after the format's mapping/grouping
-``agent``         agent or window name, None when unknown
+``agent``         agent or window name, missing (NA) when unknown
 ``arrival``       ticket taken
 ``start``         ticket called (NaN when abandoned)
 ``end``           service end; for an abandoned visit, the moment it gave up
@@ -253,7 +253,7 @@ def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path) -> tuple
     )[~rows.bad]
 
     # Day type and excluded dates (dropped on purpose, not bad).
-    weekday = visits["date"].dt.weekday.to_numpy() + 1
+    weekday = visits["date"].dt.day_of_week.to_numpy() + 1
     off_day = ~np.isin(weekday, fmt.days.weekdays)
     report.dropped["day type not selected"] = int(off_day.sum())
     excluded = visits["date"].dt.strftime("%Y-%m-%d").isin(fmt.days.exclude_dates).to_numpy() & ~off_day

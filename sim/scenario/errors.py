@@ -81,6 +81,8 @@ def _message(err: dict, vocabulary: set[str]) -> str:
         return "required field missing"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
+        if key in vocabulary:
+            return f"key not allowed here, got {key!r}"
         close = difflib.get_close_matches(key, sorted(vocabulary), n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown key{hint}, got {key!r}"

@@ -22,7 +22,7 @@ KEYED_LISTS = ("zones", "services")
 def merge_overrides(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge *override* into a copy of *base*.
 
-    Mappings merge key by key; lists of items with ids (zones, services) merge by id,
+    Mappings merge key by key (a distribution with another ``dist`` replaces the old one); lists of items with ids (zones, services) merge by id,
     with ``{id: x, remove: true}`` deleting an item and unknown ids appended; any other
     value replaces the base's.
     """
@@ -30,11 +30,16 @@ def merge_overrides(base: Mapping[str, Any], override: Mapping[str, Any]) -> dic
     for key, value in override.items():
         if key in KEYED_LISTS and isinstance(value, list) and isinstance(out.get(key), list):
             out[key] = _merge_keyed(out[key], value)
-        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+        elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and not _new_kind(out[key], value):
             out[key] = merge_overrides(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def _new_kind(base: Mapping, override: Mapping) -> bool:
+    # A distribution of another kind replaces the old one: its parameters do not carry over.
+    return "dist" in override and override.get("dist") != base.get("dist")
 
 
 def _merge_keyed(base: list, override: list) -> list:

@@ -30,10 +30,10 @@ class Hours(Frozen):
     open: str
     close: str
 
-    @field_validator("open", "close")
+    @field_validator("open", "close", mode="before")
     @classmethod
-    def _clock(cls, v: str) -> str:
-        parse_clock(v)
+    def _clock(cls, v: object) -> object:
+        parse_clock(v)  # raises ValueError with the reason; runs before the str check
         return v
 
     @property
