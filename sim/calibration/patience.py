@@ -93,7 +93,9 @@ def fit_patience(
 
 
 def fit_patience_by_service(visits: pd.DataFrame, **options) -> dict[str, PatienceFit]:
-    """:func:`fit_patience` for each service, plus ``"all"`` for every visitor together."""
+    """:func:`fit_patience` for each service, plus ``"all"`` for every visitor together
+    when there are several services."""
     out = {str(s): fit_patience(g, group=str(s), **options) for s, g in visits.groupby("service", sort=True)}
-    out["all"] = fit_patience(visits, group="all", **options)
+    if len(out) > 1:
+        out["all"] = fit_patience(visits, group="all", **options)
     return out
