@@ -78,8 +78,10 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     """Validate a plain dict in the scenario format; raise ScenarioError naming every problem."""
     if not isinstance(data, Mapping):
         raise ScenarioError(source, "", f"must be a mapping of keys to values, got {type(data).__name__}")
+    # Top-level ``x-...`` keys hold YAML anchors shared by several fields (as in compose files).
+    data = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
     try:
-        scenario = Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise translate(exc, source, [Scenario]) from None
     problems = check_scenario(scenario)

@@ -1,0 +1,19 @@
+"""``servicehall schema``: print the JSON Schema of the scenario format."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from sim.scenario.jsonschema import scenario_json_schema
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)",
+                       description="Print the JSON Schema that scenario files follow; editors use it to check and complete them.")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    print(json.dumps(scenario_json_schema(), ensure_ascii=False, indent=2))
+    return 0
