@@ -8,7 +8,7 @@ staffing) -> :func:`build_scenario` / :func:`write_scenario` and
 
 from .arrivals import ArrivalFit, fit_arrivals
 from .distfit import DistFit, fit_candidates, fit_distribution
-from .errors import LogDataError, LogFormatError
+from .errors import LogError, LogFormatError
 from .fit import Calibration, FitOptions, calibrate, calibrate_log, options_from_format
 from .logformat import LogFormat, load_log_format, log_format_from_dict
 from .patience import PatienceFit, fit_patience, fit_patience_by_service
@@ -23,7 +23,7 @@ __all__ = [
     "Calibration",
     "DistFit",
     "FitOptions",
-    "LogDataError",
+    "LogError",
     "LogFormat",
     "LogFormatError",
     "PatienceFit",

@@ -27,5 +27,5 @@ class LogFormatError(Exception):
         return "\n".join([self._line()] + [e._line() for e in self.others])
 
 
-class LogDataError(Exception):
+class LogError(Exception):
     """The log holds no usable rows for what was asked (e.g. no day of the chosen type)."""

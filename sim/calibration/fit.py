@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .arrivals import ArrivalFit, fit_arrivals
-from .errors import LogDataError
+from .errors import LogError
 from .logformat import LogFormat, load_log_format
 from .patience import PatienceFit, fit_patience_by_service
 from .reader import ReadReport, read_log_with_report
@@ -36,6 +36,7 @@ class FitOptions:
     open_minute: int | None = None
     close_minute: int | None = None
     staffing: str = "busy_while_waiting"
+    staff_rounding: str = "up"
     min_service_minutes: float = 0.0
     patience: str = "exponential"
     resolution_minutes: float = 1 / 60
@@ -70,6 +71,7 @@ def options_from_format(fmt: LogFormat, **overrides) -> FitOptions:
         open_minute=fmt.hours.minutes[0] if fmt.hours else None,
         close_minute=fmt.hours.minutes[1] if fmt.hours else None,
         staffing=fmt.fit.staffing,
+        staff_rounding=fmt.fit.staff_rounding,
         min_service_minutes=fmt.fit.min_service_seconds / 60.0,
         patience=fmt.fit.patience,
         resolution_minutes=fmt.resolution_seconds / 60.0,
@@ -90,15 +92,15 @@ def calibrate(visits: pd.DataFrame, options: FitOptions = FitOptions()) -> Calib
     """Fit arrivals, service times, patience and staffing to tidy *visits*.
 
     Only visitors arriving within the opening hours are used, for every fit.
-    Raises LogDataError when no visit is left, ValueError for inconsistent
+    Raises LogError when no visit is left, ValueError for inconsistent
     options (periods that do not tile the hours, unknown methods).
     """
     if visits.empty:
-        raise LogDataError("the log has no visits on the selected days")
+        raise LogError("the log has no visits on the selected days")
     lo, hi = _hours(visits, options)
     inside = visits[(visits["arrival"] >= lo) & (visits["arrival"] < hi)]
     if inside.empty:
-        raise LogDataError(f"no visit arrives between minute {lo} and minute {hi}")
+        raise LogError(f"no visit arrives between minute {lo} and minute {hi}")
     arrivals = fit_arrivals(visits, options.period_minutes, lo, hi)  # counts those outside hours
     return Calibration(
         options=options,
@@ -112,7 +114,8 @@ def calibrate(visits: pd.DataFrame, options: FitOptions = FitOptions()) -> Calib
         patience=fit_patience_by_service(
             inside, resolution_minutes=options.resolution_minutes, choice=options.patience
         ),
-        staffing=infer_staffing(inside, options.period_minutes, lo, hi, method=options.staffing),
+        staffing=infer_staffing(inside, options.period_minutes, lo, hi, method=options.staffing,
+                                rounding=options.staff_rounding),
     )
 
 
@@ -121,7 +124,7 @@ def calibrate_log(
 ) -> tuple[Calibration, pd.DataFrame]:
     """Read *log* with format *fmt* and calibrate; *overrides* are FitOptions fields.
 
-    Returns (calibration, visits).  Raises LogFormatError, LogDataError.
+    Returns (calibration, visits).  Raises LogFormatError, LogError.
     """
     fmt_file = str(fmt) if isinstance(fmt, (str, Path)) else "<format>"
     if not isinstance(fmt, LogFormat):

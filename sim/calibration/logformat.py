@@ -165,6 +165,7 @@ class FitSettings(_Strict):
 
     period_minutes: int = Field(default=30, gt=0, le=1440)
     staffing: Literal["distinct_agents", "mean_busy", "busy_while_waiting"] = "busy_while_waiting"
+    staff_rounding: Literal["up", "nearest"] = "up"
     min_service_seconds: float = Field(default=0.0, ge=0)  # shorter services are left out of the fit
     patience: Literal["exponential", "best"] = "exponential"
 

@@ -76,7 +76,7 @@ def _staffing_text(cal: Calibration) -> list[str]:
     t = cal.staffing.table
     staff = cal.staffing.staff
     lines = [f"Staffing inferred from the log (mean over {cal.staffing.n_days} days); scenario uses"
-             f" '{cal.staffing.method}' rounded"]
+             f" '{cal.staffing.method}' rounded {cal.staffing.rounding}"]
     lines.append(f"{'period':>6} {'distinct':>9} {'mean busy':>9} {'busy|wait':>9} {'queue>0':>8} {'staff':>6}")
     for i, p in enumerate(t.index):
         row = t.loc[p]

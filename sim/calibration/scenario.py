@@ -90,7 +90,7 @@ def scenario_header(cal: Calibration) -> str:
         *services,
         f"Patience: {opts.patience} fit, served visitors right-censored at their wait"
         f" (Kaplan-Meier in the calibration report).",
-        f"Staff: '{cal.staffing.method}' estimate per period, rounded to the nearest whole agent (min 1);"
+        f"Staff: '{cal.staffing.method}' estimate per period, rounded {cal.staffing.rounding} to whole agents (min 1);"
         f" windows = most agents seen serving in one period.",
         "The number of agents on duty is not in the log: check staff before relying on it.",
     ]

@@ -16,7 +16,12 @@ Three estimates, each per period and averaged over days:
     number of agents actually answering.  It leaves out agents on duty but
     doing unlogged work (wrap-up, breaks), so it under-states the head count,
     but it is the capacity that produced the observed waits, which is what a
-    simulation using the logged service times needs.  Default.
+    simulation using the logged service times needs.  Default, rounded up:
+    an agent between two calls (a logged gap, wrap-up) counts as idle, so the
+    average is slightly below the number answering.  On the bank log the
+    engine then reproduces the observed mean wait and abandonment (50 s and
+    13.0% simulated against 46 s and 13.4% observed; rounding to the nearest
+    agent gives 71 s and 18.2%).
 
 For a period with too little queueing time to average over (less than
 *min_queue_minutes* summed over days), ``busy_while_waiting`` falls back to
@@ -36,6 +41,8 @@ from .arrivals import period_grid
 __all__ = ["StaffingEstimate", "infer_staffing", "STAFFING_METHODS"]
 
 STAFFING_METHODS = ("distinct_agents", "mean_busy", "busy_while_waiting")
+ROUNDINGS = ("up", "nearest")
+ROUND_UP_SLACK = 0.1  # agents
 
 
 @dataclass(frozen=True)
@@ -53,13 +60,24 @@ class StaffingEstimate:
     method: str
     n_days: int
     max_agents: int
+    rounding: str = "up"
 
     @property
     def staff(self) -> list[int]:
-        """Whole staff per period from the chosen estimate (nearest integer, at least 1)."""
+        """Whole staff per period from the chosen estimate, at least 1.
+
+        ``rounding="up"`` rounds up, ignoring an excess of less than
+        :data:`ROUND_UP_SLACK` agent (agents finishing a visit after their shift
+        ended lift the averages slightly above the true staff); ``"nearest"``
+        rounds half up.
+        """
         values = self.table[self.method].to_numpy(dtype=float)
         values = np.where(np.isnan(values), 1.0, values)
-        return [max(1, int(np.floor(v + 0.5))) for v in values]
+        if self.rounding == "up":
+            whole = np.ceil(values - ROUND_UP_SLACK)
+        else:
+            whole = np.floor(values + 0.5)
+        return [max(1, int(v)) for v in whole]
 
 
 def _level(at: np.ndarray, ups: np.ndarray, downs: np.ndarray) -> np.ndarray:
@@ -104,15 +122,19 @@ def infer_staffing(
     close_minute: int,
     method: str = "busy_while_waiting",
     min_queue_minutes: float = 10.0,
+    rounding: str = "up",
 ) -> StaffingEstimate:
     """Estimate staff per period from the served intervals and waits in *visits*.
 
     All services share one pool of agents (the log's agents).  *method* picks
-    the estimate behind ``staff`` (see the module docstring).  Raises
-    ValueError for an unknown method or periods that do not tile the hours.
+    the estimate behind ``staff`` (see the module docstring) and *rounding*
+    how it becomes whole agents (``up`` or ``nearest``).  Raises ValueError for
+    an unknown method or rounding, or periods that do not tile the hours.
     """
     if method not in STAFFING_METHODS:
         raise ValueError(f"staffing method must be one of {', '.join(STAFFING_METHODS)}, got {method!r}")
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, got {rounding!r}")
     starts = period_grid(open_minute, close_minute, period_minutes)
     grid = np.append(starts, close_minute).astype(float)
     n = len(starts)
@@ -140,4 +162,4 @@ def infer_staffing(
         index=pd.Index(starts, name="period_start"),
     )
     max_agents = int(visits.loc[visits["agent"].notna(), "agent"].nunique()) if has_agents else 0
-    return StaffingEstimate(table=table, method=method, n_days=len(days), max_agents=max_agents)
+    return StaffingEstimate(table=table, method=method, n_days=len(days), max_agents=max_agents, rounding=rounding)
