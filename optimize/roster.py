@@ -159,9 +159,9 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
     pool_zone_t = [(p.id, z, t) for p in pools for z in p.zones for t in range(n)
                    if is_open[z][t]]
     prob = rm.new_problem("roster")
-    x = rm.integer_vars("x", [(i, g) for i in range(len(variants)) for g in groups])
-    y = rm.integer_vars("y", pool_zone_t)
-    u = rm.continuous_vars("short", [(z, t) for z in zones for t in range(n)]) if soft else {}
+    x = rm.integer_vars(prob, "x", [(i, g) for i in range(len(variants)) for g in groups])
+    y = rm.integer_vars(prob, "y", pool_zone_t)
+    u = rm.continuous_vars(prob, "short", [(z, t) for z in zones for t in range(n)]) if soft else {}
     penalty = shortfall_penalty if shortfall_penalty is not None else 1000 * max(
         [1.0, *(v.cost for v in variants)])
 

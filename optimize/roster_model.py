@@ -7,6 +7,7 @@ can collide after PuLP's character clean-up.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Iterable
 
 import pulp
@@ -22,7 +23,7 @@ __all__ = [
     "value",
 ]
 
-SOLVERS = {"HiGHS": "HiGHS", "CBC": "PULP_CBC_CMD", "PULP_CBC_CMD": "PULP_CBC_CMD"}
+SOLVERS = ("HiGHS", "CBC")
 
 
 def new_problem(name: str) -> pulp.LpProblem:
@@ -30,15 +31,17 @@ def new_problem(name: str) -> pulp.LpProblem:
     return pulp.LpProblem(name, pulp.LpMinimize)
 
 
-def integer_vars(prefix: str, keys: Iterable[Hashable], upper=None) -> dict:
-    """Integer variables >= 0 (and <= *upper*), named prefix_0, prefix_1, ... ."""
-    return {key: pulp.LpVariable(f"{prefix}_{i}", lowBound=0, upBound=upper, cat="Integer")
+def integer_vars(problem: pulp.LpProblem, prefix: str, keys: Iterable[Hashable],
+                 upper=None) -> dict:
+    """Integer variables >= 0 (and <= *upper*) of *problem*, named prefix_0, prefix_1, ..."""
+    return {key: problem.add_variable(f"{prefix}_{i}", 0, upper, pulp.LpInteger)
             for i, key in enumerate(keys)}
 
 
-def continuous_vars(prefix: str, keys: Iterable[Hashable]) -> dict:
-    """Continuous variables >= 0, named prefix_0, prefix_1, ... ."""
-    return {key: pulp.LpVariable(f"{prefix}_{i}", lowBound=0) for i, key in enumerate(keys)}
+def continuous_vars(problem: pulp.LpProblem, prefix: str, keys: Iterable[Hashable]) -> dict:
+    """Continuous variables >= 0 of *problem*, named prefix_0, prefix_1, ... ."""
+    return {key: problem.add_variable(f"{prefix}_{i}", 0, None, pulp.LpContinuous)
+            for i, key in enumerate(keys)}
 
 
 def linear_sum(terms) -> pulp.LpAffineExpression:
@@ -47,14 +50,24 @@ def linear_sum(terms) -> pulp.LpAffineExpression:
 
 
 def _solver(name: str, time_limit: float | None):
+    """HiGHS through highspy; CBC as a system ``cbc`` (COIN_CMD) or PuLP's bundled one."""
     if name not in SOLVERS:
-        raise ValueError(f"solver must be one of {sorted(SOLVERS)}, got {name!r}")
+        raise ValueError(f"solver must be one of {SOLVERS}, got {name!r}")
     options = {"msg": False}
     if time_limit is not None:
         if not time_limit > 0:
             raise ValueError(f"time_limit must be > 0 seconds, got {time_limit!r}")
         options["timeLimit"] = time_limit
-    solver = pulp.getSolver(SOLVERS[name], **options)
+    if name == "HiGHS":
+        solver = pulp.getSolver("HiGHS", **options)
+    else:
+        solver = pulp.getSolver("COIN_CMD", **options)
+        if not solver.available():
+            # PuLP 3.3 deprecates its bundled CBC in favour of COIN_CMD; it is still
+            # the only CBC many installs have, so silence that notice here only.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                solver = pulp.getSolver("PULP_CBC_CMD", **options)
     if not solver.available():
         raise ValueError(f"solver {name!r} is not available in this environment")
     return solver

@@ -79,8 +79,8 @@ def schedule_shifts(requirements: Sequence[int], coverage: Mapping[str, Sequence
     names = list(coverage)
     periods = range(len(reqs))
     prob = rm.new_problem("shifts")
-    x = rm.integer_vars("x", names)
-    u = rm.continuous_vars("short", periods) if soft else {}
+    x = rm.integer_vars(prob, "x", names)
+    u = rm.continuous_vars(prob, "short", periods) if soft else {}
     penalty = shortfall_penalty if shortfall_penalty is not None else 1000 * max(
         [1.0, *map(float, costs.values())])
     prob += rm.linear_sum([costs[s] * x[s] for s in names]) + penalty * rm.linear_sum(u.values())
