@@ -28,4 +28,4 @@ class LogFormatError(Exception):
 
 
 class LogError(Exception):
-    """The log holds no usable rows for what was asked (e.g. no day of the chosen type)."""
+    """The log cannot be used: unreadable file, or no usable visit for what was asked."""

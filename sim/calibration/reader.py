@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import LogFormatError
+from .errors import LogError, LogFormatError
 from .logformat import LogFormat, load_log_format
 
 __all__ = ["ReadReport", "read_log", "read_log_with_report", "VISIT_COLUMNS"]
@@ -138,14 +138,20 @@ def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path) -> tuple
     """Read the log at *path* as described by *fmt* (a LogFormat or a format-file path).
 
     Returns (visits, report); see the module docstring for the columns.
-    Raises LogFormatError when the format names columns the log lacks.
+    Raises LogFormatError when the format names columns the log lacks and
+    LogError when the log cannot be read at all.
     """
     fmt_file = str(fmt) if isinstance(fmt, (str, Path)) else "<format>"
     if not isinstance(fmt, LogFormat):
         fmt = load_log_format(fmt)
     path = Path(path)
     report = ReadReport(log=str(path))
-    raw = pd.read_csv(path, sep=fmt.delimiter, dtype=str, keep_default_na=False, encoding=fmt.encoding)
+    try:
+        raw = pd.read_csv(path, sep=fmt.delimiter, dtype=str, keep_default_na=False, encoding=fmt.encoding)
+    except FileNotFoundError:
+        raise LogError(f"{path}: log file not found") from None
+    except (OSError, UnicodeDecodeError, LookupError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LogError(f"{path}: cannot read the log: {exc}") from None
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = raw.apply(lambda col: col.str.strip())
     _check_columns(raw, fmt, fmt_file, str(path))

@@ -105,8 +105,10 @@ def scenario_yaml(scenario: dict, header: str = "") -> str:
 
 def write_scenario(cal: Calibration, path: str | Path, name: str = "Calibrated hall", **kwargs) -> dict:
     """Build the scenario for *cal*, write it as commented YAML to *path*, return the dict."""
+    from ..output import atomic_write_text  # engine helper: a reader never sees half a file
+
     scenario = build_scenario(cal, name=name, **kwargs)
-    Path(path).write_text(scenario_yaml(scenario, scenario_header(cal)), encoding="utf-8")
+    atomic_write_text(path, scenario_yaml(scenario, scenario_header(cal)))
     return scenario
 
 
