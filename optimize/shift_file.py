@@ -122,9 +122,9 @@ def _message(err: dict) -> str:
     if kind in _TYPES:
         return f"must be {_TYPES[kind]}, got {got!r}"
     if kind == "greater_than":
-        return f"must be > {ctx['gt']}, got {got!r}"
+        return f"must be > {ctx['gt']:g}, got {got!r}"
     if kind == "greater_than_equal":
-        return f"must be >= {ctx['ge']}, got {got!r}"
+        return f"must be >= {ctx['ge']:g}, got {got!r}"
     if kind in ("too_short", "string_too_short"):
         return f"must not be empty, got {got!r}"
     return err["msg"]
