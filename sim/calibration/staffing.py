@@ -19,9 +19,9 @@ Three estimates, each per period and averaged over days:
     simulation using the logged service times needs.  Default, rounded up:
     an agent between two calls (a logged gap, wrap-up) counts as idle, so the
     average is slightly below the number answering.  On the bank log the
-    engine then reproduces the observed mean wait and abandonment (50 s and
-    13.0% simulated against 46 s and 13.4% observed; rounding to the nearest
-    agent gives 71 s and 18.2%).
+    engine then reproduces the observed mean wait and abandonment (49 s and
+    12.8% simulated against 46 s and 13.4% observed; rounding to the nearest
+    agent gives 69 s and 17.9%).
 
 For a period with too little queueing time to average over (less than
 *min_queue_minutes* summed over days), ``busy_while_waiting`` falls back to
