@@ -85,8 +85,9 @@ class ShiftPattern:
         lunch = self.lunch
         if lunch is not None:
             if lunch.earliest < self.start:
-                raise PatternError("lunch.earliest", f"must not be before the shift start "
-                                   f"{format_clock(self.start)}, got {format_clock(lunch.earliest)}")
+                raise PatternError(
+                    "lunch.earliest", f"must not be before the shift start "
+                    f"{format_clock(self.start)}, got {format_clock(lunch.earliest)}")
             if lunch.latest + lunch.minutes > self.end:
                 raise PatternError(
                     "lunch.latest", f"a {lunch.minutes}-minute lunch starting at "

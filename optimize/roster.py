@@ -55,8 +55,9 @@ def _diagnose(zones, grid, variants, minimum, windows, headcount, is_open) -> li
         over = [t for t in range(n) if need[t] and windows[z][t] is not None
                 and need[t] > windows[z][t]]
         if over:
-            problems.append(f"zone {z!r}: min_staff {max(need[t] for t in over)} exceeds its "
-                            f"windows ({min(windows[z][t] for t in over)}) at {_spans(over, grid)}")
+            most, fewest = max(need[t] for t in over), min(windows[z][t] for t in over)
+            problems.append(f"zone {z!r}: min_staff {most} exceeds its windows ({fewest}) "
+                            f"at {_spans(over, grid)}")
         idle = [t for t in range(n) if need[t] and not worked[t]]
         if idle:
             problems.append(f"zone {z!r}: min_staff needs someone at {_spans(idle, grid)} "
@@ -161,7 +162,8 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
     prob = rm.new_problem("roster")
     x = rm.integer_vars(prob, "x", [(i, g) for i in range(len(variants)) for g in groups])
     y = rm.integer_vars(prob, "y", pool_zone_t)
-    u = rm.continuous_vars(prob, "short", [(z, t) for z in zones for t in range(n)]) if soft else {}
+    cells = [(z, t) for z in zones for t in range(n)]
+    u = rm.continuous_vars(prob, "short", cells) if soft else {}
     penalty = shortfall_penalty if shortfall_penalty is not None else 1000 * max(
         [1.0, *(v.cost for v in variants)])
 

@@ -71,7 +71,9 @@ def _fraction(number: str, percent: str, text: str, low_ok: bool, high_ok: bool)
             raise ValueError(f"target {text!r}: a fraction without '%' must be <= 1, "
                              f"got {number}; write {number}% for a percentage")
         value *= 100
-    if not ((0 < value or (low_ok and value == 0)) and (value < 100 or (high_ok and value == 100))):
+    above_low = value > 0 or (low_ok and value == 0)
+    below_high = value < 100 or (high_ok and value == 100)
+    if not (above_low and below_high):
         bounds = f"{'[' if low_ok else '('}0, 100{']' if high_ok else ')'}"
         raise ValueError(f"target {text!r}: percentage must be in {bounds}, got {value:g}%")
     return value / 100

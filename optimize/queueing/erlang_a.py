@@ -123,10 +123,11 @@ def _log_probs(n: int, lam: float, mu: float, theta: float, tol: float):
         size = int(mode + 10.0 * math.sqrt(lam / theta) + 20)
     while True:
         if size > MAX_STATES:
+            patience = 1 / theta if theta else math.inf
             raise ValueError(
-                f"Erlang A chain needs more than {MAX_STATES} states "
-                f"(servers={n}, load={a:.6g}, mean_patience={1 / theta if theta else math.inf:.6g}); "
-                "patience is too long for the overload: use Erlang C or a shorter patience")
+                f"Erlang A chain needs more than {MAX_STATES} states (servers={n}, "
+                f"load={a:.6g}, mean_patience={patience:.6g}); patience is too long for "
+                "the overload: use Erlang C or a shorter patience")
         i = np.arange(1, size + 1)
         log_up = log_low[-1] + np.cumsum(math.log(lam) - np.log(n * mu + i * theta))
         log_all = np.concatenate([log_low, log_up])

@@ -203,3 +203,43 @@ def test_bad_input(kwargs, message):
     args = dict(requirements={"tax": [1] * 8}, shifts=[FULL], grid=MORNING) | kwargs
     with pytest.raises(ValueError, match=message):
         solve_roster(args.pop("requirements"), args.pop("shifts"), args.pop("grid"), **args)
+
+
+def test_constraints_are_named(monkeypatch):
+    from optimize import roster_model
+
+    seen = {}
+    real_solve = roster_model.solve
+
+    def spy(problem, *args, **kwargs):
+        seen["names"] = {c.name for c in problem.constraints()}
+        return real_solve(problem, *args, **kwargs)
+
+    monkeypatch.setattr(roster_model, "solve", spy)
+    solve_roster({"a": [1] * 8, "b": [0] * 8}, [FULL], MORNING, windows=2, min_staff=1,
+                 headcount=5, pools=[Pool("p", ("a", "b"))])
+    prefixes = {name.rsplit("_", 2)[0] if name != "headcount" else name
+                for name in seen["names"]}
+    assert prefixes == {"pool", "cover", "window", "min", "headcount"}
+    assert "cover_1_7" in seen["names"]  # zone index 1, last period
+
+
+def test_time_limit_result_is_consistent():
+    # a 23-zone day; with a tiny limit HiGHS may stop early, and the result must say so
+    zones = [f"z{i}" for i in range(23)]
+    shape = [2, 3, 4, 5, 5, 4, 3, 2, 2, 3, 4, 5, 5, 4, 3, 3, 2, 2]
+    reqs = {z: [max(0, round(s * (0.3 + 0.07 * i))) for s in shape] for i, z in enumerate(zones)}
+    patterns = [ShiftPattern("early", 510, 1020, Lunch(60, 660, 780)),
+                ShiftPattern("late", 540, 1050, Lunch(60, 690, 810)),
+                ShiftPattern("am", 510, 750), ShiftPattern("pm", 780, 1050)]
+    pools = [Pool("p1", tuple(zones[:5])), Pool("p2", tuple(zones[5:9]), exclusive=True)]
+    grid = (510, 1050, 30)
+    best = solve_roster(reqs, patterns, grid, pools=pools, min_staff=1)
+    assert best.status == "optimal"
+    rushed = solve_roster(reqs, patterns, grid, pools=pools, min_staff=1, time_limit=0.01)
+    assert rushed.status in ("optimal", "feasible", "not solved")
+    if rushed.solved:
+        assert rushed.cost >= best.cost - 1e-9
+        assert not rushed.unmet
+    else:
+        assert rushed.to_frame().empty
