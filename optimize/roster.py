@@ -170,7 +170,7 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
     def working(g: str, t: int):
         return rm.linear_sum([x[i, g] for i, v in enumerate(variants) if v.coverage[t]])
 
-    def on_duty(zi: int, z: str, t: int):
+    def on_duty(z: str, t: int):
         own = working(z, t) if z not in pooled else 0
         return own + rm.linear_sum([y[p.id, z, t] for p in pools
                                     if z in p.zones and (p.id, z, t) in y])
@@ -184,7 +184,7 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
             prob += (placed <= working(pool.id, t), f"pool_{pi}_{t}")
     for zi, z in enumerate(zones):
         for t in range(n):
-            duty = on_duty(zi, z, t)
+            duty = on_duty(z, t)
             prob += (duty + (u[z, t] if soft else 0) >= reqs[z][t], f"cover_{zi}_{t}")
             if caps[z][t] is not None:
                 prob += (duty <= caps[z][t], f"window_{zi}_{t}")
@@ -195,9 +195,10 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
 
     solver_status = rm.solve(prob, solver, time_limit)
     if solver_status not in ("optimal", "feasible"):
-        why = ["the solver proved that windows, min_staff and headcount cannot all hold "
-               "with these shifts"] if solver_status == "infeasible" else []
-        return failed(solver_status, why)
+        why = {"infeasible": "the solver proved that windows, min_staff and headcount cannot "
+                             "all hold with these shifts",
+               "not solved": "the time limit ran out before any roster was found"}
+        return failed(solver_status, [why.get(solver_status, f"solver status {solver_status}")])
     return _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y,
                    pooled, req_frame, times)
 
