@@ -243,3 +243,16 @@ def test_time_limit_result_is_consistent():
         assert not rushed.unmet
     else:
         assert rushed.to_frame().empty
+
+
+def test_rates_to_requirements_to_roster():
+    from optimize import requirements_by_zone
+
+    rates = {"realestate": [0.3, 0.6, 0.9, 0.8, 0.5, 0.4, 0.6, 0.7],
+             "tax": [0.2, 0.2, 0.4, 0.4, 0.3, 0.2, 0.2, 0.1]}
+    reqs = requirements_by_zone(rates, period_minutes=30, mean_service=8.0,
+                                targets="wait<=15@80%", method="mol", mean_patience=30.0)
+    roster = solve_roster(reqs, [FULL, HALF_A, HALF_B], MORNING, windows=10, min_staff=1)
+    assert roster.status == "optimal"
+    assert (roster.on_duty.values >= reqs.values).all()
+    assert list(roster.on_duty.columns) == list(PeriodGrid(*MORNING).labels)
