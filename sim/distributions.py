@@ -193,11 +193,39 @@ class Empirical(_Dist):
         return Empirical(values=[v * factor for v in self.values])
 
 
+class Normal(_Dist):
+    """Normal with *mean* and standard deviation *sd*; for offsets that may be negative (e.g. arriving early)."""
+
+    dist: Literal["normal"] = "normal"
+    mean: float
+    sd: NonNegFloat
+
+    @property
+    def variance(self) -> float:
+        return self.sd**2
+
+    def sample(self, rng, size):
+        return rng.normal(self.mean, self.sd, size)
+
+    def scaled(self, factor):
+        return Normal(mean=self.mean * factor, sd=self.sd * factor)
+
+
+class SignedUniform(Uniform):
+    """Uniform on [*low*, *high*] where negative values are allowed (offsets)."""
+
+    low: float
+    high: float
+
+
 Distribution = Annotated[
     Union[Exponential, LogNormal, Gamma, Deterministic, Uniform, Triangular, Empirical],
     Field(discriminator="dist"),
 ]
-DIST_NAMES = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "triangular", "empirical")
+# Offsets in minutes that may be negative (e.g. punctuality: negative is early).
+Offset = Annotated[Union[Normal, SignedUniform, Deterministic], Field(discriminator="dist")]
+
+DIST_NAMES = ("exponential", "lognormal", "gamma", "deterministic", "uniform", "triangular", "empirical", "normal")
 
 __all__ = [
     "Distribution",
@@ -208,5 +236,8 @@ __all__ = [
     "Uniform",
     "Triangular",
     "Empirical",
+    "Normal",
+    "SignedUniform",
+    "Offset",
     "DIST_NAMES",
 ]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .clock import format_clock
 from .model.hall import ABANDONED, BALKED, SERVED, DayRecord
+from .model.queues import CLASS_NAMES
 from .model.plan import HallPlan
 from .stats import summarize
 
@@ -62,14 +63,26 @@ class Results:
     level_array: np.ndarray = field(repr=False)  # (replications, zones, periods + 1, 5)
     zone_last_end: np.ndarray = field(repr=False)  # (replications, zones)
     day_factors: np.ndarray = field(repr=False)
+    people: dict = field(repr=False, default_factory=dict)  # per visitor: replication, service, bundle, klass, returns
+    diverted: np.ndarray = field(repr=False, default=None)  # (replications, 2, services): online, no-shows
+    move_array: np.ndarray = field(repr=False, default=None)  # rows: replication, time, from, to, is_return
 
     @classmethod
     def from_records(cls, plan: HallPlan, records: list[DayRecord], seed: int) -> "Results":
+        def cat(name, dtype=None):
+            return np.concatenate([np.asarray(getattr(r, name), dtype=dtype) for r in records])
+
+        visit_cols = ("visitor", "step", "queue", "arrival", "start", "end", "window", "outcome")
         cols = {
             "replication": np.concatenate([np.full(len(r.visitor), i, dtype=np.int32) for i, r in enumerate(records)]),
-            **{name: np.concatenate([getattr(r, name) for r in records])
-               for name in ("visitor", "service", "arrival", "start", "end", "window", "outcome")},
+            **{name: cat(name) for name in visit_cols},
         }
+        people = {
+            "replication": np.concatenate([np.full(len(r.visitor_service), i, dtype=np.int32) for i, r in enumerate(records)]),
+            **{name: cat(f"visitor_{name}", np.int64) for name in ("service", "bundle", "klass", "returns")},
+        }
+        moves = np.concatenate([np.column_stack([np.full(len(r.moves), i), r.moves]) if len(r.moves) else np.zeros((0, 5))
+                                for i, r in enumerate(records)])
         return cls(
             plan=plan,
             seed=seed,
@@ -78,6 +91,9 @@ class Results:
             level_array=np.stack([r.levels for r in records]),
             zone_last_end=np.stack([r.zone_last_end for r in records]),
             day_factors=np.array([r.day_factor for r in records]),
+            people=people,
+            diverted=np.stack([np.stack([r.online, r.no_shows]) for r in records]),
+            move_array=moves,
         )
 
     @property
@@ -85,30 +101,112 @@ class Results:
         return self.plan.scenario
 
     # -- tidy tables ---------------------------------------------------------------
+    def _visit_service(self) -> np.ndarray:
+        """Per visit: the queue's service, else the service the visitor came for (-1 for a bundle)."""
+        c = self.columns
+        queue_service = np.array([q.service for q in self.plan.queues], dtype=np.int64)[c["queue"]]
+        offsets = self._visitor_offsets()
+        visitor_service = self.people["service"][offsets[c["replication"]] + c["visitor"]]
+        return np.where(queue_service >= 0, queue_service, visitor_service)
+
+    def _visitor_offsets(self) -> np.ndarray:
+        counts = np.bincount(self.people["replication"], minlength=self.replications)
+        return np.concatenate([[0], np.cumsum(counts)[:-1]])
+
+    def _wait(self) -> np.ndarray:
+        c = self.columns
+        outcome = c["outcome"]
+        return np.where(outcome == SERVED, c["start"] - c["arrival"],
+                        np.where(outcome == ABANDONED, c["end"] - c["arrival"], np.nan))
+
     @cached_property
     def visits(self) -> pd.DataFrame:
-        """One row per visit: ``replication, visitor, service, zone, priority, arrival,
-        start, end, wait, window, outcome`` (times in minutes since midnight)."""
+        """One row per visit: ``replication, visitor, service, zone, priority, arrival, start,
+        end, wait, window, outcome`` (times in minutes since midnight), then ``step`` (0 for
+        a visitor's first queue), ``queue``, ``kind``, ``class`` and ``bundle``."""
         c, plan = self.columns, self.plan
         outcome = c["outcome"]
-        abandoned = outcome == ABANDONED
         served = outcome == SERVED
-        wait = np.where(served, c["start"] - c["arrival"], np.where(abandoned, c["end"] - c["arrival"], np.nan))
-        zone_codes = plan.service_zone[c["service"]]
+        queues = plan.queues
+        service = self._visit_service()
         window_labels = np.array(plan.window_labels() + [None], dtype=object)
+        offsets = self._visitor_offsets()
+        bundle = self.people["bundle"][offsets[c["replication"]] + c["visitor"]]
+        bundle_ids = [b.id for b in plan.scenario.bundles]
+        kinds = sorted({q.kind for q in queues})
         return pd.DataFrame({
             "replication": c["replication"],
             "visitor": c["visitor"],
-            "service": pd.Categorical.from_codes(c["service"], categories=list(plan.service_ids)),
-            "zone": pd.Categorical.from_codes(zone_codes, categories=list(plan.zone_ids)),
-            "priority": plan.priority[c["service"]],
+            "service": pd.Categorical.from_codes(service, categories=list(plan.service_ids)),
+            "zone": pd.Categorical.from_codes(plan.queue_home[c["queue"]], categories=list(plan.zone_ids)),
+            "priority": np.array([q.priority for q in queues], dtype=np.int64)[c["queue"]],
             "arrival": c["arrival"],
             "start": np.where(served, c["start"], np.nan),
             "end": np.where(served, c["end"], np.nan),
-            "wait": wait,
+            "wait": self._wait(),
             "window": pd.Categorical(window_labels[c["window"]], categories=plan.window_labels()),
             "outcome": pd.Categorical.from_codes(outcome.astype(np.int64) - SERVED, categories=list(OUTCOMES)),
+            "step": c["step"],
+            "queue": pd.Categorical.from_codes(c["queue"], categories=[q.label for q in queues]),
+            "kind": pd.Categorical.from_codes(
+                np.array([kinds.index(q.kind) for q in queues], dtype=np.int64)[c["queue"]], categories=kinds),
+            "class": pd.Categorical.from_codes(np.array([q.klass for q in queues], dtype=np.int64)[c["queue"]],
+                                               categories=list(CLASS_NAMES)),
+            "bundle": pd.Categorical.from_codes(bundle, categories=bundle_ids),
         })
+
+    @cached_property
+    def visitors(self) -> pd.DataFrame:
+        """One row per visitor: what they came for, when they arrived and left, how many
+        queues they joined, whether they finished, and visits on another day (minutes)."""
+        c, plan = self.columns, self.plan
+        v = pd.DataFrame({
+            "replication": c["replication"], "visitor": c["visitor"], "arrival": c["arrival"],
+            "leave": np.where(np.isnan(c["end"]), c["arrival"], c["end"]),
+            "served": c["outcome"] == SERVED,
+        })
+        g = v.groupby(["replication", "visitor"], sort=True)
+        out = pd.DataFrame({
+            "arrival": g["arrival"].min(), "leave": g["leave"].max(),
+            "queues_joined": g.size(), "all_served": g["served"].all(),
+        }).reset_index()
+        offsets = self._visitor_offsets()
+        idx = offsets[out["replication"].to_numpy()] + out["visitor"].to_numpy()
+        bundle_ids = [b.id for b in plan.scenario.bundles]
+        out.insert(2, "service", pd.Categorical.from_codes(self.people["service"][idx], categories=list(plan.service_ids)))
+        out.insert(3, "bundle", pd.Categorical.from_codes(self.people["bundle"][idx], categories=bundle_ids))
+        out.insert(4, "class", pd.Categorical.from_codes(self.people["klass"][idx], categories=list(CLASS_NAMES)))
+        out["time_in_hall"] = out["leave"] - out["arrival"]
+        out["return_visits"] = self.people["returns"][idx]
+        return out
+
+    @cached_property
+    def moves(self) -> pd.DataFrame:
+        """Staff moved on alarm: ``replication, time, from_zone, to_zone, kind`` (move or return)."""
+        m = self.move_array if self.move_array is not None else np.zeros((0, 5))
+        zones = list(self.plan.zone_ids)
+        return pd.DataFrame({
+            "replication": m[:, 0].astype(np.int64),
+            "time": m[:, 1],
+            "from_zone": pd.Categorical.from_codes(m[:, 2].astype(np.int64), categories=zones),
+            "to_zone": pd.Categorical.from_codes(m[:, 3].astype(np.int64), categories=zones),
+            "kind": np.where(m[:, 4] > 0, "return", "move"),
+        })
+
+    def bundle_summary(self, level: float = 0.95) -> pd.DataFrame:
+        """Per bundle: visitors, time in the hall (arrival to the end, minutes), queues joined,
+        share that finished; means over replications with intervals."""
+        v = self.visitors
+        v = v[v.bundle.notna()]
+        per_rep = v.groupby(["replication", "bundle"], observed=False).agg(
+            visitors=("visitor", "size"), time_in_hall=("time_in_hall", "mean"),
+            queues_joined=("queues_joined", "mean"), completed=("all_served", "mean"),
+        ).reset_index()
+        full = pd.MultiIndex.from_product([range(self.replications), [b.id for b in self.scenario.bundles]],
+                                          names=["replication", "bundle"])
+        per_rep = per_rep.set_index(["replication", "bundle"]).reindex(full).reset_index()
+        per_rep["visitors"] = per_rep["visitors"].fillna(0)
+        return summarize(per_rep, ["bundle"], ["visitors", "time_in_hall", "queues_joined", "completed"], level)
 
     @cached_property
     def levels(self) -> pd.DataFrame:
@@ -155,13 +253,13 @@ class Results:
         c, plan = self.columns, self.plan
         period_labels = [format_clock(t) for t in plan.period_edges[:-1]]
         period = np.clip(((c["arrival"] - plan.open) // plan.period).astype(np.int64), 0, plan.n_periods - 1)
-        zone = plan.service_zone[c["service"]]
+        zone = plan.queue_home[c["queue"]]
         if by == "overall":
             return [], [], []
         if by == "zone":
             return ["zone"], [zone], [list(plan.zone_ids)]
         if by == "service":
-            return ["service"], [c["service"]], [list(plan.service_ids)]
+            return ["service"], [self._visit_service()], [list(plan.service_ids)]
         if by == "period":
             return ["period"], [period], [period_labels]
         return ["zone", "period"], [zone, period], [list(plan.zone_ids), period_labels]
@@ -172,13 +270,16 @@ class Results:
         outcome = c["outcome"]
         served = outcome == SERVED
         abandoned = outcome == ABANDONED
-        wait = np.where(served, c["start"] - c["arrival"], np.where(abandoned, c["end"] - c["arrival"], np.nan))
+        wait = self._wait()
         df = pd.DataFrame({"replication": c["replication"], **dict(zip(names, codes))})
-        df["served"] = served
-        df["abandoned"] = abandoned
-        df["balked"] = outcome == BALKED
-        df["wait"] = wait
-        df["met"] = served & (np.nan_to_num(wait, nan=np.inf) <= target + 1e-9)
+        if by == "service":
+            df = df[codes[0] >= 0]  # one-window bundle visits belong to no single service
+        keep = df.index.to_numpy()
+        df["served"] = served[keep]
+        df["abandoned"] = abandoned[keep]
+        df["balked"] = (outcome == BALKED)[keep]
+        df["wait"] = wait[keep]
+        df["met"] = df["served"].to_numpy() & (np.nan_to_num(wait[keep], nan=np.inf) <= target + 1e-9)
         keys = ["replication", *names]
         g = df.groupby(keys, sort=True)
         out = pd.DataFrame({

@@ -26,15 +26,27 @@ def hall(zones=None, services=None, open="08:00", close="09:00", period=30, **ex
     return copy.deepcopy(data)
 
 
-def run_trace(data, arrivals, works, services=None, patience=None):
-    """Run the model on hand-given visitors; *arrivals* are minutes after opening."""
+def run_trace(data, arrivals, works, services=None, patience=None, queues=None, rest=None):
+    """Run the model on hand-given visitors; *arrivals* are minutes after opening.
+
+    *services* are service indices (their walk-in queues) or *queues* queue labels;
+    *rest* maps a visitor to later steps ``(queue label, work, patience, delay)``.
+    """
     plan = compile_plan(scenario_from_dict(data))
     n = len(arrivals)
+    services = services if services is not None else [0] * n
+    if queues is None:
+        queues = [plan.service_ids[s] for s in services]
     visitors = Visitors(
         arrival=plan.open + np.asarray(arrivals, dtype=float),
-        service=np.asarray(services if services is not None else [0] * n, dtype=np.int64),
+        queue=np.array([plan.queue_of(q) for q in queues], dtype=np.int64),
         work=np.asarray(works, dtype=float),
         patience=np.asarray(patience if patience is not None else [np.inf] * n, dtype=float),
+        service=np.asarray(services, dtype=np.int64),
+        bundle=np.full(n, -1),
+        klass=np.zeros(n, dtype=np.int64),
+        returns=np.zeros(n, dtype=np.int64),
+        rest={i: tuple((plan.queue_of(q), w, p, d) for q, w, p, d in steps) for i, steps in (rest or {}).items()},
         day_factor=1.0,
     )
     record = HallModel(plan, visitors).run()

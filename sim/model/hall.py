@@ -1,19 +1,21 @@
 """The SimPy model of a service hall for one day.
 
-Visitors are not processes: each is an index into the day's arrays, and the model
-reacts to three kinds of SimPy events — an arrival (one process walks the sorted
-arrival times), the end of a service and the end of a visitor's patience (plain
-timeouts with a callback), plus a clock process that changes staffing at each
-period boundary. This keeps the cost per visitor below a process-per-customer
-SimPy model while the rules stay in one place:
+Visitors are not processes: each visit is an index into growing lists, and the
+model reacts to SimPy events — an arrival (one process walks the sorted first
+arrivals), the end of a service and the end of a visitor's patience (timeouts with
+a callback), the next step of an itinerary (a timeout after walking or waiting for
+the back office), a clock process that applies staffing changes and closes the
+level buckets at period boundaries, and an optional alarm monitor. Rules:
 
-* windows take the waiting visitor with the lowest priority number, then the
-  longest waiting one; a window that opens takes the next visitor at once;
-* a window that closes finishes its current visitor first;
-* no new tickets after closing; everyone already waiting is served (overtime),
-  with the last period's staff, or one window where that was zero;
-* a visitor whose patience runs out before being called leaves (abandoned);
-  one that finds ``queue_limit`` people waiting in the zone leaves at once (balked).
+* a free window takes, among the queues its zone serves, the visitor with the best
+  (class, priority) key, then the longest waiting (``own_first`` zones look at their
+  own queues first); a zone with a reserve keeps that many idle windows for one service;
+* a window that opens takes the next visitor at once; one that closes finishes its
+  current visitor first;
+* no new tickets after closing; everyone already in the hall is served (overtime)
+  by the last staff level, or one window where nobody is left to serve a queue;
+* a visitor whose patience runs out before being called leaves the hall
+  (abandoned); one who finds ``queue_limit`` waiting in the zone leaves (balked).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
+from .alarm import AlarmMonitor
 from .plan import HallPlan
 from .visitors import Visitors
 
@@ -35,29 +38,40 @@ OUTCOME_NAMES = ("waiting", "in_service", "served", "abandoned", "balked")
 
 
 class ZoneState:
-    """Windows and counters of one zone, with time-weighted level accumulators."""
+    """Windows and counters of one zone, with time-weighted level accumulators.
+
+    *planned* is the roster's staff level, *offset* the net staff moved in on alarm.
+    """
 
     __slots__ = (
-        "index", "idle", "closed", "busy", "target", "to_close", "waiting", "serves",
-        "speed", "t_last", "q_area", "busy_area", "staffed_area", "q_max", "last_end",
+        "index", "idle", "closed", "busy", "target", "to_close", "waiting", "serves", "own_count",
+        "own_first", "speed", "speed_of", "reserve", "planned", "offset", "windows",
+        "t_last", "q_area", "busy_area", "staffed_area", "q_max", "last_end",
     )
 
-    def __init__(self, index: int, first_window: int, windows: int, serves: tuple[int, ...], t0: float):
+    def __init__(self, plan: HallPlan, index: int):
+        first, windows = int(plan.window_offset[index]), int(plan.windows[index])
         self.index = index
         # Idle windows in ascending order: the lowest number serves next, the highest closes first.
         self.idle: list[int] = []
-        # Closed windows as a stack that hands out the lowest number first.
-        self.closed: list[int] = list(range(first_window + windows - 1, first_window - 1, -1))
-        self.busy = 0
-        self.target = 0
-        self.to_close = 0
-        self.waiting = 0
-        self.serves = serves
-        self.speed = 1.0
-        self.t_last = t0
+        self.closed: list[int] = list(range(first + windows - 1, first - 1, -1))
+        self.windows = windows
+        self.busy = self.target = self.to_close = self.waiting = 0
+        self.planned = self.offset = 0
+        self.serves = plan.serves[index]
+        self.own_count = plan.own_count[index]
+        self.own_first = plan.own_first[index]
+        self.speed = plan.zone_speed[index]
+        self.speed_of = plan.speed[index]
+        self.reserve = plan.reserve[index]
+        self.t_last = plan.open
         self.q_area = self.busy_area = self.staffed_area = 0.0
         self.q_max = 0
         self.last_end = -math.inf
+
+    @property
+    def staffed(self) -> int:
+        return self.busy + len(self.idle)
 
     def touch(self, now: float) -> None:
         """Accumulate the time-weighted levels up to *now* (call before any change)."""
@@ -73,20 +87,29 @@ class ZoneState:
 class DayRecord:
     """What one replication produced, as arrays (no per-visitor objects).
 
-    Visit columns are indexed by visit; *levels* is (zones x buckets x 5) holding
-    queue-area, max queue, busy-area, staffed-area and bucket length (minutes), where
-    the buckets are the periods followed by one for after closing.
+    Visit columns are indexed by visit; visitor columns by visitor. *levels* is
+    (zones x buckets x 5): queue-area, max queue, busy-area, staffed-area and bucket
+    length (minutes), the buckets being the periods and one after closing. *moves*
+    rows are (time, from zone, to zone, is_return).
     """
 
     visitor: np.ndarray
-    service: np.ndarray
+    step: np.ndarray
+    queue: np.ndarray
     arrival: np.ndarray
     start: np.ndarray
     end: np.ndarray
     window: np.ndarray
     outcome: np.ndarray
+    visitor_service: np.ndarray
+    visitor_bundle: np.ndarray
+    visitor_klass: np.ndarray
+    visitor_returns: np.ndarray
+    online: np.ndarray
+    no_shows: np.ndarray
     levels: np.ndarray
     zone_last_end: np.ndarray
+    moves: np.ndarray
     day_factor: float
 
 
@@ -98,78 +121,104 @@ class HallModel:
         self.v = visitors
         self.env = simpy.Environment(initial_time=plan.open)
         n = len(visitors)
+        # Visits: the first n are the visitors' first steps; later steps are appended.
         self.state = [WAITING] * n
         self.start = [math.nan] * n
         self.end = [math.nan] * n
         self.window = [-1] * n
         self.arrival = visitors.arrival.tolist()
-        self.service = visitors.service.tolist()
+        self.queue = visitors.queue.tolist()
         self.work = visitors.work.tolist()
         self.patience = visitors.patience.tolist()
-        self.priority = plan.priority.tolist()
-        self.service_zone = plan.service_zone.tolist()
-        self.queues = [deque() for _ in range(plan.n_services)]
-        self.zones = [
-            ZoneState(z, int(plan.window_offset[z]), int(plan.windows[z]), plan.serves[z], plan.open)
-            for z in range(plan.n_zones)
-        ]
-        self.window_zone = np.repeat(np.arange(plan.n_zones), plan.windows).tolist()
+        self.visitor = list(range(n))
+        self.step = [0] * n
+        self.rest = {k: list(v) for k, v in visitors.rest.items()}
+        self.returns = visitors.returns.copy()
+        self.queue_key = plan.queue_key
+        self.queue_home = [q.home for q in plan.queues]
+        self.queue_pickup = [q.kind == "pickup" for q in plan.queues]
+        self.queues = [deque() for _ in range(plan.n_queues)]
+        self.zones = [ZoneState(plan, z) for z in range(plan.n_zones)]
         self.levels = np.zeros((plan.n_zones, plan.n_periods + 1, 5))
+        self.closed = False
+        self.alarm = AlarmMonitor(self) if plan.alarm is not None else None
 
     # -- processes -------------------------------------------------------------
     def _arrivals(self):
         env = self.env
         arrive = self._arrive
         arrival = self.arrival
-        for i, t in enumerate(arrival):
-            yield Timeout(env, t - env.now)
+        for i in range(len(self.v)):
+            yield Timeout(env, arrival[i] - env.now)
             # The clock's own value, so that a visitor served at once waits exactly 0.
             arrival[i] = env.now
             arrive(i)
 
     def _clock(self):
         plan, env = self.plan, self.env
-        for z in self.zones:
-            self._set_staff(z, int(plan.staff[z.index, 0]))
-        for k in range(1, plan.n_periods + 1):
-            yield Timeout(env, plan.open + k * plan.period - env.now)
-            self._close_bucket(k - 1)
-            if k < plan.n_periods:
-                for z in self.zones:
-                    self._set_staff(z, int(plan.staff[z.index, k]))
-        self._after_closing()
+        events = list(plan.staff_events)
+        boundaries = [plan.open + k * plan.period for k in range(1, plan.n_periods + 1)]
+        e = b = 0
+        while e < len(events) or b < len(boundaries):
+            # Close a period's bucket before applying changes that start the next one.
+            if b < len(boundaries) and (e >= len(events) or boundaries[b] <= events[e][0]):
+                t = boundaries[b]
+                if t > env.now:
+                    yield Timeout(env, t - env.now)
+                self._close_bucket(b)
+                b += 1
+                continue
+            t, z, level = events[e]
+            if t > env.now:
+                yield Timeout(env, t - env.now)
+            zone = self.zones[z]
+            zone.planned = level
+            self._apply_staff(zone)
+            e += 1
+        self.closed = True
+        self._serve_the_stranded()
 
     # -- events ----------------------------------------------------------------
     def _arrive(self, v: int) -> None:
-        s = self.service[v]
-        home = self.zones[self.service_zone[s]]
+        q = self.queue[v]
+        home = self.zones[self.queue_home[q]]
         limit = self.plan.queue_limit[home.index]
         if limit is not None and home.waiting >= limit:
             self.state[v] = BALKED
+            self.end[v] = self.env.now
             return
-        for zi in self.plan.servers_of[s]:
+        now = self.env.now
+        for zi in self.plan.servers_of[q]:
             z = self.zones[zi]
-            if z.idle:
-                z.touch(self.env.now)
+            if z.idle and self._may_start(z, q, len(z.idle) - 1):
+                z.touch(now)
                 self._start(v, z, z.idle.pop(0))
                 return
-        home.touch(self.env.now)
+        home.touch(now)
         home.waiting += 1
         if home.waiting > home.q_max:
             home.q_max = home.waiting
-        self.queues[s].append(v)
+        self.queues[q].append(v)
         patience = self.patience[v]
         if patience != math.inf:
             Timeout(self.env, patience, v).callbacks.append(self._abandon)
+        if self.closed:
+            self._serve_the_stranded()
+
+    @staticmethod
+    def _may_start(z: ZoneState, q: int, idle_after: int) -> bool:
+        """A reserve keeps ``k`` idle windows for its service: others may start only above that."""
+        reserve = z.reserve
+        return reserve is None or q in reserve[0] or idle_after >= reserve[1]
 
     def _start(self, v: int, z: ZoneState, w: int) -> None:
         """Window *w* of zone *z* (already touched) starts serving visit *v*."""
-        now = self.env.now
         self.state[v] = IN_SERVICE
-        self.start[v] = now
+        self.start[v] = self.env.now
         self.window[v] = w
         z.busy += 1
-        Timeout(self.env, self.work[v] * z.speed, (v, z, w)).callbacks.append(self._finish)
+        factor = z.speed_of.get(self.queue[v], z.speed) if z.speed_of else z.speed
+        Timeout(self.env, self.work[v] * factor, (v, z, w)).callbacks.append(self._finish)
 
     def _finish(self, event) -> None:
         v, z, w = event._value
@@ -184,6 +233,34 @@ class HallModel:
             z.closed.append(w)
         else:
             self._take_next(z, w)
+        steps = self.rest.get(self.visitor[v])
+        if steps:
+            self._next_step(v, steps)
+
+    def _next_step(self, v: int, steps: list) -> None:
+        q, work, patience, delay = steps.pop(0)
+        visitor = self.visitor[v]
+        if self.queue_pickup[q] and self.env.now + delay >= self.plan.close:
+            # The back office finishes after closing: the visitor comes back another day.
+            self.returns[visitor] += 1
+            return
+        nv = len(self.state)
+        self.state.append(WAITING)
+        self.start.append(math.nan)
+        self.end.append(math.nan)
+        self.window.append(-1)
+        self.arrival.append(math.nan)
+        self.queue.append(q)
+        self.work.append(work)
+        self.patience.append(patience)
+        self.visitor.append(visitor)
+        self.step.append(self.step[v] + 1)
+        Timeout(self.env, delay, nv).callbacks.append(self._step_arrives)
+
+    def _step_arrives(self, event) -> None:
+        nv = event._value
+        self.arrival[nv] = self.env.now
+        self._arrive(nv)
 
     def _abandon(self, event) -> None:
         v = event._value
@@ -191,35 +268,46 @@ class HallModel:
             return
         self.state[v] = ABANDONED
         self.end[v] = self.env.now
-        z = self.zones[self.service_zone[self.service[v]]]
+        z = self.zones[self.queue_home[self.queue[v]]]
         z.touch(self.env.now)
         z.waiting -= 1
         # The visit stays in its deque and is skipped when it reaches the head.
 
     # -- dispatch and staffing ---------------------------------------------------
+    def _best_queue(self, z: ZoneState, candidates, idle_after: int) -> int:
+        best, best_key = -1, None
+        state, arrival, keys, queues = self.state, self.arrival, self.queue_key, self.queues
+        for q in candidates:
+            dq = queues[q]
+            while dq and state[dq[0]] != WAITING:
+                dq.popleft()
+            if dq and (z.reserve is None or self._may_start(z, q, idle_after)):
+                key = (keys[q], arrival[dq[0]])
+                if best_key is None or key < best_key:
+                    best_key, best = key, q
+        return best
+
     def _take_next(self, z: ZoneState, w: int) -> None:
         """Free window *w* of zone *z* (touched) takes the best waiting visitor, or idles."""
-        best = -1
-        best_key = None
-        state, arrival, priority = self.state, self.arrival, self.priority
-        for s in z.serves:
-            q = self.queues[s]
-            while q and state[q[0]] != WAITING:
-                q.popleft()
-            if q:
-                key = (priority[s], arrival[q[0]])
-                if best_key is None or key < best_key:
-                    best_key, best = key, s
+        idle_after = len(z.idle)
+        if z.own_first:
+            best = self._best_queue(z, z.serves[: z.own_count], idle_after)
+            if best < 0:
+                best = self._best_queue(z, z.serves[z.own_count:], idle_after)
+        else:
+            best = self._best_queue(z, z.serves, idle_after)
         if best < 0:
             insort(z.idle, w)
             return
         v = self.queues[best].popleft()
-        home = self.zones[self.service_zone[best]]
+        home = self.zones[self.queue_home[best]]
         home.touch(self.env.now)
         home.waiting -= 1
         self._start(v, z, w)
 
-    def _set_staff(self, z: ZoneState, staff: int) -> None:
+    def _apply_staff(self, z: ZoneState) -> None:
+        """Bring zone *z* to its planned staff plus the staff moved in, within its windows."""
+        staff = min(max(z.planned + z.offset, 0), z.windows)
         z.touch(self.env.now)
         change = staff - z.target
         z.target = staff
@@ -236,13 +324,15 @@ class HallModel:
                 else:
                     z.to_close += 1
 
-    def _after_closing(self) -> None:
-        # Keep the last period's staff; a queue nobody can serve gets one window.
-        for s, q in enumerate(self.queues):
-            if any(self.state[v] == WAITING for v in q):
-                servers = [self.zones[zi] for zi in self.plan.servers_of[s]]
-                if all(z.target == 0 for z in servers):
-                    self._set_staff(servers[0], 1)
+    def _serve_the_stranded(self) -> None:
+        # After closing, a queue that nobody staffs gets one window at a zone that serves it.
+        for q, dq in enumerate(self.queues):
+            if not any(self.state[v] == WAITING for v in dq):
+                continue
+            servers = [self.zones[zi] for zi in self.plan.servers_of[q]]
+            if servers and all(z.target == 0 for z in servers):
+                servers[0].planned = max(servers[0].planned, 1 - servers[0].offset)
+                self._apply_staff(servers[0])
 
     def _close_bucket(self, k: int) -> None:
         now = self.env.now
@@ -257,22 +347,33 @@ class HallModel:
         """Simulate the day to the last departure and return its record."""
         self.env.process(self._arrivals())
         self.env.process(self._clock())
+        if self.alarm is not None:
+            self.env.process(self.alarm.run())
         self.env.run()
         close = self.plan.close
         last_end = np.array([max(z.last_end, close) for z in self.zones])
         for z, t_end in zip(self.zones, last_end):
             z.touch(t_end)
             self.levels[z.index, -1] = (z.q_area, z.q_max, z.busy_area, z.staffed_area, t_end - close)
+        moves = np.array(self.alarm.moves if self.alarm else [], dtype=float).reshape(-1, 4)
         return DayRecord(
-            visitor=np.arange(len(self.arrival), dtype=np.int64),
-            service=np.asarray(self.service, dtype=np.int64),
+            visitor=np.asarray(self.visitor, dtype=np.int64),
+            step=np.asarray(self.step, dtype=np.int16),
+            queue=np.asarray(self.queue, dtype=np.int32),
             arrival=np.asarray(self.arrival),
             start=np.asarray(self.start),
             end=np.asarray(self.end),
-            window=np.asarray(self.window, dtype=np.int64),
+            window=np.asarray(self.window, dtype=np.int32),
             outcome=np.asarray(self.state, dtype=np.int8),
+            visitor_service=self.v.service,
+            visitor_bundle=self.v.bundle,
+            visitor_klass=self.v.klass,
+            visitor_returns=self.returns,
+            online=self.v.online,
+            no_shows=self.v.no_shows,
             levels=self.levels,
             zone_last_end=np.array([z.last_end for z in self.zones]),
+            moves=moves,
             day_factor=self.v.day_factor,
         )
 

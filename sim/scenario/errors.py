@@ -105,7 +105,7 @@ def _message(err: dict, vocabulary: set[str]) -> str:
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length')} item(s), got {_found(value)}"
     if kind == "string_pattern_mismatch":
-        return f"must be an id of letters, digits, '_', '-' or '.', got {_found(value)}"
+        return f"must be an id of letters, digits, '_' or '-', got {_found(value)}"
     if kind == "union_tag_invalid":
         return f"unknown distribution {ctx.get('tag')!r}; expected one of {', '.join(DIST_NAMES)}"
     if kind == "union_tag_not_found":

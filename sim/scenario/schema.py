@@ -7,22 +7,17 @@ can name the exact field path.
 
 from __future__ import annotations
 
-from typing import Annotated, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from ..clock import parse_clock
 from ..distributions import Distribution
+from .arrivals import Arrivals
+from .base import Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat
+from .mechanics import Alarm, Appointments, BackOffice, Bundle, GuideDesk, Kiosk, Person, Reserve, Share, Walking
 
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$", max_length=64)]
-NonNegInt = Annotated[int, Field(ge=0, strict=True)]
-NonNegFloat = Annotated[float, Field(ge=0)]
-PositiveFloat = Annotated[float, Field(gt=0)]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+CLASSES = ("green", "booked", "walk_in")
 
 class Hours(Frozen):
     """Opening hours as clock times ``"HH:MM"``; ``close`` may be ``"24:00"``."""
@@ -45,40 +40,32 @@ class Hours(Frozen):
         return parse_clock(self.close)
 
 
-class Arrivals(Frozen):
-    """Arrival rate of one service: exactly one of the three forms.
-
-    *rate_per_hour* (constant), *rates_per_hour* (one per period), or *per_day*
-    visitors spread by *profile* (relative weights per period, normalised).
-    """
-
-    rate_per_hour: Optional[NonNegFloat] = None
-    rates_per_hour: Optional[list[NonNegFloat]] = None
-    per_day: Optional[NonNegFloat] = None
-    profile: Optional[list[NonNegFloat]] = None
-
-    @model_validator(mode="after")
-    def _one_form(self):
-        forms = [self.rate_per_hour is not None, self.rates_per_hour is not None, self.per_day is not None]
-        if sum(forms) != 1:
-            raise ValueError("give exactly one of rate_per_hour, rates_per_hour, or per_day with profile")
-        if (self.per_day is None) != (self.profile is None):
-            raise ValueError("per_day and profile go together")
-        if self.profile is not None and sum(self.profile) <= 0:
-            raise ValueError("profile must have a positive sum")
-        return self
-
-
 class Zone(Frozen):
     """A functional zone with its windows and staff per period."""
 
     id: Id
     name: Optional[str] = None
     windows: NonNegInt
-    staff: Union[NonNegInt, list[NonNegInt]]
+    staff: Optional[Union[NonNegInt, list[NonNegInt]]] = Field(
+        default=None, description="staffed windows: a constant or one per period; omit when `people` staff the hall"
+    )
     queue_limit: Optional[NonNegInt] = Field(
         default=None, description="arrivals that find this many waiting in the zone balk (leave at once)"
     )
+    floor: int = Field(default=1, strict=True, description="for walking times between zones")
+    serves: Optional[Union[Literal["all"], list[str]]] = Field(
+        default=None,
+        description="what this zone's windows serve besides its own services: 'all', or zone ids, "
+        "service ids, categories, or SERVICE.booked",
+    )
+    speed: PositiveFloat = Field(default=1.0, description="service-time multiplier at these windows (1.2 = 20% slower)")
+    speed_by_service: dict[str, PositiveFloat] = Field(default_factory=dict)
+    dispatch: Literal["longest_wait", "own_first"] = "longest_wait"
+    reserve: Optional[Reserve] = None
+    can_help: Union[Literal["all"], list[Id]] = Field(
+        default_factory=list, description="zones this zone's staff may be moved to on alarm"
+    )
+    min_staff: NonNegInt = Field(default=1, description="a move on alarm never leaves fewer staff than this")
 
     @property
     def label(self) -> str:
@@ -95,6 +82,15 @@ class Service(Frozen):
     service_time: Distribution
     patience: Optional[Distribution] = None
     priority: int = Field(default=0, strict=True)
+    category: Optional[str] = None
+    online_share: Share = Field(default=0.0, description="share done online: never comes to the hall")
+    green_share: Share = Field(default=0.0, description="share of walk-ins in the green channel (elderly, disabled)")
+    appointments: Optional[Appointments] = None
+    kiosk: Optional[Kiosk] = None
+    back_office: Optional[BackOffice] = None
+    missing_materials: Share = Field(
+        default=0.0, description="share that must come back another day unless the hall accepts with deficiencies"
+    )
 
     @property
     def label(self) -> str:
@@ -119,6 +115,15 @@ class Scenario(Frozen):
     day_variation: Optional[DayVariation] = None
     zones: Annotated[list[Zone], Field(min_length=1)]
     services: Annotated[list[Service], Field(min_length=1)]
+    bundles: list[Bundle] = Field(default_factory=list)
+    walking: Walking = Field(default_factory=Walking)
+    guide_desk: Optional[GuideDesk] = None
+    priority_order: list[Literal["green", "booked", "walk_in"]] = Field(
+        default_factory=lambda: list(CLASSES), description="visitor classes, first served first"
+    )
+    accept_with_deficiencies: bool = Field(default=False, description="容缺受理: no return visits for missing materials")
+    people: Optional[list[Person]] = None
+    alarm: Optional[Alarm] = None
 
     # -- derived views (no state of their own) --
     @property
@@ -158,14 +163,27 @@ class Scenario(Frozen):
                 return s
         raise KeyError(service_id)
 
-    def staff_per_period(self, zone_id: str) -> list[int]:
-        """Staff of *zone_id* in each period."""
+    def staff_per_period(self, zone_id: str) -> list[float]:
+        """Staff of *zone_id* in each period (time-averaged when people with shifts staff the hall)."""
+        if self.people is not None:
+            from ..model.staffing import people_staff_per_period
+
+            return people_staff_per_period(self)[zone_id]
         staff = self.zone(zone_id).staff
         return list(staff) if isinstance(staff, list) else [staff] * self.n_periods
 
+    def bundle(self, bundle_id: str) -> Bundle:
+        for b in self.bundles:
+            if b.id == bundle_id:
+                return b
+        raise KeyError(bundle_id)
+
     def rates_per_hour(self, service_id: str) -> list[float]:
-        """Mean arrivals per hour in each period, with ``demand_scale`` applied."""
-        a = self.service(service_id).arrivals
+        """Mean arrivals per hour in each period, with ``demand_scale`` applied (before any diversion)."""
+        return self.arrival_rates(self.service(service_id).arrivals)
+
+    def arrival_rates(self, a: Arrivals) -> list[float]:
+        """Mean arrivals per hour in each period for an ``arrivals`` block, with ``demand_scale``."""
         n = self.n_periods
         if a.rate_per_hour is not None:
             rates = [a.rate_per_hour] * n

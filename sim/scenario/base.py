@@ -1,0 +1,19 @@
+"""Shared building blocks of the scenario models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# No dots: ``SERVICE.booked`` names the booked visitors of a service.
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$", max_length=64)]
+NonNegInt = Annotated[int, Field(ge=0, strict=True)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+class Frozen(BaseModel):
+    """Validated, immutable, and strict about unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
