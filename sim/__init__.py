@@ -8,12 +8,16 @@ Typical use::
     results.summary(by="zone")
 """
 
+import importlib
+
+from . import whatif
 from .compare import Comparison, compare
 from .distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Triangular, Uniform
 from .errors import ScenarioError
 from .results import KPI_HELP, KPIS, Results
 from .runner import simulate
 from .scenario import Scenario, load_scenario, merge_overrides, scenario_from_dict, scenario_to_dict
+from .sweep import sweep
 
 __all__ = [
     "Comparison",
@@ -35,4 +39,13 @@ __all__ = [
     "scenario_from_dict",
     "scenario_to_dict",
     "simulate",
+    "sweep",
+    "whatif",
 ]
+
+
+def __getattr__(name: str):
+    # Plots and reports need matplotlib: load them on first use, not with ``import sim``.
+    if name in ("plots", "report"):
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
