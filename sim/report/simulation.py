@@ -1,0 +1,62 @@
+"""The HTML report of one simulation: scenario, KPIs with intervals, plots, assumptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from ..output import atomic_write_text
+from .brief import assumptions_section, scenario_section
+from .html import esc, figure, page
+from .kpis import overall_table, zone_table
+
+# (plot builder name in sim.plots.files.results_figures, caption)
+CAPTIONS = {
+    "wait_heatmap": "Mean wait (minutes) of visitors by zone and the half hour they arrived, averaged over "
+                    "replications; grey cells had no visitors.",
+    "queue_over_day": "People waiting in each zone through the day: time-average per period, mean over "
+                      "replications with its 95% interval.",
+    "utilization": "Busy share of staffed window time per zone, with 95% intervals; the dashed line is the "
+                   "whole hall.",
+    "staffing_vs_demand": "Staffed windows per period against the offered load (arrivals per hour x mean "
+                          "service time / 60): where the load reaches the staff line the zone is at capacity.",
+}
+
+
+def run_facts(results, target: float) -> str:
+    return (f"{results.replications} replications (independent days), seed {results.seed}; "
+            f"target wait {target:g} min; intervals are 95% Student-t across replications.")
+
+
+def report_html(results, target: Optional[float] = None) -> str:
+    """The report of *results* as one self-contained HTML document (plots embedded as PNG)."""
+    from ..plots.files import png_bytes, results_figures
+
+    scenario = results.scenario
+    target = scenario.target_wait if target is None else float(target)
+    plots = "".join(figure(png_bytes(build()), stem.replace("_", " "), CAPTIONS.get(stem, ""))
+                    for stem, build in results_figures(results, target).items())
+    body = (
+        f"<h1>{esc(scenario.name)}</h1>"
+        f'<p class="meta">Simulation report. {esc(run_facts(results, target))}</p>'
+        "<h2>Results per zone</h2>"
+        "<p>Mean ± 95% half-width across replications; waits of visitors who queued, in minutes.</p>"
+        + zone_table(results, target)
+        + "<h2>The whole hall</h2>"
+        + overall_table(results, target)
+        + "<h2>Plots</h2>" + plots
+        + scenario_section(scenario)
+        + assumptions_section([scenario])
+    )
+    return page(f"{scenario.name}: simulation report", body)
+
+
+def write_report(results, path, target: Optional[float] = None) -> Path:
+    """Write the HTML report of *results* to *path* (atomically); returns the path.
+
+    *target* is the service-level wait in minutes (default: the scenario's).
+    The file opens offline: styles and plots are inside it.
+    """
+    path = Path(path)
+    atomic_write_text(path, report_html(results, target))
+    return path
