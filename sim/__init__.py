@@ -17,6 +17,7 @@ from .errors import ScenarioError
 from .results import KPI_HELP, KPIS, Results
 from .runner import simulate
 from .scenario import Scenario, load_scenario, merge_overrides, scenario_from_dict, scenario_to_dict
+from .staffing_plan import apply_staffing, read_staffing_csv
 from .sweep import sweep
 
 __all__ = [
@@ -33,9 +34,11 @@ __all__ = [
     "ScenarioError",
     "Triangular",
     "Uniform",
+    "apply_staffing",
     "compare",
     "load_scenario",
     "merge_overrides",
+    "read_staffing_csv",
     "scenario_from_dict",
     "scenario_to_dict",
     "simulate",

@@ -1,0 +1,160 @@
+"""Staffing plans: staff per zone and period, read from ``staffing.csv`` and applied to a scenario.
+
+A plan file is long format, one row per zone and period::
+
+    zone,start,staff
+    tax,08:30,6
+    tax,09:00,7
+    ...
+
+``start`` is the period's clock time ``"HH:MM"`` on the scenario's grid; ``staff``
+a whole number from 0 to the zone's windows. Every zone and every period must
+appear exactly once. A plan replaces the zones' ``staff`` (and drops ``people``,
+the shift-based staffing, when the scenario has it).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .clock import format_clock, parse_clock
+from .errors import ScenarioError, ScenarioErrors
+from .scenario import Scenario, scenario_from_dict, scenario_to_dict
+
+COLUMNS = ("zone", "start", "staff")
+PLAN_LABEL = "<staffing plan>"
+
+
+def _raise(problems: list[ScenarioError]) -> None:
+    if problems:
+        raise problems[0] if len(problems) == 1 else ScenarioErrors(problems)
+
+
+def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[int]]:
+    """Read a ``zone,start,staff`` plan for *scenario*: ``{zone: [staff per period]}``.
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1). Raises
+    ScenarioError naming the file, the row and column, what is wrong and what
+    was found (several problems: one line each): unknown zone, bad or off-grid
+    ``HH:MM``, staff that is not a whole number or exceeds the zone's windows,
+    duplicate rows, missing zones or periods.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ScenarioError(file, "", f"cannot read the staffing file: {exc.strerror or exc}") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise ScenarioError(file, "", "the staffing file is empty; expected a header zone,start,staff")
+    header = [h.strip() for h in rows[0]]
+    if sorted(header) != sorted(COLUMNS) or len(header) != len(COLUMNS):
+        raise ScenarioError(file, "row 1", f"the header must name the columns zone, start, staff; got {','.join(header)!r}")
+    col = {name: header.index(name) for name in COLUMNS}
+    zones = {z.id: z for z in scenario.zones}
+    starts = {s: k for k, s in enumerate(scenario.period_starts)}
+    plan: dict[str, list] = {}
+    seen: dict[tuple[str, int], int] = {}
+    problems: list[ScenarioError] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank line
+        if len(row) != len(COLUMNS):
+            problems.append(ScenarioError(file, f"row {number}", f"needs {len(COLUMNS)} values (zone, start, staff), got {len(row)}"))
+            continue
+        zone, start, staff = (row[col[c]].strip() for c in COLUMNS)
+        bad = False
+        if zone not in zones:
+            known = ", ".join(zones)
+            problems.append(ScenarioError(file, f"row {number}: zone", f"unknown zone {zone!r}; known zones: {known}"))
+            bad = True
+        try:
+            minute = parse_clock(start)
+        except ValueError as exc:
+            problems.append(ScenarioError(file, f"row {number}: start", str(exc)))
+            minute, bad = None, True
+        if minute is not None and minute not in starts:
+            problems.append(ScenarioError(
+                file, f"row {number}: start",
+                f"must be the start of a {scenario.period_minutes}-minute period from {scenario.hours.open} "
+                f"to before {scenario.hours.close}, got {start!r}"))
+            bad = True
+        try:
+            value = int(staff)
+        except ValueError:
+            value = None
+        if value is None or value < 0:
+            problems.append(ScenarioError(file, f"row {number}: staff", f"must be a whole number >= 0, got {staff!r}"))
+            bad = True
+        elif zone in zones and value > zones[zone].windows:
+            problems.append(ScenarioError(
+                file, f"row {number}: staff", f"exceeds zone {zone!r}'s {zones[zone].windows} windows, got {value}"))
+            bad = True
+        if bad:
+            continue
+        key = (zone, starts[minute])
+        if key in seen:
+            problems.append(ScenarioError(file, f"row {number}", f"duplicate row for zone {zone!r} at {start} (also row {seen[key]})"))
+            continue
+        seen[key] = number
+        plan.setdefault(zone, [None] * scenario.n_periods)[starts[minute]] = value
+    if not problems:
+        for z in zones:
+            missing = [format_clock(scenario.period_starts[k]) for k, v in enumerate(plan.get(z, [None] * scenario.n_periods))
+                       if v is None]
+            if missing:
+                shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+                problems.append(ScenarioError(file, f"zone {z!r}", f"has no row for period(s) {shown}"))
+    _raise(problems)
+    return {z: [int(v) for v in plan[z]] for z in zones}
+
+
+def _plan_rows(plan) -> dict[str, list]:
+    """A plan as ``{zone: list}`` from a mapping or a DataFrame (index zone, one column per period)."""
+    if hasattr(plan, "iterrows") and hasattr(plan, "columns"):
+        if {"zone", "start", "staff"} <= set(plan.columns):  # long format
+            wide = plan.pivot(index="zone", columns="start", values="staff")
+            return {str(z): list(row) for z, row in wide.sort_index(axis=1).iterrows()}
+        return {str(z): list(row) for z, row in plan.iterrows()}
+    if isinstance(plan, Mapping):
+        return {str(z): list(v) if isinstance(v, Sequence) and not isinstance(v, str) else v for z, v in plan.items()}
+    raise ScenarioError(PLAN_LABEL, "", f"a staffing plan must be a mapping zone -> staff per period or a DataFrame, "
+                                        f"got {type(plan).__name__}")
+
+
+def apply_staffing(scenario: Scenario, plan) -> Scenario:
+    """*scenario* staffed by *plan*: ``{zone: [staff per period]}`` (or an int per zone), or a DataFrame.
+
+    Zones not in the plan keep their staff; when the scenario is staffed by
+    ``people`` (shifts), the plan must name every zone and ``people`` is dropped.
+    The result is validated like any scenario (staff within windows, one value
+    per period); problems raise ScenarioError naming the zone.
+    """
+    rows = _plan_rows(plan)
+    known = set(scenario.zone_ids)
+    problems = [ScenarioError(PLAN_LABEL, f"zone {z!r}", f"unknown zone; known zones: {', '.join(scenario.zone_ids)}")
+                for z in rows if z not in known]
+    if scenario.people is not None:
+        problems += [ScenarioError(PLAN_LABEL, f"zone {z!r}", "missing: the scenario is staffed by people with shifts, "
+                                                               "so the plan must give every zone")
+                     for z in scenario.zone_ids if z not in rows]
+    for z, values in rows.items():
+        items = values if isinstance(values, list) else [values]
+        for v in items:
+            if not (isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and v >= 0):
+                problems.append(ScenarioError(PLAN_LABEL, f"zone {z!r}", f"staff must be whole numbers >= 0, got {v!r}"))
+                break
+    _raise(problems)
+    data = scenario_to_dict(scenario)
+    for zone in data["zones"]:
+        if zone["id"] in rows:
+            values = rows[zone["id"]]
+            zone["staff"] = [int(v) for v in values] if isinstance(values, list) else int(values)
+    data.pop("people", None)
+    return scenario_from_dict(data, source=PLAN_LABEL)
+
+
+__all__ = ["apply_staffing", "read_staffing_csv"]
