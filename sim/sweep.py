@@ -8,13 +8,13 @@ not from a fresh draw of arrivals.
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any, Mapping, Optional, Sequence
 
 import pandas as pd
 
 from .progress import progress_bar
-from .runner import simulate
+from .runner import default_workers, simulate
 from .scenario import Scenario
 from . import whatif
 
@@ -83,15 +83,24 @@ def sweep(
     points = sweep_points(scenario, vary)
     parameters = list(vary)
     frames = []
+    n_workers = default_workers() if workers is None else int(workers)
+    if n_workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    # One pool for the whole sweep: starting a pool per point would cost more than
+    # a small point takes to simulate. Results do not depend on where they ran.
+    own_pool = executor is None and n_workers > 1 and replications > 1
+    pool = ProcessPoolExecutor(max_workers=n_workers) if own_pool else None
     bar = progress_bar(total=len(points), desc="sweep points", enabled=progress)
     try:
         for values, point in points:
-            results = simulate(point, replications=replications, seed=seed, workers=workers,
-                               executor=executor, progress=False)
+            results = simulate(point, replications=replications, seed=seed, workers=n_workers,
+                               executor=executor or pool, progress=False)
             frames.append(point_summary(results.summary(by, target), values, by))
             bar.update(1)
     finally:
         bar.close()
+        if pool is not None:
+            pool.shutdown()
     frame = pd.concat(frames, ignore_index=True)
     frame.attrs["parameters"] = parameters
     frame.attrs["by"] = by

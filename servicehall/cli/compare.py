@@ -12,6 +12,7 @@ from sim.output import kpi_dict, summary_json
 from .executors import open_executor
 from .options import add_run_options
 from .tables import fmt_ci, fmt_diff, render_table
+from .visuals import add_visual_options, write_visuals
 
 COMPARE_KPIS = (  # (kpi, header, digits, percent)
     ("mean_wait", "mean wait", 1, False),
@@ -29,6 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("a", help="scenario A (YAML)")
     p.add_argument("b", help="scenario B (YAML)")
     add_run_options(p)
+    add_visual_options(p)
     p.set_defaults(func=run)
 
 
@@ -82,4 +84,6 @@ def run(args: argparse.Namespace) -> int:
         print()
     else:
         print(comparison_table(comparison, target))
+    for path in write_visuals(args, comparison=comparison, target=target):
+        print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return 0

@@ -12,6 +12,7 @@ from sim.output import summary_json, write_results
 from .executors import open_executor
 from .options import add_run_options
 from .tables import fmt_ci, render_table
+from .visuals import add_visual_options, write_visuals
 
 ZONE_COLUMNS = (  # (kpi, header, digits, percent)
     ("visitors", "visitors", 0, False),
@@ -31,6 +32,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="scenario YAML file")
     add_run_options(p)
     p.add_argument("--out", metavar="DIR", help="write visits.csv, summary.csv, levels.csv and summary.json here")
+    add_visual_options(p)
     p.set_defaults(func=run)
 
 
@@ -69,4 +71,6 @@ def run(args: argparse.Namespace) -> int:
         print(zone_table(results, target))
         if args.out:
             print(f"\nwrote {args.out}/visits.csv, summary.csv, levels.csv, summary.json")
+    for path in write_visuals(args, results=results, target=target):
+        print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return 0
