@@ -24,7 +24,7 @@ from .stats import summarize
 KPIS = (
     "visitors", "served", "abandoned", "balked", "mean_wait", "p50_wait", "p90_wait", "p95_wait",
     "max_wait", "service_level", "abandonment_rate", "balk_rate", "utilization", "mean_queue",
-    "max_queue", "overtime",
+    "max_queue", "overtime", "return_visits",
 )
 KPI_HELP = {
     "visitors": "arrivals (tickets taken), per day",
@@ -43,6 +43,7 @@ KPI_HELP = {
     "mean_queue": "time-average number waiting during opening hours",
     "max_queue": "largest number waiting at once",
     "overtime": "minutes from closing until the last visitor is served",
+    "return_visits": "visits on another day (missing materials, back office), per day",
 }
 GROUPINGS = ("overall", "zone", "service", "period", "zone_period")
 OUTCOMES = ("served", "abandoned", "balked")
@@ -245,6 +246,8 @@ class Results:
         if level is not None:
             keys = [c for c in frame.columns if c in ("replication", "zone", "period")]
             frame = frame.merge(level, on=keys, how="left")
+        if by in ("overall", "service"):
+            frame = frame.merge(self._return_visits(by), on=["replication"] + ([by] if by == "service" else []), how="left")
         for k in KPIS:
             if k not in frame.columns:
                 frame[k] = np.nan
@@ -309,6 +312,21 @@ class Results:
         for name, lab in zip(names, labels):
             out[name] = pd.Categorical.from_codes(out[name].to_numpy(np.int64), categories=lab)
         return out
+
+    def _return_visits(self, by: str) -> pd.DataFrame:
+        p = self.people
+        if by == "overall":
+            counts = np.bincount(p["replication"], weights=p["returns"], minlength=self.replications)
+            return pd.DataFrame({"replication": np.arange(self.replications), "return_visits": counts})
+        n = self.plan.n_services
+        keep = p["service"] >= 0
+        flat = np.bincount(p["replication"][keep] * n + p["service"][keep], weights=p["returns"][keep],
+                           minlength=self.replications * n)
+        return pd.DataFrame({
+            "replication": np.repeat(np.arange(self.replications), n),
+            "service": pd.Categorical.from_codes(np.tile(np.arange(n), self.replications), categories=list(self.plan.service_ids)),
+            "return_visits": flat,
+        })
 
     def _level_kpis(self, by: str) -> Optional[pd.DataFrame]:
         if by == "service":

@@ -17,6 +17,21 @@ def _duplicates(ids: list[str], section: str) -> list[tuple[str, str]]:
     return problems
 
 
+def _check_arrivals(s: Scenario, a, path: str) -> list[tuple[str, str]]:
+    n = s.n_periods
+    if isinstance(a.profile, str):
+        if a.profile not in s.profiles:
+            known = ", ".join(s.profiles) or "none defined"
+            return [(f"{path}.profile", f"unknown profile {a.profile!r}; known profiles: {known}")]
+        return []
+    problems = []
+    for field in ("rates_per_hour", "profile"):
+        values = getattr(a, field)
+        if values is not None and len(values) != n:
+            problems.append((f"{path}.{field}", f"needs one value per period ({n} periods of {s.period_minutes} min), got {len(values)}"))
+    return problems
+
+
 def _check_staffing_source(s: Scenario) -> list[tuple[str, str]]:
     problems = []
     for i, z in enumerate(s.zones):
@@ -61,10 +76,7 @@ def _check_mechanics(s: Scenario) -> list[tuple[str, str]]:
                 problems.append((f"bundles[{b}].services[{k}]", f"unknown service {sid!r}"))
         if bundle.window_zone is not None:
             problems += _zone_ref(s, f"bundles[{b}].window_zone", bundle.window_zone)
-        for field in ("rates_per_hour", "profile"):
-            values = getattr(bundle.arrivals, field)
-            if values is not None and len(values) != s.n_periods:
-                problems.append((f"bundles[{b}].arrivals.{field}", f"needs one value per period ({s.n_periods}), got {len(values)}"))
+        problems += _check_arrivals(s, bundle.arrivals, f"bundles[{b}].arrivals")
     if s.guide_desk is not None:
         problems += _zone_ref(s, "guide_desk.zone", s.guide_desk.zone)
     if sorted(s.priority_order) != sorted(CLASSES):
@@ -150,6 +162,11 @@ def check_scenario(s: Scenario) -> list[tuple[str, str]]:
     problems += _duplicates(s.service_ids, "services")
 
     problems += _check_staffing_source(s)
+    for name, weights in s.profiles.items():
+        if len(weights) != n:
+            problems.append((f"profiles.{name}", f"needs one value per period ({n} periods of {s.period_minutes} min), got {len(weights)}"))
+        elif sum(weights) <= 0:
+            problems.append((f"profiles.{name}", "must have a positive sum"))
     for i, z in enumerate(s.zones):
         if z.staff is None:
             continue
@@ -172,18 +189,27 @@ def check_scenario(s: Scenario) -> list[tuple[str, str]]:
         if svc.zone not in zone_ids:
             known = ", ".join(s.zone_ids)
             problems.append((f"services[{i}].zone", f"unknown zone {svc.zone!r}; known zones: {known}"))
-        a = svc.arrivals
-        for field in ("rates_per_hour", "profile"):
-            values = getattr(a, field)
-            if values is not None and len(values) != n:
-                problems.append(
-                    (f"services[{i}].arrivals.{field}", f"needs one value per period ({n} periods of {s.period_minutes} min), got {len(values)}")
-                )
+        problems += _check_arrivals(s, svc.arrivals, f"services[{i}].arrivals")
     if problems:
         return problems
     problems += _check_mechanics(s)
     if not problems:
         problems += _check_served(s)
+    return problems
+
+
+def _check_arrivals(s: Scenario, a, path: str) -> list[tuple[str, str]]:
+    n = s.n_periods
+    if isinstance(a.profile, str):
+        if a.profile not in s.profiles:
+            known = ", ".join(s.profiles) or "none defined"
+            return [(f"{path}.profile", f"unknown profile {a.profile!r}; known profiles: {known}")]
+        return []
+    problems = []
+    for field in ("rates_per_hour", "profile"):
+        values = getattr(a, field)
+        if values is not None and len(values) != n:
+            problems.append((f"{path}.{field}", f"needs one value per period ({n} periods of {s.period_minutes} min), got {len(values)}"))
     return problems
 
 
@@ -231,10 +257,7 @@ def _check_mechanics(s: Scenario) -> list[tuple[str, str]]:
                 problems.append((f"bundles[{b}].services[{k}]", f"unknown service {sid!r}"))
         if bundle.window_zone is not None:
             problems += _zone_ref(s, f"bundles[{b}].window_zone", bundle.window_zone)
-        for field in ("rates_per_hour", "profile"):
-            values = getattr(bundle.arrivals, field)
-            if values is not None and len(values) != s.n_periods:
-                problems.append((f"bundles[{b}].arrivals.{field}", f"needs one value per period ({s.n_periods}), got {len(values)}"))
+        problems += _check_arrivals(s, bundle.arrivals, f"bundles[{b}].arrivals")
     if s.guide_desk is not None:
         problems += _zone_ref(s, "guide_desk.zone", s.guide_desk.zone)
     if sorted(s.priority_order) != sorted(CLASSES):

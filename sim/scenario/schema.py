@@ -113,6 +113,9 @@ class Scenario(Frozen):
     target_wait: NonNegFloat = Field(default=15.0, description="minutes; default target for service level")
     demand_scale: PositiveFloat = 1.0
     day_variation: Optional[DayVariation] = None
+    profiles: dict[str, list[NonNegFloat]] = Field(
+        default_factory=dict, description="named daily profiles (weights per period) for `arrivals.profile`"
+    )
     zones: Annotated[list[Zone], Field(min_length=1)]
     services: Annotated[list[Service], Field(min_length=1)]
     bundles: list[Bundle] = Field(default_factory=list)
@@ -190,7 +193,8 @@ class Scenario(Frozen):
         elif a.rates_per_hour is not None:
             rates = list(a.rates_per_hour)
         else:
-            total = sum(a.profile)
+            profile = self.profiles[a.profile] if isinstance(a.profile, str) else a.profile
+            total = sum(profile)
             hours = self.period_minutes / 60
-            rates = [a.per_day * w / total / hours for w in a.profile]
+            rates = [a.per_day * w / total / hours for w in profile]
         return [r * self.demand_scale for r in rates]
