@@ -1,0 +1,131 @@
+"""The HTML report: parses, is self-contained, names every zone, renders in a browser."""
+
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import sim.report
+
+from .conftest import ROOT, SMALL, SMALL_MORE
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
+
+
+class Collector(HTMLParser):
+    """Tags, resource references and text of a document; checks that tags are balanced."""
+
+    VOID = {"meta", "img", "br", "hr", "link", "input", "source", "col", "area", "base", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.refs, self.tags, self.text = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.refs += [(name, value) for name, value in attrs if name in ("src", "href") and value]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, f"unbalanced </{tag}> after {self.stack[-3:]}"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> Collector:
+    doc = Collector()
+    doc.feed(path.read_text(encoding="utf-8"))
+    doc.close()
+    assert doc.stack == []
+    return doc
+
+
+def assert_self_contained(doc: Collector):
+    assert doc.refs, "expected embedded images"
+    for name, value in doc.refs:
+        assert not value.startswith(("http://", "https://", "//")), (name, value[:80])
+        assert value.startswith("data:image/png;base64,"), (name, value[:80])
+    assert "link" not in doc.tags and "script" not in doc.tags
+
+
+@pytest.fixture(scope="module")
+def report(results, tmp_path_factory):
+    return sim.report.write_report(results, tmp_path_factory.mktemp("report") / "report.html")
+
+
+def test_report_parses_is_self_contained_and_names_every_zone(report, results):
+    doc = parse(report)
+    assert_self_contained(doc)
+    assert doc.tags.count("img") == 4
+    text = " ".join(doc.text)
+    for zone in results.scenario.zones:
+        assert zone.name in text and zone.id in text
+    for service in results.scenario.services:
+        assert service.id in text
+    assert "3 replications" in text and "seed 1" in text
+    assert "Poisson" in text and "closing" in text.lower()  # the model's assumptions
+    assert "08:30–17:30" in text and "lognormal: mean 8, cv 0.7" in text
+
+
+def test_report_write_is_atomic(report):
+    assert [p.name for p in report.parent.iterdir()] == ["report.html"]
+
+
+def test_comparison_report_lists_changes_and_differences(comparison, tmp_path):
+    path = sim.report.write_comparison_report(comparison, tmp_path / "cmp.html")
+    doc = parse(path)
+    assert_self_contained(doc)
+    text = " ".join(doc.text)
+    assert "zones.tax.staff" in text and "税务区" in text and "社保医保区" in text
+    assert "B - A" in text and "common random numbers" in text
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_report_renders_in_headless_chromium(report, tmp_path):
+    shot = tmp_path / "shot.png"
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+         f"--screenshot={shot}", "--window-size=1280,2000", report.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert shot.exists(), proc.stderr[-2000:]
+    from matplotlib import image
+
+    pixels = image.imread(shot)
+    assert pixels.shape[:2] == (2000, 1280)
+    # Not a blank page: a fair share of the page is ink (text, tables, plots).
+    ink = (pixels[..., :3].mean(axis=2) < 0.9).mean()
+    assert ink > 0.03, ink
+
+
+def test_cli_simulate_and_compare_write_plots_and_reports(tmp_path, capsys):
+    from servicehall.cli import main
+
+    assert main(["simulate", str(SMALL), "-n", "2", "--workers", "1", "--plots", str(tmp_path / "plots"),
+                 "--report", str(tmp_path / "run.html")]) == 0
+    out = capsys.readouterr().out
+    assert "税务区" in out and f"wrote {tmp_path / 'run.html'}" in out
+    assert len(list((tmp_path / "plots").glob("*.png"))) == 4
+    parse(tmp_path / "run.html")
+
+    assert main(["compare", str(SMALL), str(SMALL_MORE), "-n", "2", "--workers", "1", "--json",
+                 "--report", str(tmp_path / "cmp.html"), "--plots", str(tmp_path / "cmp")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.lstrip().startswith("{") and "wrote" in captured.err  # stdout stays pure JSON
+    assert "zones.tax.staff" in (tmp_path / "cmp.html").read_text(encoding="utf-8")
+    assert (tmp_path / "cmp" / "compare_mean_wait.png").exists()
+
+
+def test_cli_unwritable_report_is_a_user_error(tmp_path, capsys):
+    from servicehall.cli import main
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    status = main(["simulate", str(SMALL), "-n", "2", "--workers", "1", "--report", str(blocker / "r.html")])
+    assert status == 2 and "servicehall: error: --report: cannot write" in capsys.readouterr().err
