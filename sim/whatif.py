@@ -178,13 +178,9 @@ def _locate(data: dict, path: str) -> tuple[Union[dict, list], Union[str, int], 
 
 
 def _match_id(items: list, rest: list[str]) -> tuple[Optional[str], int]:
-    # Ids may contain dots ("a.b"), so the longest run of parts that is an id wins.
+    """The item id named by the next part of a path, and how many parts it took (ids have no dots)."""
     ids = {str(x.get("id")) for x in items if isinstance(x, dict)}
-    for n in range(len(rest), 0, -1):
-        candidate = ".".join(rest[:n])
-        if candidate in ids:
-            return candidate, n
-    return None, 0
+    return (rest[0], 1) if rest and rest[0] in ids else (None, 0)
 
 
 def _whole_number_field(fields: list[str]) -> bool:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .html import esc, facts, table
+
+# Top-level fields shown in the general facts or the zone and service tables; every
+# other field is a hall mechanism (bundles, guide desk, alarm ...) listed when in use.
+BASIC_FIELDS = {"name", "description", "hours", "period_minutes", "target_wait", "demand_scale", "day_variation",
+                "zones", "services", "profiles"}
 
 # The rules of the engine, as documented in docs/scenario-format.md ("Rules of the model").
 MODEL_RULES = (
@@ -19,6 +25,8 @@ MODEL_RULES = (
     ("Abandonment", "a visitor not called within their patience leaves; their wait is the time they waited."),
     ("Balking", "with a queue limit, an arrival that finds that many waiting leaves at once."),
     ("Day variation", "where given, one random multiplier per replication scales all arrival rates."),
+    ("Itineraries", "a visitor may pass several queues (guide desk, kiosk, a wrong zone, the zones of a bundle, "
+                    "pick-up); abandoning or balking anywhere ends the visit."),
     ("Replications", "independent simulated days; each KPI is the mean over days with a 95% Student-t interval."),
     ("Random numbers", "each replication draws each service's arrivals, service times and patience from its "
                        "own stream spawned from the seed, so scenarios compared with the same seed see the "
@@ -66,6 +74,44 @@ def visitors_per_day(scenario, service_id: str) -> float:
     return sum(scenario.rates_per_hour(service_id)) * scenario.period_minutes / 60.0
 
 
+def _compact(value: Any, limit: int = 240) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "id" in v for v in value):
+        items = [f"{v['id']} ({v['name']})" if v.get("name") else str(v["id"]) for v in value]
+        text = f"{len(value)}: " + ", ".join(items)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k} {_compact(v, 80)}" for k, v in value.items())
+    elif isinstance(value, (list, str, int, float, bool)) or value is None:
+        text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def mechanisms(scenario) -> list[tuple[str, str]]:
+    """Hall mechanisms in use: top-level fields beyond the basics whose value is not the default."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    fields = type(scenario).model_fields
+    out = []
+    for key, value in data.items():
+        if key in BASIC_FIELDS or value in ({}, [], None):
+            continue
+        field = fields.get(key)
+        if field is not None and value == _plain(field.get_default(call_default_factory=True)):
+            continue
+        out.append((key.replace("_", " "), _compact(value)))
+    return out
+
+
 def scenario_section(scenario, heading: str = "The scenario") -> str:
     """Hours, zones (windows, staff) and services (demand, service time) of *scenario*."""
     total = sum(visitors_per_day(scenario, s.id) for s in scenario.services)
@@ -91,6 +137,7 @@ def scenario_section(scenario, heading: str = "The scenario") -> str:
     return (
         f"<h2>{esc(heading)}</h2>"
         + facts(general)
+        + ("<h3>Hall mechanisms in use</h3>" + facts(mechanisms(scenario)) if mechanisms(scenario) else "")
         + "<h3>Zones</h3>"
         + table(["zone", "name", "windows", "staff (windows open)", "queue limit"], zone_rows, text_columns=2, text=(3,))
         + "<h3>Services</h3>"

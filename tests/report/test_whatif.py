@@ -37,14 +37,6 @@ def test_whole_number_fields_take_integral_floats_and_numpy_ints(small):
         whatif.vary(small, "zones.tax.staff", 5.5)
 
 
-def test_ids_with_dots_select_items(small):
-    data = sim.scenario_to_dict(small)
-    data["zones"][0]["id"] = "tax.a"
-    data["services"][0]["zone"] = "tax.a"
-    s = sim.scenario_from_dict(data)
-    assert whatif.vary(s, "zones.tax.a.staff", 3).zone("tax.a").staff == 3
-
-
 @pytest.mark.parametrize("path, message", [
     ("zones.taxx.staff", "no zone with id 'taxx'; known zones: tax, social"),
     ("services.nope.priority", "no service with id 'nope'"),
