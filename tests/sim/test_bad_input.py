@@ -130,3 +130,60 @@ def test_cli_bad_option_exits_2(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "servicehall", "simulate", "x.yaml", "--replications", "0"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "must be >= 1" in proc.stderr
+
+
+MECHANICS_CASES = [
+    ("unknown serves selector", {"zones": [{"id": "tax", "serves": ["nope"]}]}, "zones[0].serves[0]", "not a zone, service, category"),
+    ("unknown profile", {"services": [{"id": "invoice", "arrivals": {"rate_per_hour": None, "per_day": 10, "profile": "evening"}}]},
+     "services[0].arrivals.profile", "unknown profile 'evening'"),
+    ("shares above one", {"services": [{"id": "invoice", "online_share": 0.7,
+                                        "appointments": {"share": 0.5}}]}, "services[0]", "must be <= 1"),
+    ("share above one", {"services": [{"id": "invoice", "online_share": 1.5}]}, "services[0].online_share", "must be <= 1"),
+    ("kiosk zone unknown", {"services": [{"id": "invoice", "kiosk": {"share": 0.2, "zone": "kiosks",
+                                                                       "service_time": {"dist": "exponential", "mean": 3}}}]},
+     "services[0].kiosk.zone", "unknown zone 'kiosks'"),
+    ("bundle unknown service", {"bundles": [{"id": "b", "services": ["invoice", "nope"], "arrivals": {"rate_per_hour": 1}}]},
+     "bundles[0].services[1]", "unknown service 'nope'"),
+    ("one_window without zone", {"bundles": [{"id": "b", "services": ["invoice"], "arrivals": {"rate_per_hour": 1},
+                                             "mode": "one_window"}]}, "bundles[0]", "needs window_zone"),
+    ("bad bundle mode", {"bundles": [{"id": "b", "services": ["invoice"], "arrivals": {"rate_per_hour": 1}, "mode": "each"}]},
+     "bundles[0].mode", "got 'each'"),
+    ("reserved without serving zone", {"services": [{"id": "invoice", "appointments": {"share": 0.2, "mode": "reserved"}}]},
+     "services[0].zone", "no zone with windows serves booked visitors"),
+    ("staff and people", {"people": [{"id": "p", "start": "08:30", "end": "17:30", "zones": ["tax"]}]},
+     "zones[0].staff", "not both"),
+    ("people above windows", {"zones": [{"id": "tax", "staff": None}],
+                              "people": [{"id": "p", "count": 9, "start": "08:30", "end": "17:30", "zones": ["tax"]}]},
+     "people", "more than its 8 windows"),
+    ("lunch outside shift", {"zones": [{"id": "tax", "staff": None}],
+                             "people": [{"id": "p", "start": "08:30", "end": "12:00", "zones": ["tax"],
+                                         "lunch": {"minutes": 60, "earliest": "11:30", "latest": "12:00"}}]},
+     "people[0].lunch", "must lie within the shift"),
+    ("shift ends before it starts", {"zones": [{"id": "tax", "staff": None}],
+                                     "people": [{"id": "p", "start": "12:00", "end": "08:30", "zones": ["tax"]}]},
+     "people[0].end", "must be after start"),
+    ("guide desk zone unknown", {"guide_desk": {"zone": "desk", "service_time": {"dist": "exponential", "mean": 1}}},
+     "guide_desk.zone", "unknown zone 'desk'"),
+    ("bad priority order", {"priority_order": ["green", "green", "walk_in"]}, "priority_order", "each of"),
+    ("alarm threshold zero", {"alarm": {"threshold": 0}}, "alarm.threshold", "must be >= 1"),
+    ("negative punctuality sd", {"services": [{"id": "invoice", "appointments": {"share": 0.2, "punctuality": {"dist": "normal", "mean": 0, "sd": -1}}}]},
+     "services[0].appointments.punctuality.sd", "must be >= 0"),
+    ("can_help unknown zone", {"zones": [{"id": "tax", "can_help": ["ghost"]}]}, "zones[0].can_help[0]", "unknown zone 'ghost'"),
+    ("reserve for unknown service", {"zones": [{"id": "tax", "reserve": {"service": "x", "windows": 1}}]},
+     "zones[0].reserve.service", "unknown service 'x'"),
+]
+
+
+@pytest.mark.parametrize("desc,override,path,words", MECHANICS_CASES, ids=[c[0] for c in MECHANICS_CASES])
+def test_bad_mechanics_message(tmp_path, desc, override, path, words):
+    import yaml
+
+    base = yaml.safe_load(GOOD)
+    data = sim.merge_overrides(base, override)
+    f = tmp_path / "x.yaml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        sim.load_scenario(f)
+    message = str(info.value)
+    assert f": {path}: " in message, message
+    assert words in message, message
