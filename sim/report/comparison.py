@@ -21,9 +21,14 @@ CAPTIONS = {
 }
 
 
+MAX_CHANGES = 40  # beyond this the inputs are two different halls, not a what-if
+
+
 def _value(v: Any) -> str:
     if v is None:
         return "–"
+    if isinstance(v, dict) and "id" in v:  # a whole zone or service on one side only
+        return f"{v['id']} ({v['name']})" if v.get("name") else str(v["id"])
     if isinstance(v, (dict, list)):
         text = json.dumps(v, ensure_ascii=False)
         return text if len(text) <= 120 else text[:117] + "..."
@@ -35,7 +40,9 @@ def changes_table(a, b) -> str:
     rows = [(path, _value(va), _value(vb)) for path, va, vb in differences(a, b)]
     if not rows:
         return '<p class="muted">The two scenarios have the same inputs.</p>'
-    return table(["field", "A", "B"], rows, text_columns=3)
+    more = len(rows) - MAX_CHANGES
+    note = f'<p class="muted">… and {more} more differences.</p>' if more > 0 else ""
+    return table(["field", "A", "B"], rows[:MAX_CHANGES], text_columns=3) + note
 
 
 def comparison_html(comparison, target: Optional[float] = None) -> str:
