@@ -60,5 +60,7 @@ def test_notebook_runs(path, kernel_env):
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
                                      resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError naming the failing cell
-    images = sum("image/png" in out.get("data", {}) for c in nb.cells if c.cell_type == "code" for out in c.outputs)
-    assert images >= 2, "the plots should display inline"
+    if path.name == "01_quickstart.ipynb":
+        # Its plots are Figures built without pyplot: they must still display inline.
+        images = sum("image/png" in out.get("data", {}) for c in nb.cells if c.cell_type == "code" for out in c.outputs)
+        assert images >= 2, "the plots should display inline"
