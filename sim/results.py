@@ -24,7 +24,7 @@ from .stats import summarize
 KPIS = (
     "visitors", "served", "abandoned", "balked", "mean_wait", "p50_wait", "p90_wait", "p95_wait",
     "max_wait", "service_level", "abandonment_rate", "balk_rate", "utilization", "mean_queue",
-    "max_queue", "overtime", "return_visits",
+    "max_queue", "overtime", "return_visits", "moves",
 )
 KPI_HELP = {
     "visitors": "arrivals (tickets taken), per day",
@@ -44,6 +44,7 @@ KPI_HELP = {
     "max_queue": "largest number waiting at once",
     "overtime": "minutes from closing until the last visitor is served",
     "return_visits": "visits on another day (missing materials, back office), per day",
+    "moves": "staff moved on alarm, per day (by zone: moved into the zone)",
 }
 GROUPINGS = ("overall", "zone", "service", "period", "zone_period")
 OUTCOMES = ("served", "abandoned", "balked")
@@ -248,6 +249,8 @@ class Results:
             frame = frame.merge(level, on=keys, how="left")
         if by in ("overall", "service"):
             frame = frame.merge(self._return_visits(by), on=["replication"] + ([by] if by == "service" else []), how="left")
+        if by in ("overall", "zone"):
+            frame = frame.merge(self._move_counts(by), on=["replication"] + ([by] if by == "zone" else []), how="left")
         for k in KPIS:
             if k not in frame.columns:
                 frame[k] = np.nan
@@ -312,6 +315,20 @@ class Results:
         for name, lab in zip(names, labels):
             out[name] = pd.Categorical.from_codes(out[name].to_numpy(np.int64), categories=lab)
         return out
+
+    def _move_counts(self, by: str) -> pd.DataFrame:
+        m = self.move_array if self.move_array is not None else np.zeros((0, 5))
+        m = m[m[:, 4] == 0]  # moves, not the returns
+        R, Z = self.replications, self.plan.n_zones
+        if by == "overall":
+            counts = np.bincount(m[:, 0].astype(np.int64), minlength=R)
+            return pd.DataFrame({"replication": np.arange(R), "moves": counts.astype(float)})
+        flat = np.bincount(m[:, 0].astype(np.int64) * Z + m[:, 3].astype(np.int64), minlength=R * Z)
+        return pd.DataFrame({
+            "replication": np.repeat(np.arange(R), Z),
+            "zone": pd.Categorical.from_codes(np.tile(np.arange(Z), R), categories=list(self.plan.zone_ids)),
+            "moves": flat.astype(float),
+        })
 
     def _return_visits(self, by: str) -> pd.DataFrame:
         p = self.people

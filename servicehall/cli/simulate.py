@@ -53,7 +53,13 @@ def zone_table(results: sim.Results, target: float) -> str:
     rows.append(row("all zones", overall))
     title = (f"{results.scenario.name}: {results.replications} replications, seed {results.seed}; "
              "mean ± 95% half-width; waits in minutes")
-    return render_table(headers, rows, title)
+    text = render_table(headers, rows, title)
+    notes = overall.set_index("kpi")
+    extras = [(k, label) for k, label in (("moves", "staff moved on alarm"), ("return_visits", "visits on another day"))
+              if notes.loc[k, "mean"] > 0]
+    for k, label in extras:
+        text += f"\n{label}: {fmt_ci(*notes.loc[k, ['mean', 'low', 'high']], digits=1)} a day"
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
