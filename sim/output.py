@@ -13,7 +13,7 @@ from typing import Any, Iterator, Optional
 
 import pandas as pd
 
-from .results import Results
+from .results import GROUPINGS, Results
 
 
 @contextlib.contextmanager
@@ -83,21 +83,102 @@ def summary_json(results: Results, target: Optional[float] = None) -> dict[str, 
     }
 
 
-def write_results(results: Results, out_dir: str | Path, target: Optional[float] = None) -> list[Path]:
-    """Write ``visits.csv``, ``summary.csv`` (every grouping), ``levels.csv`` and
-    ``summary.json`` into *out_dir*, all or nothing. Returns the written paths."""
+VISITS_FORMATS = ("csv", "parquet")
+CSV_FLOATS = "%.4f"  # visit times in minutes: to the 1/100 of a second
+
+
+def write_results(results: Results, out_dir: str | Path, target: Optional[float] = None,
+                  visits_format: str = "csv") -> list[Path]:
+    """Write ``visits.csv`` (or ``visits.parquet``), ``summary.csv`` (every grouping),
+    ``levels.csv`` and ``summary.json`` into *out_dir*, all or nothing. Returns the written paths."""
+    check_visits_format(visits_format)
     out_dir = Path(out_dir)
     with atomic_dir(out_dir) as stage:
-        results.visits.to_csv(stage / "visits.csv", index=False, float_format="%.4f")
-        parts = []
-        for by in ("overall", "zone", "service", "period", "zone_period"):
-            frame = results.summary(by, target)
-            frame.insert(0, "by", by)
-            parts.append(frame)
-        pd.concat(parts, ignore_index=True).to_csv(stage / "summary.csv", index=False, float_format="%.6g")
-        results.levels.to_csv(stage / "levels.csv", index=False, float_format="%.6g")
-        (stage / "summary.json").write_text(
-            json.dumps(summary_json(results, target), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        with VisitsWriter(stage, visits_format) as writer:
+            writer.write(results.visits)
+        write_tables(results, stage, target)
         names = [p.name for p in stage.iterdir()]
     return [out_dir / n for n in sorted(names)]
+
+
+def write_tables(results: Any, folder: Path, target: Optional[float] = None) -> None:
+    """``summary.csv``, ``levels.csv`` and ``summary.json`` of *results* (a ``Results`` or
+    anything with its ``summary``, ``levels``, ``scenario``, ``replications`` and ``seed``)."""
+    parts = []
+    for by in GROUPINGS:
+        frame = results.summary(by, target)
+        frame.insert(0, "by", by)
+        parts.append(frame)
+    pd.concat(parts, ignore_index=True).to_csv(folder / "summary.csv", index=False, float_format="%.6g")
+    # In chunks of rows: formatting text for the whole table at once would take memory
+    # in proportion to the replications.
+    results.levels.to_csv(folder / "levels.csv", index=False, float_format="%.6g", chunksize=2000)
+    (folder / "summary.json").write_text(
+        json.dumps(summary_json(results, target), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+
+
+def check_visits_format(visits_format: str) -> None:
+    if visits_format not in VISITS_FORMATS:
+        raise ValueError(f"visits_format must be one of {', '.join(VISITS_FORMATS)}, got {visits_format!r}")
+
+
+class VisitsWriter:
+    """Append visit tables to ``visits.csv`` or ``visits.parquet`` in *folder*, batch by batch.
+
+    The CSV file is the one ``DataFrame.to_csv`` writes for all the batches at once. The
+    Parquet file gets row groups of about *row_group* rows (batches are buffered until
+    then); its schema is the first batch's, so every batch must have the same columns
+    and categories (``Results.visits`` of the same plan do). Use as a context manager;
+    the file is complete only after a clean exit.
+    """
+
+    def __init__(self, folder: str | Path, visits_format: str = "csv", row_group: int = 100_000):
+        check_visits_format(visits_format)
+        self.path = Path(folder) / f"visits.{visits_format}"
+        self.format = visits_format
+        self.row_group = row_group
+        self.rows = 0
+        self._buffer: list[pd.DataFrame] = []
+        self._buffered = 0
+        self._parquet = None
+        self._csv = None
+
+    def __enter__(self) -> "VisitsWriter":
+        if self.format == "csv":
+            self._csv = open(self.path, "w", encoding="utf-8", newline="")
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append *frame* (columns as in ``Results.visits``)."""
+        if self.format == "csv":
+            frame.to_csv(self._csv, index=False, header=self.rows == 0, float_format=CSV_FLOATS)
+        else:
+            self._buffer.append(frame)
+            self._buffered += len(frame)
+            if self._buffered >= self.row_group:
+                self._flush()
+        self.rows += len(frame)
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self._buffer:
+            return
+        frame = self._buffer[0] if len(self._buffer) == 1 else pd.concat(self._buffer, ignore_index=True)
+        self._buffer, self._buffered = [], 0
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.path, table.schema)
+        self._parquet.write_table(table, row_group_size=max(len(frame), 1))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None and self.format == "parquet":
+                self._flush()
+        finally:
+            if self._csv is not None:
+                self._csv.close()
+            if self._parquet is not None:
+                self._parquet.close()

@@ -7,8 +7,10 @@ same numbers whether replications run serially, on a process pool, or on any
 
 from __future__ import annotations
 
+import itertools
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Optional
 
 from .model.hall import DayRecord, simulate_day
@@ -29,8 +31,12 @@ def run_batch(plan: HallPlan, seed: int, replications: list[int]) -> list[DayRec
     return [run_replication(plan, seed, r) for r in replications]
 
 
+MAX_BATCH = 10
+"""Replications per task at most: bounds the records a finished task holds in memory."""
+
+
 def _batches(replications: int, parts: int) -> list[list[int]]:
-    size = max(1, -(-replications // parts))
+    size = min(MAX_BATCH, max(1, -(-replications // parts)))
     return [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
 
 
@@ -50,12 +56,17 @@ def run_records(
     executor: Optional[Executor] = None,
     progress: Optional[bool] = None,
     on_record: Optional[Callable[[int, DayRecord], None]] = None,
+    keep: bool = True,
 ) -> list[DayRecord]:
     """Day records of replications ``0..replications-1``, in replication order.
 
     *workers* None means every core (1 runs in this process); *executor* overrides
     it. *on_record* is called for each record in replication order as soon as it
-    and all earlier ones are done (streaming writers hook in here).
+    and all earlier ones are done (streaming writers hook in here). With *keep*
+    False the records are not kept (an empty list is returned): memory then stays
+    flat however many replications run, because at most a few tasks of at most
+    ``MAX_BATCH`` replications are in flight or waiting to be collected. An error
+    in a task or in *on_record* cancels the tasks not yet started.
     """
     if replications < 1:
         raise ValueError(f"replications must be >= 1, got {replications}")
@@ -63,13 +74,17 @@ def run_records(
     if n_workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     records: list[DayRecord] = []
+    done = 0
     bar = progress_bar(total=replications, desc="replications", enabled=progress)
 
     def collect(batch: Iterable[DayRecord]) -> None:
+        nonlocal done
         for rec in batch:
             if on_record is not None:
-                on_record(len(records), rec)
-            records.append(rec)
+                on_record(done, rec)
+            if keep:
+                records.append(rec)
+            done += 1
             bar.update(1)
 
     try:
@@ -77,20 +92,38 @@ def run_records(
             for r in range(replications):
                 collect([run_replication(plan, seed, r)])
             return records
-        # Several batches per worker keep every core busy and the bar moving.
-        batches = _batches(replications, (n_workers if executor is None else 8) * 4)
         if executor is not None:
-            futures = [executor.submit(run_batch, plan, seed, b) for b in batches]
-            for f in futures:
-                collect(f.result())
+            # Several batches per (unknown number of) workers keep a cluster busy.
+            _run_windowed(executor, plan, seed, _batches(replications, 32), 32, collect)
         else:
+            # Several batches per worker keep every core busy and the bar moving.
+            batches = _batches(replications, n_workers * 4)
             with ProcessPoolExecutor(max_workers=min(n_workers, len(batches))) as pool:
-                futures = [pool.submit(run_batch, plan, seed, b) for b in batches]
-                for f in futures:
-                    collect(f.result())
+                _run_windowed(pool, plan, seed, batches, 2 * n_workers, collect)
         return records
     finally:
         bar.close()
+
+
+def _run_windowed(executor: Executor, plan: HallPlan, seed: int, batches: list[list[int]], window: int,
+                  collect: Callable[[Iterable[DayRecord]], None]) -> None:
+    """Run *batches* on *executor* with at most *window* submitted but not collected,
+    collecting results in order; on any error cancel what has not started."""
+    pending: deque[Future] = deque()
+    todo = iter(batches)
+    try:
+        for batch in itertools.islice(todo, window):
+            pending.append(executor.submit(run_batch, plan, seed, batch))
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(executor.submit(run_batch, plan, seed, nxt))
+            collect(result)
+            del result
+    finally:
+        for f in pending:
+            f.cancel()
 
 
 def simulate(

@@ -7,8 +7,10 @@ import json
 import sys
 
 import sim
-from sim.output import summary_json, write_results
+from sim.output import VISITS_FORMATS, summary_json, write_results
+from sim.stream import STREAM_ABOVE, expected_visits, simulate_to_dir
 
+from .errors import UserError
 from .executors import open_executor
 from .options import add_run_options
 from .tables import fmt_ci, render_table
@@ -32,6 +34,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="scenario YAML file")
     add_run_options(p)
     p.add_argument("--out", metavar="DIR", help="write visits.csv, summary.csv, levels.csv and summary.json here")
+    p.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
+                   help="with --out: write the visits to disk as replications finish and keep only KPIs in memory "
+                        f"(default: when more than {STREAM_ABOVE:,} visit records are expected)")
+    p.add_argument("--visits-format", choices=VISITS_FORMATS, default="csv",
+                   help="file format of the visit records written by --out (default csv)")
     add_visual_options(p)
     p.set_defaults(func=run)
 
@@ -62,21 +69,36 @@ def zone_table(results: sim.Results, target: float) -> str:
     return text
 
 
+def streaming(args: argparse.Namespace, scenario: sim.Scenario) -> bool:
+    """Whether to stream the visits to ``--out``: as asked, else when the run is large."""
+    if args.stream and not args.out:
+        raise UserError("--stream: needs --out DIR, where the visits are written")
+    if args.stream is None:
+        return bool(args.out) and expected_visits(scenario, args.replications) > STREAM_ABOVE
+    return args.stream
+
+
 def run(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
     target = scenario.target_wait if args.target is None else args.target
+    stream = streaming(args, scenario)
     with open_executor(args.executor) as executor:
-        results = sim.simulate(scenario, replications=args.replications, seed=args.seed,
-                               workers=args.workers, executor=executor, progress=args.progress)
-    if args.out:
-        write_results(results, args.out, target)
+        if stream:
+            results = simulate_to_dir(scenario, args.out, replications=args.replications, seed=args.seed,
+                                      workers=args.workers, executor=executor, progress=args.progress,
+                                      target=target, visits_format=args.visits_format)
+        else:
+            results = sim.simulate(scenario, replications=args.replications, seed=args.seed,
+                                   workers=args.workers, executor=executor, progress=args.progress)
+    if args.out and not stream:
+        write_results(results, args.out, target, visits_format=args.visits_format)
     if args.json:
         json.dump(summary_json(results, target), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
         print(zone_table(results, target))
         if args.out:
-            print(f"\nwrote {args.out}/visits.csv, summary.csv, levels.csv, summary.json")
+            print(f"\nwrote {args.out}/visits.{args.visits_format}, summary.csv, levels.csv, summary.json")
     for path in write_visuals(args, results=results, target=target):
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return 0
