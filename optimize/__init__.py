@@ -1,9 +1,16 @@
-"""Staffing optimizer for service halls: queueing formulas, requirements, rosters.
+"""Staffing optimizer for service halls: queueing formulas, requirements, rosters,
+and the simulation-based optimizer that checks and repairs them with ``sim``.
 
 Units: times in minutes, arrival rates per minute, offered load in Erlangs.
+The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
+``closed_loop``, ``verify_plan`` ...) load ``sim`` on first use, so
+``import optimize`` stays light.
 """
 
-from optimize.errors import ShiftFileError
+import importlib
+
+from optimize.demand import ZoneDemand, analytic_requirements, zone_demand
+from optimize.errors import ShiftFileError, TargetError
 from optimize.patterns import Lunch, Pool, ShiftPattern, ShiftSpec, ShiftVariant
 from optimize.periods import PeriodGrid, format_clock, parse_clock
 from optimize.queueing.erlang import (
@@ -37,8 +44,24 @@ from optimize.schedule import ShiftSchedule, schedule_shifts
 from optimize.shift_file import load_shift_file, parse_shift_spec
 from optimize.targets import Target, parse_target, parse_targets
 
+# Names whose modules import ``sim``: loaded on first use.
+_LAZY = {
+    "LoopResult": "optimize.closed_loop",
+    "SimulationStaffing": "optimize.simulation_method",
+    "StaffingResult": "optimize.optimizer",
+    "cell_estimates": "optimize.verify",
+    "closed_loop": "optimize.closed_loop",
+    "compliance": "optimize.verify",
+    "flat_plan": "optimize.baselines",
+    "optimize_staffing": "optimize.optimizer",
+    "simulation_requirements": "optimize.simulation_method",
+    "sipp_plan": "optimize.baselines",
+    "verify_plan": "optimize.verify",
+}
+
 __all__ = [
     "ErlangA",
+    "LoopResult",
     "Lunch",
     "PeriodGrid",
     "Pool",
@@ -48,8 +71,16 @@ __all__ = [
     "ShiftSchedule",
     "ShiftSpec",
     "ShiftVariant",
+    "SimulationStaffing",
+    "StaffingResult",
     "Target",
+    "TargetError",
     "Unmet",
+    "ZoneDemand",
+    "analytic_requirements",
+    "cell_estimates",
+    "closed_loop",
+    "compliance",
     "erlang_a",
     "erlang_a_abandon_probability",
     "erlang_a_mean_wait",
@@ -59,6 +90,7 @@ __all__ = [
     "erlang_c",
     "erlang_c_mean_wait",
     "erlang_c_service_level",
+    "flat_plan",
     "format_clock",
     "garnett_beta",
     "garnett_delay_probability",
@@ -72,6 +104,7 @@ __all__ = [
     "min_servers_erlang_a",
     "min_servers_erlang_c",
     "offered_load",
+    "optimize_staffing",
     "parse_clock",
     "parse_shift_spec",
     "parse_target",
@@ -79,6 +112,16 @@ __all__ = [
     "period_offered_loads",
     "requirements_by_zone",
     "schedule_shifts",
+    "simulation_requirements",
+    "sipp_plan",
     "solve_roster",
     "staffing_requirements",
+    "verify_plan",
+    "zone_demand",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ShiftFileError"]
+__all__ = ["ShiftFileError", "TargetError"]
 
 
 class ShiftFileError(Exception):
@@ -26,3 +26,11 @@ class ShiftFileError(Exception):
     def __str__(self) -> str:
         return "\n".join(f"{self.file}: {p}: {m}" if p else f"{self.file}: {m}"
                          for p, m in self.problems)
+
+
+class TargetError(ValueError):
+    """A service target is malformed or unattainable (``wait<=15@80%`` and friends).
+
+    A ValueError, so code that catches ValueError keeps working; the command
+    line reports it as bad input (exit status 2).
+    """

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from optimize.errors import TargetError
+
 __all__ = ["Target", "parse_target", "parse_targets"]
 
 KINDS = ("service_level", "mean_wait", "abandon")
@@ -35,21 +37,21 @@ class Target:
 
     def __post_init__(self):
         if self.kind not in KINDS:
-            raise ValueError(f"target kind must be one of {KINDS}, got {self.kind!r}")
+            raise TargetError(f"target kind must be one of {KINDS}, got {self.kind!r}")
         needs_wait = self.kind in ("service_level", "mean_wait")
         needs_fraction = self.kind in ("service_level", "abandon")
         if needs_wait != (self.wait is not None):
-            raise ValueError(f"a {self.kind} target {'needs' if needs_wait else 'takes no'} "
+            raise TargetError(f"a {self.kind} target {'needs' if needs_wait else 'takes no'} "
                              f"wait, got wait={self.wait!r}")
         if needs_fraction != (self.fraction is not None):
-            raise ValueError(f"a {self.kind} target {'needs' if needs_fraction else 'takes no'} "
+            raise TargetError(f"a {self.kind} target {'needs' if needs_fraction else 'takes no'} "
                              f"fraction, got fraction={self.fraction!r}")
         if self.wait is not None and not self.wait >= 0:
-            raise ValueError(f"target wait must be >= 0 minutes, got {self.wait!r}")
+            raise TargetError(f"target wait must be >= 0 minutes, got {self.wait!r}")
         if self.kind == "service_level" and not 0 < self.fraction <= 1:
-            raise ValueError(f"service-level fraction must be in (0, 1], got {self.fraction!r}")
+            raise TargetError(f"service-level fraction must be in (0, 1], got {self.fraction!r}")
         if self.kind == "abandon" and not 0 <= self.fraction < 1:
-            raise ValueError(f"abandon fraction must be in [0, 1), got {self.fraction!r}")
+            raise TargetError(f"abandon fraction must be in [0, 1), got {self.fraction!r}")
 
     @classmethod
     def parse(cls, text: str) -> Target:
@@ -68,26 +70,26 @@ def _fraction(number: str, percent: str, text: str, low_ok: bool, high_ok: bool)
     value = float(number)
     if not percent:
         if value > 1:
-            raise ValueError(f"target {text!r}: a fraction without '%' must be <= 1, "
+            raise TargetError(f"target {text!r}: a fraction without '%' must be <= 1, "
                              f"got {number}; write {number}% for a percentage")
         value *= 100
     above_low = value > 0 or (low_ok and value == 0)
     below_high = value < 100 or (high_ok and value == 100)
     if not (above_low and below_high):
         bounds = f"{'[' if low_ok else '('}0, 100{']' if high_ok else ')'}"
-        raise ValueError(f"target {text!r}: percentage must be in {bounds}, got {value:g}%")
+        raise TargetError(f"target {text!r}: percentage must be in {bounds}, got {value:g}%")
     return value / 100
 
 
 def parse_target(text: str) -> Target:
     """A :class:`Target` from its text form (spaces ignored).
 
-    Raises ValueError naming the expected forms and what was found.
+    Raises TargetError (a ValueError) naming the expected forms and what was found.
     """
     if isinstance(text, Target):
         return text
     if not isinstance(text, str):
-        raise ValueError(f"target must be a string like {FORMS}, got {text!r}")
+        raise TargetError(f"target must be a string like {FORMS}, got {text!r}")
     compact = re.sub(r"\s+", "", text)
     if m := _SERVICE.match(compact):
         return Target("service_level", float(m[1]), _fraction(m[2], m[3], text, False, True))
@@ -96,9 +98,9 @@ def parse_target(text: str) -> Target:
     if m := _ABANDON.match(compact):
         return Target("abandon", fraction=_fraction(m[1], m[2], text, True, False))
     if compact.startswith("wait<=") and "@" not in compact:
-        raise ValueError(f"target {text!r}: a wait target needs the share that must meet it, "
+        raise TargetError(f"target {text!r}: a wait target needs the share that must meet it, "
                          f"e.g. 'wait<=15@80%'")
-    raise ValueError(f"target must look like {FORMS}, got {text!r}")
+    raise TargetError(f"target must look like {FORMS}, got {text!r}")
 
 
 def parse_targets(targets) -> tuple[Target, ...]:
@@ -108,5 +110,5 @@ def parse_targets(targets) -> tuple[Target, ...]:
     else:
         items = list(targets)
     if not items:
-        raise ValueError("give at least one target")
+        raise TargetError("give at least one target")
     return tuple(parse_target(item) for item in items)

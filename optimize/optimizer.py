@@ -1,0 +1,209 @@
+"""``optimize_staffing``: requirements, roster, closed loop, fresh verification and baselines.
+
+1. Requirements per zone and period by *method*: ``sipp``, ``lag`` or ``mol``
+   (analytic, see :mod:`optimize.demand`), or ``simulation``
+   (:mod:`optimize.simulation_method`, seed *seed*).
+2. The closed loop (:mod:`optimize.closed_loop`, seed *seed* + 1): roster (with
+   shift patterns) or the requirements themselves, simulated and checked,
+   requirements raised where a target does not hold with confidence, until
+   every zone-period holds or *max_iterations*. Its seed differs from the
+   search's, so it is also a hold-out check of what the search found.
+3. A fresh verification (seed *seed* + 2) of the final plan and of the
+   baselines (SIPP and flat, :mod:`optimize.baselines`), all on the same days.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from optimize.baselines import flat_plan, sipp_plan
+from optimize.closed_loop import closed_loop, plan_hours, roster_plan
+from optimize.demand import analytic_requirements, period_labels
+from optimize.roster_result import RosterResult
+from optimize.simulation_method import simulation_requirements
+from optimize.targets import Target, parse_targets
+from optimize.verify import compliance, plan_array, plan_frame, verify_plan
+
+__all__ = ["METHODS", "StaffingResult", "optimize_staffing"]
+
+METHODS = ("sipp", "lag", "mol", "simulation")
+BASELINE_COLUMNS = ["plan", "staff_hours", "paid_hours", "cost", "met", "borderline", "missed", "exempt",
+                    "confident", "share_met", "worst"]
+
+
+@dataclass(frozen=True, eq=False)
+class StaffingResult:
+    """The outcome of :func:`optimize_staffing`.
+
+    *requirements* and *plan* are DataFrames zone x period ``"HH:MM"``: what
+    each zone-period needs, and the staff on duty under the final plan (the
+    roster's coverage with shifts, else the requirements); *roster* is the
+    RosterResult or None; *verification* the fresh check of *plan* (see
+    :func:`optimize.verify.cell_estimates`); *iterations* one row per
+    simulation of the search and the loop (``stage`` says which);
+    *baselines* a table of the optimized, SIPP and flat plans side by side
+    (``plan, staff_hours, paid_hours, cost, met, borderline, missed, exempt,
+    confident, share_met, worst``), with *baseline_plans* and
+    *baseline_verifications* by plan name; *stuck* lists zone-periods that no
+    staffing within the windows could fix; *seconds* the time per stage.
+    """
+
+    scenario: object
+    targets: tuple[Target, ...]
+    method: str
+    requirements: pd.DataFrame
+    plan: pd.DataFrame
+    roster: RosterResult | None
+    verification: pd.DataFrame
+    iterations: pd.DataFrame
+    baselines: pd.DataFrame
+    baseline_plans: dict = field(default_factory=dict)
+    baseline_verifications: dict = field(default_factory=dict)
+    converged: bool = True
+    stuck: tuple[tuple[str, str], ...] = ()
+    seeds: dict = field(default_factory=dict)
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def staffing(self) -> pd.DataFrame:
+        """The plan in long format for ``staffing.csv``: ``zone, start, staff``."""
+        long = self.plan.stack().rename("staff").reset_index()
+        long.columns = ["zone", "start", "staff"]
+        return long.astype({"staff": int})
+
+    @property
+    def staff_hours(self) -> float:
+        """Paid hours of the roster, or staffed window-hours of the per-period plan."""
+        return float(self.roster.staff_hours) if self.roster is not None else plan_hours(self.scenario, self.plan)
+
+    @property
+    def cost(self) -> float:
+        """The roster's cost, or the plan's staff-hours (one unit per hour) without shifts."""
+        return float(self.roster.cost) if self.roster is not None else self.staff_hours
+
+    def compliance(self) -> dict:
+        """Zone-periods met, borderline, missed and exempt in the fresh verification."""
+        return compliance(self.verification)
+
+
+def _say(progress, text: str) -> None:
+    if progress is True:
+        print(text, file=sys.stderr, flush=True)
+    elif callable(progress):
+        progress(text)
+
+
+def _plan_for(scenario, requirements, shifts, solver, time_limit):
+    if shifts is None:
+        return requirements, None
+    roster = roster_plan(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
+    if not roster.solved:
+        raise ValueError("no roster covers the requirements with these shifts: "
+                         + "; ".join(roster.diagnosis or (roster.status,)))
+    return roster.on_duty.reindex(list(scenario.zone_ids)), roster
+
+
+def _baseline_row(name, scenario, plan, roster, verification) -> dict:
+    c = compliance(verification)
+    judged = verification[verification["status"] != "exempt"]
+    levels = judged[judged["kind"] == "service_level"]["achieved"]
+    hours = plan_hours(scenario, plan)
+    return {"plan": name, "staff_hours": hours,
+            "paid_hours": roster.staff_hours if roster is not None else hours,
+            "cost": roster.cost if roster is not None else hours,
+            **{k: c[k] for k in ("met", "borderline", "missed", "exempt", "confident", "share_met")},
+            "worst": float(levels.min()) if len(levels) else np.nan}
+
+
+def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None, *, seed: int = 0,
+                      replications: int = 30, verify_replications: int | None = None,
+                      max_iterations: int = 8, max_evaluations: int = 60, confidence: float = 0.95,
+                      min_visitors: float = 1.0, baselines: bool = True, workers=None, executor=None,
+                      solver: str = "HiGHS", time_limit: float | None = 120, progress=None) -> StaffingResult:
+    """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
+
+    *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
+    :class:`~optimize.Target` objects, required in every zone and period;
+    *method*: ``sipp``, ``lag``, ``mol`` or ``simulation``; *shifts*: a
+    ShiftSpec (:func:`optimize.load_shift_file`) or None for a per-period plan.
+    Seeds: the search uses *seed*, the closed loop *seed* + 1, the fresh
+    verification *seed* + 2; *replications* days per simulation
+    (*verify_replications*, default the same, for the verification).
+    *progress*: True prints one line per simulation to stderr, a callable gets
+    the line. *time_limit* (seconds) bounds each roster solve.
+    Raises TargetError for a bad target, ValueError for an unknown method.
+    """
+    started = time.perf_counter()
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    targets = parse_targets(targets)
+    verify_replications = verify_replications or replications
+    seeds = {"search": seed, "loop": seed + 1, "verification": seed + 2}
+    common = dict(confidence=confidence, min_visitors=min_visitors, workers=workers, executor=executor)
+    seconds, frames, stuck = {}, [], ()
+
+    clock = time.perf_counter()
+    if method == "simulation":
+        def report(row):
+            _say(progress, f"search {row['iteration']:>3}: {row['action']:<8} {row['staff_hours']:8.1f} staff-h, "
+                           f"{row['failing']} failing, {row['lowered']} lowered, {row['undone']} undone, "
+                           f"{row['raised']} raised")
+        found = simulation_requirements(scenario, targets, replications=replications, seed=seeds["search"],
+                                        max_evaluations=max_evaluations, on_iteration=report, **common)
+        requirements, stuck = found.requirements, found.stuck
+        frames.append(found.iterations.assign(stage="search"))
+    else:
+        requirements = analytic_requirements(scenario, targets, method)
+    seconds["requirements"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+
+    def report_loop(row):
+        _say(progress, f"loop {row['iteration']:>3}: {row['paid_hours']:8.1f} paid h, cost {row['cost']:.1f}, "
+                       f"{row['failing']} failing, {row['raised']} raised {row['roster_status']}")
+    loop = closed_loop(scenario, targets, requirements, shifts=shifts, seed=seeds["loop"],
+                       replications=replications, max_iterations=max_iterations, solver=solver,
+                       time_limit=time_limit, on_iteration=report_loop, **common)
+    frames.append(loop.iterations.assign(stage="loop"))
+    stuck = tuple(dict.fromkeys(stuck + loop.stuck))
+    seconds["loop"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    verification = verify_plan(scenario, loop.plan, targets, replications=verify_replications,
+                               seed=seeds["verification"], **common)
+    seconds["verification"] = time.perf_counter() - clock
+    _say(progress, f"verification: {compliance(verification)}")
+
+    name = f"optimized ({method})"
+    plans, verifications = {name: loop.plan}, {name: verification}
+    rows = [_baseline_row(name, scenario, loop.plan, loop.roster, verification)]
+    if baselines:
+        clock = time.perf_counter()
+        labels = period_labels(scenario)
+        ignore = np.zeros((len(scenario.zone_ids), len(labels)), dtype=bool)
+        for z, t in stuck:
+            ignore[list(scenario.zone_ids).index(z), labels.index(t)] = True
+        flat, _ = flat_plan(scenario, targets, upper=loop.plan, ignore=ignore, seed=seeds["loop"],
+                            replications=replications, **common)
+        for base, reqs in (("SIPP", sipp_plan(scenario, targets)), ("flat", flat)):
+            plan, roster = _plan_for(scenario, reqs, shifts, solver, time_limit)
+            check = verify_plan(scenario, plan, targets, replications=verify_replications,
+                                seed=seeds["verification"], **common)
+            plans[base], verifications[base] = plan_frame(scenario, plan_array(scenario, plan)), check
+            rows.append(_baseline_row(base, scenario, plan, roster, check))
+        seconds["baselines"] = time.perf_counter() - clock
+    seconds["total"] = time.perf_counter() - started
+    iterations = pd.concat(frames, ignore_index=True)
+    iterations = iterations[["stage"] + [c for c in iterations.columns if c != "stage"]]
+    return StaffingResult(
+        scenario=scenario, targets=targets, method=method, requirements=loop.requirements, plan=loop.plan,
+        roster=loop.roster, verification=verification, iterations=iterations,
+        baselines=pd.DataFrame(rows, columns=BASELINE_COLUMNS), baseline_plans=plans,
+        baseline_verifications=verifications, converged=loop.converged, stuck=stuck, seeds=seeds,
+        seconds={k: round(v, 2) for k, v in seconds.items()})
+
