@@ -10,7 +10,7 @@ The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
 import importlib
 
 from optimize.demand import ZoneDemand, analytic_requirements, zone_demand
-from optimize.errors import ShiftFileError, TargetError
+from optimize.errors import RosterError, ShiftFileError, TargetError
 from optimize.patterns import Lunch, Pool, ShiftPattern, ShiftSpec, ShiftVariant
 from optimize.periods import PeriodGrid, format_clock, parse_clock
 from optimize.queueing.erlang import (
@@ -65,6 +65,7 @@ __all__ = [
     "Lunch",
     "PeriodGrid",
     "Pool",
+    "RosterError",
     "RosterResult",
     "ShiftFileError",
     "ShiftPattern",

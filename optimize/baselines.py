@@ -32,19 +32,23 @@ def sipp_plan(scenario, targets):
     return plan_frame(scenario, np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(), caps))
 
 
-def flat_plan(scenario, targets, *, upper=None, ignore=None, seed: int = 1, replications: int = 30,
+def flat_plan(scenario, targets, *, upper=None, ignore=None, at_least=None, seed: int = 1, replications: int = 30,
               confidence: float = 0.95, min_visitors: float = 1.0, workers=None, executor=None):
     """The smallest constant staff per zone meeting *targets* in every zone-period (simulated).
 
     *upper*: a plan whose per-zone peak bounds the search (default: the
     windows); *ignore*: zones x periods booleans not to hold a zone to (e.g.
-    zone-periods no staffing can fix). Returns (plan DataFrame, evaluations).
+    zone-periods no staffing can fix); *at_least*: a lower bound per zone
+    (e.g. the optimized staff where it is ignored). Returns (plan DataFrame,
+    evaluations).
     """
     Z, T = len(scenario.zone_ids), scenario.n_periods
     windows = np.array([z.windows for z in scenario.zones], dtype=np.int64)
     demand = zone_demand(scenario)
     lo = np.array([1 if sum(demand[z].rates) > 0 else 0 for z in scenario.zone_ids], dtype=np.int64)
     hi = windows.copy() if upper is None else np.minimum(plan_array(scenario, upper).max(axis=1), windows)
+    if at_least is not None:
+        lo = np.maximum(lo, np.asarray(at_least, dtype=np.int64))
     lo = np.minimum(lo, hi)
     ignore = np.zeros((Z, T), dtype=bool) if ignore is None else np.asarray(ignore, dtype=bool)
     evaluations = 0

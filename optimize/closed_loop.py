@@ -6,9 +6,11 @@ simulates the hall under that plan (always from the same seed: common random
 numbers across iterations) and checks every zone-period against every target
 with confidence intervals (:mod:`optimize.verify`). Where a target does not
 hold with the stated confidence, the requirement is raised to one more than
-the staff the plan had there (a zone-period at its windows passes the raise
-on, as in :mod:`optimize.simulation_method`, or is reported as stuck). It
-stops when every zone-period holds or after *max_iterations*.
+the staff the plan had there. A zone-period at its windows, or one the roster
+cannot cover (lunch rules against the windows), passes the raise on as in
+:mod:`optimize.simulation_method` (to the zone it helps most, else to an
+earlier period) or, after three tries, is reported as stuck. It stops when
+every zone-period holds or after *max_iterations*.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from optimize.demand import period_labels
+from optimize.errors import RosterError
 from optimize.periods import PeriodGrid
 from optimize.roster import solve_roster
 from optimize.roster_result import RosterResult
@@ -73,7 +76,7 @@ def closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, 
     *shifts*: a ShiftSpec (from :func:`optimize.load_shift_file`) or None.
     Every iteration simulates *replications* days from *seed*. *on_iteration*
     is called with each iteration's row (a dict).
-    Raises ValueError if the roster cannot be solved (its diagnosis says why).
+    Raises RosterError if the roster cannot be solved (its diagnosis says why).
     """
     targets = parse_targets(targets)
     caps = np.array([[z.windows] * scenario.n_periods for z in scenario.zones], dtype=np.int64)
@@ -89,11 +92,17 @@ def closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, 
         if shifts is not None:
             roster = roster_plan(scenario, reqs, shifts, solver=solver, time_limit=time_limit)
             if not roster.solved:
-                raise ValueError("no roster covers the requirements with these shifts: "
+                raise RosterError("no roster covers the requirements with these shifts: "
                                  + "; ".join(roster.diagnosis or (roster.status,)))
             plan = plan_array(scenario, roster.on_duty.reindex(zone_ids))
+            # Where the roster cannot cover the requirement (lunch rules against the
+            # windows), asking for more there is futile: treat it like a full zone.
+            full = plan >= caps
+            for u in roster.unmet:
+                full[zone_ids.index(u.zone), labels.index(u.period)] = True
         else:
             plan = reqs.copy()
+            full = plan >= caps
         results = simulate_plan(scenario, plan, replications=replications, seed=seed, workers=workers,
                                 executor=executor)
         estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
@@ -101,7 +110,7 @@ def closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, 
         raised = 0
         for z, t in zip(*np.nonzero(fails)):
             z, t = int(z), int(t)
-            if plan[z, t] < caps[z, t]:
+            if not full[z, t]:
                 reqs[z, t] = max(reqs[z, t], plan[z, t] + 1)
                 raised += 1
                 continue
@@ -111,11 +120,11 @@ def closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, 
                 helped = help_given(results, zone_ids[z], t)
                 for y, n in sorted(helped.items(), key=lambda kv: -kv[1]):
                     yi = zone_ids.index(y)
-                    if n >= 0.5 and plan[yi, t] < caps[yi, t]:
+                    if n >= 0.5 and not full[yi, t]:
                         target_cell = (yi, t)
                         break
                 if target_cell is None:
-                    earlier = [u for u in range(t - 1, max(-1, t - reach[z] - 1), -1) if plan[z, u] < caps[z, u]]
+                    earlier = [u for u in range(t - 1, max(-1, t - reach[z] - 1), -1) if not full[z, u]]
                     target_cell = (z, earlier[0]) if earlier else None
             if target_cell is None:
                 stuck[z, t] = True

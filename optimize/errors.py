@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ShiftFileError", "TargetError"]
+__all__ = ["RosterError", "ShiftFileError", "TargetError"]
 
 
 class ShiftFileError(Exception):
@@ -34,3 +34,7 @@ class TargetError(ValueError):
     A ValueError, so code that catches ValueError keeps working; the command
     line reports it as bad input (exit status 2).
     """
+
+
+class RosterError(ValueError):
+    """No roster of the given shift patterns can cover a plan (the message says why)."""

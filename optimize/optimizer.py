@@ -24,6 +24,7 @@ import pandas as pd
 from optimize.baselines import flat_plan, sipp_plan
 from optimize.closed_loop import closed_loop, plan_hours, roster_plan
 from optimize.demand import analytic_requirements, period_labels
+from optimize.errors import RosterError
 from optimize.roster_result import RosterResult
 from optimize.simulation_method import simulation_requirements
 from optimize.targets import Target, parse_targets
@@ -33,7 +34,7 @@ __all__ = ["METHODS", "StaffingResult", "optimize_staffing"]
 
 METHODS = ("sipp", "lag", "mol", "simulation")
 BASELINE_COLUMNS = ["plan", "staff_hours", "paid_hours", "cost", "met", "borderline", "missed", "exempt",
-                    "confident", "share_met", "worst"]
+                    "confident", "share_met", "worst", "roster"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,7 +49,8 @@ class StaffingResult:
     simulation of the search and the loop (``stage`` says which);
     *baselines* a table of the optimized, SIPP and flat plans side by side
     (``plan, staff_hours, paid_hours, cost, met, borderline, missed, exempt,
-    confident, share_met, worst``), with *baseline_plans* and
+    confident, share_met, worst`` - the lowest service level achieved in a
+    zone-period - and ``roster``, its status), with *baseline_plans* and
     *baseline_verifications* by plan name; *stuck* lists zone-periods that no
     staffing within the windows could fix; *seconds* the time per stage.
     """
@@ -103,7 +105,7 @@ def _plan_for(scenario, requirements, shifts, solver, time_limit):
         return requirements, None
     roster = roster_plan(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
     if not roster.solved:
-        raise ValueError("no roster covers the requirements with these shifts: "
+        raise RosterError("no roster covers the requirements with these shifts: "
                          + "; ".join(roster.diagnosis or (roster.status,)))
     return roster.on_duty.reindex(list(scenario.zone_ids)), roster
 
@@ -117,7 +119,8 @@ def _baseline_row(name, scenario, plan, roster, verification) -> dict:
             "paid_hours": roster.staff_hours if roster is not None else hours,
             "cost": roster.cost if roster is not None else hours,
             **{k: c[k] for k in ("met", "borderline", "missed", "exempt", "confident", "share_met")},
-            "worst": float(levels.min()) if len(levels) else np.nan}
+            "worst": float(levels.min()) if len(levels) else np.nan,
+            "roster": roster.status if roster is not None else ""}
 
 
 def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None, *, seed: int = 0,
@@ -188,8 +191,9 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
         ignore = np.zeros((len(scenario.zone_ids), len(labels)), dtype=bool)
         for z, t in stuck:
             ignore[list(scenario.zone_ids).index(z), labels.index(t)] = True
-        flat, _ = flat_plan(scenario, targets, upper=loop.plan, ignore=ignore, seed=seeds["loop"],
-                            replications=replications, **common)
+        at_least = np.where(ignore, plan_array(scenario, loop.plan), 0).max(axis=1)
+        flat, _ = flat_plan(scenario, targets, upper=loop.plan, ignore=ignore, at_least=at_least,
+                            seed=seeds["loop"], replications=replications, **common)
         for base, reqs in (("SIPP", sipp_plan(scenario, targets)), ("flat", flat)):
             plan, roster = _plan_for(scenario, reqs, shifts, solver, time_limit)
             check = verify_plan(scenario, plan, targets, replications=verify_replications,

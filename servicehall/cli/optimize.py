@@ -1,0 +1,157 @@
+"""``servicehall optimize``: the cheapest staffing that meets a waiting-time target, verified."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+import sim
+from sim.output import atomic_dir
+
+from .errors import UserError
+from .executors import open_executor
+from .options import nonneg_int, positive_int
+from .tables import render_table
+
+METHODS = ("sipp", "lag", "mol", "simulation")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "optimize", help="find the cheapest staffing that meets a waiting-time target",
+        description="Staff per zone and period (and a roster when shift patterns are given) that meets the "
+                    "target in every zone and period of the simulated hall, checked with fresh seeds and "
+                    "shown beside SIPP and flat baselines.")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--target", default=None, metavar="TARGET",
+                   help="e.g. 'wait<=15@80%%', 'mean_wait<=10', 'abandon<=5%%'; several comma-separated "
+                        "(default: wait<=TARGET_WAIT@80%% with the scenario's target_wait)")
+    p.add_argument("--method", default="simulation", metavar="METHOD",
+                   help="requirements by sipp, lag, mol or simulation (default simulation)")
+    p.add_argument("--shifts", metavar="SHIFTS.yaml", help="shift patterns: build a roster (writes roster.csv)")
+    p.add_argument("--seed", type=nonneg_int, default=0,
+                   help="seed of the search; the loop uses SEED+1, the verification SEED+2 (default 0)")
+    p.add_argument("--replications", "-n", type=positive_int, default=30,
+                   help="simulated days per evaluation (default 30)")
+    p.add_argument("--verify-replications", type=positive_int, default=None,
+                   help="days for the fresh verification (default: --replications)")
+    p.add_argument("--max-iterations", type=positive_int, default=8,
+                   help="closed-loop iterations (roster, simulate, raise) at most (default 8)")
+    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--executor", default=None, metavar="ADDRESS",
+                   help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
+    p.add_argument("--no-baselines", dest="baselines", action="store_false",
+                   help="skip the SIPP and flat baselines")
+    p.add_argument("--out", metavar="DIR",
+                   help="write staffing.csv, roster.csv, verification.csv, requirements.csv, iterations.csv, "
+                        "baselines.csv, summary.json and plots here")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="one line per simulation on stderr (default: only when stderr is a terminal)")
+    p.set_defaults(func=run)
+
+
+def _clean(x):
+    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
+        return None
+    return x
+
+
+def summary_document(result) -> dict:
+    """The ``--json`` document and ``summary.json``."""
+    return {
+        "scenario": result.scenario.name,
+        "targets": [str(t) for t in result.targets],
+        "method": result.method,
+        "seeds": result.seeds,
+        "staff_hours": result.staff_hours,
+        "cost": result.cost,
+        "converged": result.converged,
+        "compliance": result.compliance(),
+        "stuck": [{"zone": z, "start": t} for z, t in result.stuck],
+        "baselines": [{k: _clean(v) for k, v in row.items()} for row in result.baselines.to_dict("records")],
+        "roster_status": result.roster.status if result.roster is not None else None,
+        "seconds": result.seconds,
+    }
+
+
+def baseline_table(result) -> str:
+    """Optimized, SIPP and flat plans side by side."""
+    headers = ["plan", "staff-hours", "cost", "met", "borderline", "missed", "exempt", "share met", "worst"]
+    rows = []
+    for r in result.baselines.itertuples(index=False):
+        worst = "-" if r.worst is None or math.isnan(r.worst) else f"{100 * r.worst:.0f}%"
+        rows.append([r.plan, f"{r.paid_hours:.1f}", f"{r.cost:.1f}", str(r.met), str(r.borderline), str(r.missed),
+                     str(r.exempt), f"{100 * r.share_met:.1f}%", worst])
+    targets = ", ".join(str(t) for t in result.targets)
+    title = (f"{result.scenario.name}: {targets} in every zone and period; fresh verification "
+             f"(seed {result.seeds['verification']}) of each plan")
+    return render_table(headers, rows, title)
+
+
+def write_outputs(result, out_dir) -> list[str]:
+    """Write every output file into *out_dir*, all or nothing; returns their names."""
+    from optimize.plots import save_plots
+
+    with atomic_dir(out_dir) as stage:
+        result.staffing.to_csv(stage / "staffing.csv", index=False)
+        req = result.requirements.stack().rename("required").reset_index()
+        req.columns = ["zone", "start", "required"]
+        req.to_csv(stage / "requirements.csv", index=False)
+        if result.roster is not None:
+            result.roster.to_frame().to_csv(stage / "roster.csv", index=False)
+        result.verification.to_csv(stage / "verification.csv", index=False, float_format="%.6g")
+        result.iterations.to_csv(stage / "iterations.csv", index=False, float_format="%.6g")
+        result.baselines.to_csv(stage / "baselines.csv", index=False, float_format="%.6g")
+        (stage / "summary.json").write_text(json.dumps(summary_document(result), ensure_ascii=False, indent=2),
+                                            encoding="utf-8")
+        save_plots(result, stage)
+        names = sorted(p.name for p in stage.iterdir())
+    return names
+
+
+def run(args: argparse.Namespace) -> int:
+    import optimize
+
+    scenario = sim.load_scenario(args.scenario)
+    if args.method not in METHODS:
+        raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
+    text = args.target if args.target is not None else f"wait<={scenario.target_wait:g}@80%"
+    targets = optimize.parse_targets(text)
+    shifts = None
+    if args.shifts:
+        grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
+        shifts = optimize.load_shift_file(args.shifts, grid=grid, zones=scenario.zone_ids)
+    progress = args.progress if args.progress is not None else sys.stderr.isatty()
+    with open_executor(args.executor) as executor:
+        try:
+            result = optimize.optimize_staffing(
+                scenario, targets, method=args.method, shifts=shifts, seed=args.seed,
+                replications=args.replications, verify_replications=args.verify_replications,
+                max_iterations=args.max_iterations, baselines=args.baselines, workers=args.workers,
+                executor=executor, progress=True if progress else None)
+        except optimize.RosterError as exc:
+            raise UserError(f"{args.shifts}: {exc}") from None
+    names = write_outputs(result, args.out) if args.out else []
+    if args.json:
+        json.dump(summary_document(result), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    c = result.compliance()
+    kind = "roster" if result.roster is not None else "per-period plan"
+    print(f"{kind}: {result.staff_hours:.1f} staff-hours, cost {result.cost:.1f}; "
+          f"{c['met']} zone-periods met, {c['borderline']} borderline, {c['missed']} missed, "
+          f"{c['exempt']} exempt (fewer than one visitor a day); {result.seconds['total']:.0f} s")
+    if not result.converged:
+        print(f"warning: the closed loop stopped after {args.max_iterations} iterations with targets not yet "
+              "holding everywhere; raise --max-iterations")
+    if result.stuck:
+        cells = ", ".join(f"{z} {t}" for z, t in result.stuck)
+        print(f"cannot be met with the zone's windows: {cells}")
+    print()
+    print(baseline_table(result))
+    if names:
+        print(f"\nwrote {args.out}/" + ", ".join(names))
+    return 0
