@@ -3,7 +3,7 @@ and the simulation-based optimizer that checks and repairs them with ``sim``.
 
 Units: times in minutes, arrival rates per minute, offered load in Erlangs.
 The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
-``closed_loop``, ``verify_plan`` ...) load ``sim`` on first use, so
+``run_closed_loop``, ``verify_plan`` ...) load ``sim`` on first use, so
 ``import optimize`` stays light.
 """
 
@@ -50,10 +50,10 @@ _LAZY = {
     "SimulationStaffing": "optimize.simulation_method",
     "StaffingResult": "optimize.optimizer",
     "cell_estimates": "optimize.verify",
-    "closed_loop": "optimize.closed_loop",
     "compliance": "optimize.verify",
     "flat_plan": "optimize.baselines",
     "optimize_staffing": "optimize.optimizer",
+    "run_closed_loop": "optimize.closed_loop",
     "simulation_requirements": "optimize.simulation_method",
     "sipp_plan": "optimize.baselines",
     "verify_plan": "optimize.verify",
@@ -80,7 +80,6 @@ __all__ = [
     "ZoneDemand",
     "analytic_requirements",
     "cell_estimates",
-    "closed_loop",
     "compliance",
     "erlang_a",
     "erlang_a_abandon_probability",
@@ -112,6 +111,7 @@ __all__ = [
     "parse_targets",
     "period_offered_loads",
     "requirements_by_zone",
+    "run_closed_loop",
     "schedule_shifts",
     "simulation_requirements",
     "sipp_plan",

@@ -30,7 +30,7 @@ from optimize.simulation_method import MAX_ATTEMPTS, _reach, help_given
 from optimize.targets import parse_targets
 from optimize.verify import cell_estimates, failing_cells, plan_array, plan_frame, simulate_plan
 
-__all__ = ["LoopResult", "closed_loop", "plan_hours", "roster_plan"]
+__all__ = ["LoopResult", "plan_hours", "roster_plan", "run_closed_loop"]
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def roster_plan(scenario, requirements, shifts, *, solver: str = "HiGHS", time_l
     return solve_roster(reqs, shifts, grid, windows=windows, solver=solver, time_limit=time_limit)
 
 
-def closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, replications: int = 30,
+def run_closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, replications: int = 30,
                 max_iterations: int = 8, confidence: float = 0.95, min_visitors: float = 1.0,
                 workers=None, executor=None, solver: str = "HiGHS", time_limit=None,
                 on_iteration=None) -> LoopResult:

@@ -135,12 +135,14 @@ def analytic_requirements(scenario, targets, method: str = "sipp") -> pd.DataFra
     """Staff needed per zone and period by *method* (``sipp``, ``lag``, ``mol``).
 
     A DataFrame, index zone, columns the period labels ``"HH:MM"``; not capped
-    at the zone's windows. The hall opens empty (rate 0 before opening).
+    at the zone's windows. The hall opens empty (rate 0 before opening). With
+    patience, service levels use Erlang A's ``"served"`` definition - an
+    abandoner is a miss, as the simulator counts it.
     """
     demand = zone_demand(scenario)
     frame = requirements_by_zone(
         {z: list(d.rates) for z, d in demand.items()}, period_minutes=scenario.period_minutes,
         mean_service={z: d.mean_service for z, d in demand.items()}, targets=targets, method=method,
-        mean_patience={z: d.mean_patience for z, d in demand.items()})
+        mean_patience={z: d.mean_patience for z, d in demand.items()}, definition="served")
     frame.columns = pd.Index(period_labels(scenario), name="period")
     return frame.astype(int)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from optimize.baselines import flat_plan, sipp_plan
-from optimize.closed_loop import closed_loop, plan_hours, roster_plan
+from optimize.closed_loop import plan_hours, roster_plan, run_closed_loop
 from optimize.demand import analytic_requirements, period_labels
 from optimize.errors import RosterError
 from optimize.roster_result import RosterResult
@@ -169,7 +169,7 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     def report_loop(row):
         _say(progress, f"loop {row['iteration']:>3}: {row['paid_hours']:8.1f} paid h, cost {row['cost']:.1f}, "
                        f"{row['failing']} failing, {row['raised']} raised {row['roster_status']}")
-    loop = closed_loop(scenario, targets, requirements, shifts=shifts, seed=seeds["loop"],
+    loop = run_closed_loop(scenario, targets, requirements, shifts=shifts, seed=seeds["loop"],
                        replications=replications, max_iterations=max_iterations, solver=solver,
                        time_limit=time_limit, on_iteration=report_loop, **common)
     frames.append(loop.iterations.assign(stage="loop"))
