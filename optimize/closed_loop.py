@@ -28,7 +28,7 @@ from optimize.roster import solve_roster
 from optimize.roster_result import RosterResult
 from optimize.simulation_method import MAX_ATTEMPTS, _reach, help_given
 from optimize.targets import parse_targets
-from optimize.verify import cell_estimates, failing_cells, plan_array, plan_frame, simulate_plan
+from optimize.verify import cell_estimates, failing_cells, missed_cells, plan_array, plan_frame, simulate_plan
 
 __all__ = ["LoopResult", "plan_hours", "roster_plan", "run_closed_loop"]
 
@@ -69,7 +69,7 @@ def roster_plan(scenario, requirements, shifts, *, solver: str = "HiGHS", time_l
 
 def run_closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, replications: int = 30,
                 max_iterations: int = 8, confidence: float = 0.95, min_visitors: float = 1.0,
-                workers=None, executor=None, solver: str = "HiGHS", time_limit=None,
+                rule: str = "confident", workers=None, executor=None, solver: str = "HiGHS", time_limit=None,
                 on_iteration=None) -> LoopResult:
     """Raise *requirements* (zone x period) until the simulated plan meets *targets* everywhere.
 
@@ -106,7 +106,7 @@ def run_closed_loop(scenario, targets, requirements, *, shifts=None, seed: int =
         results = simulate_plan(scenario, plan, replications=replications, seed=seed, workers=workers,
                                 executor=executor)
         estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
-        fails = failing_cells(estimates, scenario) & ~stuck
+        fails = (failing_cells(estimates, scenario) if rule == "confident" else missed_cells(estimates, scenario)) & ~stuck
         raised = 0
         for z, t in zip(*np.nonzero(fails)):
             z, t = int(z), int(t)

@@ -127,7 +127,8 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
                       replications: int = 30, verify_replications: int | None = None,
                       max_iterations: int = 8, max_evaluations: int = 60, confidence: float = 0.95,
                       min_visitors: float = 1.0, baselines: bool = True, workers=None, executor=None,
-                      solver: str = "HiGHS", time_limit: float | None = 120, progress=None) -> StaffingResult:
+                      solver: str = "HiGHS", time_limit: float | None = 120, loop_rule: str = "confident",
+                      progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
     *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
@@ -171,7 +172,7 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
                        f"{row['failing']} failing, {row['raised']} raised {row['roster_status']}")
     loop = run_closed_loop(scenario, targets, requirements, shifts=shifts, seed=seeds["loop"],
                        replications=replications, max_iterations=max_iterations, solver=solver,
-                       time_limit=time_limit, on_iteration=report_loop, **common)
+                       time_limit=time_limit, on_iteration=report_loop, rule=loop_rule, **common)
     frames.append(loop.iterations.assign(stage="loop"))
     stuck = tuple(dict.fromkeys(stuck + loop.stuck))
     seconds["loop"] = time.perf_counter() - clock

@@ -1,0 +1,102 @@
+"""The staffing optimizer on the reference hall (scenarios/lanling.yaml) with its lunch-break shifts.
+
+Measures, on every core:
+
+* the roster IP alone: ``optimize.solve_roster`` (HiGHS) for the hall's 25 zones x 18 half
+  hours against ``scenarios/shifts/lanling_shifts.yaml``, median of several solves;
+* the whole ``optimize_staffing`` run (simulation method, closed loop, fresh verification,
+  SIPP and flat baselines) and the time of each stage;
+* staff-hours and compliance (zone-periods met / borderline / missed / exempt in the fresh
+  verification) of the optimized roster beside SIPP and flat rosters.
+
+Run: ``python3 bench/optimizer.py [--quick] [--per-period] [--replications N]``
+(``--per-period`` also optimizes without shifts; ``--quick`` uses 15 replications).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from common import REFERENCE_HALL, ROOT, Goal, cores, machine, median, print_goals, print_table
+
+import optimize
+import sim
+
+SHIFTS = ROOT / "scenarios" / "shifts" / "lanling_shifts.yaml"
+TARGET = "wait<=15@80%"
+
+
+def roster_solve_times(scenario, shifts, requirements, rounds: int = 5) -> list[float]:
+    grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
+    windows = {z.id: z.windows for z in scenario.zones}
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        result = optimize.solve_roster(requirements, shifts, grid, windows=windows)
+        times.append(time.perf_counter() - t0)
+        assert result.solved, result.summary()
+    return times
+
+
+def baseline_rows(result) -> list[list[str]]:
+    rows = []
+    for r in result.baselines.itertuples(index=False):
+        rows.append([r.plan, f"{r.paid_hours:.1f}", f"{r.cost:.1f}", r.met, r.borderline, r.missed, r.exempt,
+                     f"{100 * r.share_met:.1f}%", f"{100 * r.worst:.0f}%", r.roster or "-"])
+    return rows
+
+
+def run(scenario, shifts, replications: int, label: str):
+    t0 = time.perf_counter()
+    result = optimize.optimize_staffing(scenario, TARGET, method="simulation", shifts=shifts, seed=0,
+                                        replications=replications)
+    wall = time.perf_counter() - t0
+    stages = result.iterations.groupby("stage").size().to_dict()
+    print_table(f"{label}: optimize_staffing stages ({replications} replications per simulation, "
+                f"{cores()} cores)", ["stage", "seconds", "simulations"],
+                [[k, f"{v:.1f}", stages.get({"requirements": "search"}.get(k, k), "")]
+                 for k, v in result.seconds.items()])
+    print_table(f"{label}: {TARGET} in every zone-period; fresh verification (seed {result.seeds['verification']})",
+                ["plan", "staff-hours", "cost", "met", "borderline", "missed", "exempt", "share met", "worst",
+                 "roster"], baseline_rows(result))
+    if result.stuck:
+        print("over capacity even with every window staffed: "
+              + ", ".join(f"{z} {t}" for z, t in result.stuck) + "\n")
+    return result, wall
+
+
+def main(quick: bool = False, per_period: bool = False, replications: int | None = None) -> list[Goal]:
+    replications = replications or (15 if quick else 30)
+    scenario = sim.load_scenario(REFERENCE_HALL)
+    shifts = optimize.load_shift_file(SHIFTS, grid=(scenario.open_minute, scenario.close_minute,
+                                                    scenario.period_minutes), zones=scenario.zone_ids)
+    mol = optimize.analytic_requirements(scenario, TARGET, "mol")
+    windows = [[z.windows] * scenario.n_periods for z in scenario.zones]
+    mol[:] = [[min(a, b) for a, b in zip(row, cap)] for row, cap in zip(mol.to_numpy(), windows)]
+    solves = roster_solve_times(scenario, shifts, mol, rounds=3 if quick else 7)
+    variants = sum(len(p.variants((scenario.open_minute, scenario.close_minute, scenario.period_minutes)))
+                   for p in shifts.patterns)
+    print_table("Roster IP (HiGHS), reference hall, MOL requirements",
+                ["zones", "periods", "shift variants", "integer variables", "median solve", "max solve"],
+                [[len(scenario.zones), scenario.n_periods, variants, variants * len(scenario.zones),
+                  f"{median(solves):.2f} s", f"{max(solves):.2f} s"]])
+    result, wall = run(scenario, shifts, replications, "Reference hall with lunch-break shifts")
+    goals = [Goal("optimize reference hall (simulation method, shifts)", "< 180 s", f"{wall:.0f} s", wall < 180)]
+    c = result.compliance()
+    goals.append(Goal("fresh verification: no zone-period missed", "0 missed", f"{c['missed']} missed, "
+                      f"{c['borderline']} borderline, {len(result.stuck)} over capacity", c["missed"] == 0))
+    if per_period:
+        _, wall2 = run(scenario, None, replications, "Reference hall, per-period plan (no shifts)")
+        goals.append(Goal("optimize reference hall (per-period plan)", "< 180 s", f"{wall2:.0f} s", wall2 < 180))
+    return goals
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="15 replications per simulation instead of 30")
+    parser.add_argument("--per-period", action="store_true", help="also optimize without shift patterns")
+    parser.add_argument("--replications", type=int, default=None, help="replications per simulation")
+    args = parser.parse_args()
+    print(f"Machine: {machine()}\n")
+    print_goals(main(args.quick, args.per_period, args.replications), "Optimizer goals")

@@ -1,0 +1,47 @@
+"""The reference hall (Lanling, 25 zones) with its lunch-break shift set: the optimized roster meets
+``wait<=15@80%`` in every zone-period in a fresh verification run with new seeds.
+
+About 1.5 minutes on one core. The only exceptions allowed are zone-periods the optimizer reports as
+stuck - no staffing within the zone's windows can meet the target there - and this test checks that
+those are over capacity indeed (the comprehensive windows' own load at the morning peak is about
+11.4 Erlangs for 10 windows in the reference scenario).
+"""
+
+from pathlib import Path
+
+import pytest
+
+import sim
+from optimize import load_shift_file, optimize_staffing, zone_demand
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_lanling_roster_meets_the_target_with_fresh_seeds():
+    hall = sim.load_scenario(ROOT / "scenarios" / "lanling.yaml")
+    shifts = load_shift_file(ROOT / "scenarios" / "shifts" / "lanling_shifts.yaml",
+                             grid=(hall.open_minute, hall.close_minute, hall.period_minutes), zones=hall.zone_ids)
+    result = optimize_staffing(hall, "wait<=15@80%", method="simulation", shifts=shifts, seed=0, replications=30,
+                               workers=1, baselines=False)
+    assert result.roster.status == "optimal" and result.converged
+    assert result.seeds["verification"] not in (result.seeds["search"], result.seeds["loop"])
+
+    # stuck zone-periods are those where the zone's own offered load reaches its windows, or their
+    # backlog within the next hour and a half
+    demand = zone_demand(hall)
+    labels = [f"{s // 60:02d}:{s % 60:02d}" for s in hall.period_starts]
+    for zone, start in result.stuck:
+        t = labels.index(start)
+        load = demand[zone].offered_load[max(0, t - 3):t + 1].max()
+        assert load >= 0.9 * hall.zone(zone).windows, (zone, start, load)
+
+    v = result.verification
+    stuck = v.set_index(["zone", "start"]).index.isin(result.stuck)
+    judged = v[~stuck & (v["status"] != "exempt")]
+    assert len(judged) >= 400
+    assert (judged["status"] != "missed").all(), judged[judged["status"] == "missed"]
+    # a point estimate a hair under 80% with an interval of +-12 points is within the noise of 30 days
+    borderline = judged[judged["status"] == "borderline"]
+    assert len(borderline) <= 2, borderline
+    assert (borderline["high"] >= 0.8).all() and (judged["achieved"] >= 0.75).all()
