@@ -2,7 +2,8 @@
 
 Run from the repository root: ``python3 bench/run_all.py`` (about 3 minutes on 2
 cores; ``--quick`` for a rougher pass in about a minute, ``--no-dask`` to skip the
-Dask cluster, ``--profile`` to add the cProfile tables of the reference hall).
+Dask cluster, ``--profile`` to add the cProfile tables of the reference hall,
+``--optimizer`` to add the staffing optimizer's benchmark).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and a smaller memory run")
     parser.add_argument("--no-dask", dest="dask", action="store_false", help="skip the Dask cluster")
     parser.add_argument("--profile", action="store_true", help="cProfile tables of the reference hall")
+    parser.add_argument("--optimizer", action="store_true", help="also bench/optimizer.py (1.5-2 more minutes)")
     args = parser.parse_args()
 
     print(f"Machine: {machine()}\n")
@@ -34,6 +36,10 @@ def main() -> None:
         ("workers.py", lambda: workers.main(args.quick, args.dask)),
         ("memory.py", lambda: memory.main(args.quick)),
     )
+    if args.optimizer:
+        import optimizer
+
+        steps += (("optimizer.py", lambda: optimizer.main(args.quick)),)
     for name, run in steps:
         print(f"=== bench/{name} ===\n")
         t0 = time.perf_counter()
