@@ -1,6 +1,7 @@
 """Shift-file loading and its FILE: PATH: MESSAGE errors."""
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +122,20 @@ def test_without_grid_or_zones_only_the_file_is_checked():
     assert spec.pools[0].zones == ("anything",)
     with pytest.raises(ShiftFileError, match="<dict>: shifts\\[0\\].lunch: no lunch start"):
         parse_shift_spec(data, grid=GRID)
+
+
+def test_every_shift_file_under_scenarios_loads_for_the_reference_hall():
+    import sim
+    from optimize import load_shift_file, solve_roster
+
+    root = Path(__file__).resolve().parents[2]
+    files = sorted((root / "scenarios" / "shifts").glob("*.yaml"))
+    assert files
+    hall = sim.load_scenario(root / "scenarios" / "lanling.yaml")
+    grid = (hall.open_minute, hall.close_minute, hall.period_minutes)
+    for path in files:
+        spec = load_shift_file(path, grid=grid, zones=hall.zone_ids)
+        assert any(p.lunch for p in spec.patterns)
+        roster = solve_roster({z: [2] * hall.n_periods for z in hall.zone_ids}, spec, grid,
+                              windows={z.id: z.windows for z in hall.zones})
+        assert roster.status == "optimal"
