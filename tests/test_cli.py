@@ -83,3 +83,18 @@ def test_published_schema_is_up_to_date_and_accepts_every_scenario():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if "extends" not in data and "zones" in data:
             jsonschema.validate(data, published)
+
+
+def test_written_report_files_are_not_private(tmp_path):
+    import os
+    import stat
+
+    from sim.output import atomic_write_text
+
+    target = tmp_path / "report.html"
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(target, "<html></html>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional
 
 import numpy as np
@@ -69,11 +70,13 @@ class HallPlan:
     def queue_home(self) -> np.ndarray:
         return np.array([q.home for q in self.queues], dtype=np.int64)
 
+    @cached_property
+    def _queue_index(self) -> dict[str, int]:
+        return {q.label: i for i, q in enumerate(self.queues)}
+
     def queue_of(self, label: str) -> int:
-        for i, q in enumerate(self.queues):
-            if q.label == label:
-                return i
-        raise KeyError(label)
+        """Index of the queue named *label* (e.g. ``invoice.booked``); KeyError if none."""
+        return self._queue_index[label]
 
     def window_labels(self) -> list[str]:
         """``zone-k`` (k from 1) for every window, in global id order."""
