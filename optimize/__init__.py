@@ -9,7 +9,7 @@ The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
 
 import importlib
 
-from optimize.demand import ZoneDemand, analytic_requirements, zone_demand
+from optimize.demand import ZoneDemand, analytic_requirements, serving_zones, zone_demand
 from optimize.errors import RosterError, ShiftFileError, TargetError
 from optimize.patterns import Lunch, Pool, ShiftPattern, ShiftSpec, ShiftVariant
 from optimize.periods import PeriodGrid, format_clock, parse_clock
@@ -113,6 +113,7 @@ __all__ = [
     "requirements_by_zone",
     "run_closed_loop",
     "schedule_shifts",
+    "serving_zones",
     "simulation_requirements",
     "sipp_plan",
     "solve_roster",

@@ -8,7 +8,8 @@
   meets the targets in every zone-period in the simulated hall. Found by
   bisection for all zones at once (one simulation per step, common random
   numbers), between one person and the optimized plan's peak (which a flat
-  plan at that level dominates). Zones that share work (pooled windows,
+  plan at that level dominates). Pooled windows answer for the zones without
+  windows that they serve; zones that only share some work (partial pooling,
   moves) are bisected side by side, so their levels are close to, not
   exactly, the least.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimize.demand import analytic_requirements, zone_demand
+from optimize.demand import analytic_requirements, serving_zones, zone_demand
 from optimize.verify import cell_estimates, failing_cells, plan_array, plan_frame, simulate_plan
 
 __all__ = ["flat_plan", "sipp_plan"]
@@ -51,6 +52,13 @@ def flat_plan(scenario, targets, *, upper=None, ignore=None, at_least=None, seed
         lo = np.maximum(lo, np.asarray(at_least, dtype=np.int64))
     lo = np.minimum(lo, hi)
     ignore = np.zeros((Z, T), dtype=bool) if ignore is None else np.asarray(ignore, dtype=bool)
+    # zones without windows are served by pooled windows: their misses count against those
+    ids = list(scenario.zone_ids)
+    dependents = [[] for _ in ids]
+    for z, servers in serving_zones(scenario).items():
+        if scenario.zone(z).windows == 0:
+            for y in servers:
+                dependents[ids.index(y)].append(ids.index(z))
     evaluations = 0
     while (lo < hi).any():
         mid = np.where(lo < hi, (lo + hi) // 2, hi)
@@ -58,7 +66,8 @@ def flat_plan(scenario, targets, *, upper=None, ignore=None, at_least=None, seed
                                 seed=seed, workers=workers, executor=executor)
         evaluations += 1
         estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
-        ok = ~(failing_cells(estimates, scenario) & ~ignore).any(axis=1)
+        bad = (failing_cells(estimates, scenario) & ~ignore).any(axis=1)
+        ok = ~bad & ~np.array([bad[d].any() if d else False for d in dependents])
         searching = lo < hi
         hi = np.where(searching & ok, mid, hi)
         lo = np.where(searching & ~ok, mid + 1, lo)

@@ -8,8 +8,9 @@ with confidence intervals (:mod:`optimize.verify`). Where a target does not
 hold with the stated confidence, the requirement is raised to one more than
 the staff the plan had there. A zone-period at its windows, or one the roster
 cannot cover (lunch rules against the windows), passes the raise on as in
-:mod:`optimize.simulation_method` (to the zone it helps most, else to an
-earlier period) or, after three tries, is reported as stuck. It stops when
+:mod:`optimize.simulation_method` (to the pooled windows serving it, else the
+zone it helps most, else an earlier period) or, after three tries, is
+reported as stuck. It stops when
 every zone-period holds or after *max_iterations*.
 """
 
@@ -26,7 +27,7 @@ from optimize.errors import RosterError
 from optimize.periods import PeriodGrid
 from optimize.roster import solve_roster
 from optimize.roster_result import RosterResult
-from optimize.simulation_method import MAX_ATTEMPTS, _reach, help_given
+from optimize.simulation_method import MAX_ATTEMPTS, _reach, pass_on, pooled_server
 from optimize.targets import parse_targets
 from optimize.verify import cell_estimates, failing_cells, missed_cells, plan_array, plan_frame, simulate_plan
 
@@ -114,18 +115,10 @@ def run_closed_loop(scenario, targets, requirements, *, shifts=None, seed: int =
                 reqs[z, t] = max(reqs[z, t], plan[z, t] + 1)
                 raised += 1
                 continue
-            attempts[z, t] += 1
-            target_cell = None
-            if attempts[z, t] <= MAX_ATTEMPTS:
-                helped = help_given(results, zone_ids[z], t)
-                for y, n in sorted(helped.items(), key=lambda kv: -kv[1]):
-                    yi = zone_ids.index(y)
-                    if n >= 0.5 and not full[yi, t]:
-                        target_cell = (yi, t)
-                        break
-                if target_cell is None:
-                    earlier = [u for u in range(t - 1, max(-1, t - reach[z] - 1), -1) if not full[z, u]]
-                    target_cell = (z, earlier[0]) if earlier else None
+            target_cell = pooled_server(scenario, results, z, t, full)
+            if target_cell is None:
+                attempts[z, t] += 1
+                target_cell = pass_on(scenario, results, z, t, full, reach) if attempts[z, t] <= MAX_ATTEMPTS else None
             if target_cell is None:
                 stuck[z, t] = True
                 continue
@@ -144,6 +137,7 @@ def run_closed_loop(scenario, targets, requirements, *, shifts=None, seed: int =
         if not fails.any():
             converged = True
             break
+    stuck &= failing_cells(estimates, scenario)   # a cell given up on may hold in the end
     stuck_cells = tuple((zone_ids[z], labels[t]) for z, t in zip(*np.nonzero(stuck)))
     return LoopResult(plan_frame(scenario, np.minimum(reqs, caps)), plan_frame(scenario, plan), roster, estimates,
                       pd.DataFrame(rows), converged, stuck_cells)

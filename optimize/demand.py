@@ -18,8 +18,9 @@ patience. From a scenario's services (times in minutes, rates per minute):
   day; its mean patience the weighted mean of patience means, or infinite
   (Erlang C) when any of its demand has no patience.
 
-Ignored: pooled windows (``serves``: each zone is sized for the demand queued
-at it), moves on alarm, walking times, misdirection at the guide desk, return
+Pooled windows (``serves``): a zone without windows of its own hands its demand to
+the zones that serve it, split evenly; otherwise each zone is sized for the
+demand queued at it (help from pooled windows is ignored). Also ignored: moves on alarm, walking times, misdirection at the guide desk, return
 visits on another day, appointment slot rounding and the day-to-day variation
 of demand. The simulation method needs none of this: it simulates the hall.
 """
@@ -36,7 +37,7 @@ from optimize.periods import format_clock
 from optimize.queueing.offered_load import lagged_rates
 from optimize.requirements import requirements_by_zone
 
-__all__ = ["ZoneDemand", "analytic_requirements", "period_labels", "zone_demand"]
+__all__ = ["ZoneDemand", "analytic_requirements", "period_labels", "serving_zones", "zone_demand"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,28 @@ class _Accumulator:
             self.patience[zone] += total * patience.mean
 
 
+def serving_zones(scenario) -> dict[str, list[str]]:
+    """For each zone, the other zones whose windows may serve its visitors (``serves``)."""
+    services = {svc.id: svc for svc in scenario.services}
+    ids = list(scenario.zone_ids)
+    out: dict[str, list[str]] = {z: [] for z in ids}
+    for zone in scenario.zones:
+        if not zone.serves or zone.windows == 0:
+            continue
+        homes: set[str] = set()
+        for item in (ids if zone.serves == "all" else zone.serves):
+            key = item.split(".")[0]
+            if key in out:
+                homes.add(key)
+            elif key in services:
+                homes.add(services[key].zone)
+            else:  # a category
+                homes |= {svc.zone for svc in scenario.services if svc.category == key}
+        for home in sorted(homes - {zone.id}, key=ids.index):
+            out[home].append(zone.id)
+    return out
+
+
 def _speed(zone, service_id: str) -> float:
     return zone.speed_by_service.get(service_id, zone.speed)
 
@@ -122,6 +145,19 @@ def zone_demand(scenario) -> dict[str, ZoneDemand]:
         else:
             for p in parts:
                 acc.add(p.zone, rates, p.service_time.mean * _speed(zones[p.zone], p.id), bundle.patience)
+    servers = serving_zones(scenario)
+    for z, zone in zones.items():
+        targets = [y for y in servers[z] if zones[y].windows > 0]
+        if zone.windows == 0 and targets and acc.volume[z] > 0:
+            share = 1 / len(targets)
+            for y in targets:
+                acc.rates[y] += acc.rates[z] * share
+                acc.work[y] += acc.work[z] * share * zones[y].speed
+                acc.volume[y] += acc.volume[z] * share
+                acc.patience[y] += acc.patience[z] * share
+                acc.impatient[y] = acc.impatient[y] and acc.impatient[z]
+            acc.rates[z] = np.zeros(n)
+            acc.work[z] = acc.volume[z] = acc.patience[z] = 0.0
     out = {}
     for z in zones:
         volume = acc.volume[z]

@@ -14,10 +14,11 @@ just the estimate, meets the target); zone-periods with fewer than
    least one person in any period with demand.
 2. **Raise** where the plan misses: each failing zone-period gets one more
    person (two or three when it keeps failing). One already at its windows
-   passes the raise to the zone it helps most then (that zone's visitors
-   served at its windows, staff it lent on alarm), else to the latest earlier
-   period within reach (its backlog); after three such tries, or with nowhere
-   to go, it is *stuck*: frozen, reported, and no longer counted.
+   passes the raise to the pooled windows that serve its visitors, else to
+   the zone it helps most then (that zone's visitors served at its windows,
+   staff it lent on alarm), else to the latest earlier period within reach
+   (its backlog); after three such tries, or with nowhere to go, it is
+   *stuck*: frozen, reported, and no longer counted.
 3. **Lower** where the plan beats the target: when everything holds, lower
    by one a set of zone-periods spaced so that their effects cannot overlap
    within a zone (a change at period t reaches the visitors of t - 1 to
@@ -47,11 +48,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from optimize.demand import analytic_requirements, period_labels, zone_demand
+from optimize.demand import analytic_requirements, period_labels, serving_zones, zone_demand
 from optimize.targets import parse_targets
 from optimize.verify import cell_estimates, failing_cells, plan_frame, simulate_plan
 
-__all__ = ["SimulationStaffing", "help_given", "simulation_requirements", "zone_components"]
+__all__ = ["SimulationStaffing", "help_given", "help_received", "pass_on", "pooled_server", "simulation_requirements",
+           "zone_components"]
 
 MAX_ATTEMPTS = 3  # raises passed on by a zone-period at its windows before it counts as stuck
 
@@ -166,6 +168,51 @@ def _reach(scenario, targets) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
+def help_received(results, zone: str, period: int) -> dict[str, float]:
+    """Per other zone: visits of *zone*'s queues served at its windows, per day, in period
+    *period* and the one before."""
+    scenario = results.scenario
+    P, open_m = scenario.period_minutes, scenario.open_minute
+    lo, hi = open_m + (period - 1) * P, open_m + (period + 1) * P
+    visits = results.visits
+    served = visits[(visits["outcome"] == "served") & (visits["start"] >= lo) & (visits["start"] < hi)
+                    & (visits["zone"].astype(str) == zone)]
+    at = served["window"].astype(str).str.rsplit("-", n=1).str[0]
+    counts = at[at != zone].value_counts()
+    return {z: n / results.replications for z, n in counts.items()}
+
+
+def pooled_server(scenario, results, z: int, t: int, full: np.ndarray):
+    """The zone whose pooled windows serve zone *z*'s visitors most in period *t* and have
+    room (``full`` False), or None."""
+    zone_ids = list(scenario.zone_ids)
+    servers = serving_zones(scenario)[zone_ids[z]]
+    if servers:
+        got = help_received(results, zone_ids[z], t)
+        for y in sorted(servers, key=lambda y: -got.get(y, 0.0)):
+            if not full[zone_ids.index(y), t]:
+                return zone_ids.index(y), t
+    return None
+
+
+def pass_on(scenario, results, z: int, t: int, full: np.ndarray, reach: np.ndarray):
+    """Where else to add staff for zone-period (z, t) that is full (at its windows, or not
+    coverable) and not served by pooled windows with room: the zone it helps most (visits
+    served for it, staff lent on alarm), else the latest earlier period within reach that
+    has room, its own or its pooled windows'; None when there is nowhere."""
+    zone_ids = list(scenario.zone_ids)
+    helped = help_given(results, zone_ids[z], t)
+    for y, n in sorted(helped.items(), key=lambda kv: -kv[1]):
+        if n >= 0.5 and y in zone_ids and not full[zone_ids.index(y), t]:
+            return zone_ids.index(y), t
+    backlog = [z] + [zone_ids.index(y) for y in serving_zones(scenario)[zone_ids[z]]]
+    for u in range(t - 1, max(-1, t - reach[z] - 1), -1):
+        for y in backlog:
+            if not full[y, u]:
+                return y, u
+    return None
+
+
 class _Search:
     """State of the search: plan, floors, caps, and the bookkeeping of steps 2-3."""
 
@@ -239,20 +286,16 @@ class _Search:
                 self._bump(z, t, int(min(self.streak[z, t], 3)), proven=True)
                 raised += 1
                 continue
+            server = pooled_server(self.scenario, results, z, t, self.plan >= self.caps)
+            if server is not None:  # the pooled windows are this zone's servers: a plain raise
+                self._bump(*server, 1, proven=False)
+                raised += 1
+                continue
             self.attempts[z, t] += 1
             if self.attempts[z, t] <= MAX_ATTEMPTS:
-                helped = help_given(results, zone_ids[z], t)
-                others = [zone_ids.index(y) for y, n in sorted(helped.items(), key=lambda kv: -kv[1])
-                          if n >= 0.5 and y in zone_ids]
-                others = [y for y in others if self.plan[y, t] < self.caps[y, t]]
-                if others:
-                    self._bump(others[0], t, 1, proven=False)
-                    raised += 1
-                    continue
-                earlier = [u for u in range(t - 1, max(-1, t - self.reach[z] - 1), -1)
-                           if self.plan[z, u] < self.caps[z, u]]
-                if earlier:
-                    self._bump(z, earlier[0], 1, proven=False)
+                cell = pass_on(self.scenario, results, z, t, self.plan >= self.caps, self.reach)
+                if cell is not None:
+                    self._bump(*cell, 1, proven=False)
                     raised += 1
                     continue
             # nothing left to try: freeze it and the periods that feed its backlog
@@ -337,5 +380,6 @@ def simulation_requirements(scenario, targets, *, start="mol", replications: int
     converged = best is not None and not fails.any() and not lowered
     plan, estimates = best if best is not None else last
     labels = period_labels(scenario)
-    stuck = tuple((scenario.zone_ids[z], labels[t]) for z, t in zip(*np.nonzero(search.stuck)))
+    holds = ~failing_cells(estimates, scenario)   # a cell given up on may hold in the end
+    stuck = tuple((scenario.zone_ids[z], labels[t]) for z, t in zip(*np.nonzero(search.stuck & ~holds)))
     return SimulationStaffing(plan_frame(scenario, plan), estimates, pd.DataFrame(rows), converged, stuck)

@@ -54,3 +54,18 @@ def test_requirements_frame_is_labelled_by_period():
     frame = analytic_requirements(hall(), "wait<=5@80%", "sipp")
     assert list(frame.index) == ["a", "b", "k"] and list(frame.columns) == ["08:00", "08:30", "09:00", "09:30"]
     assert frame.loc["b", "08:30"] > frame.loc["b", "08:00"]
+
+
+def test_zones_without_windows_hand_their_demand_to_the_pooled_windows():
+    from pathlib import Path
+
+    from optimize import serving_zones
+
+    pooled = sim.load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "examples" / "pooling.yaml")
+    assert serving_zones(pooled)["realestate"] == ["property_pool"]
+    d = zone_demand(pooled)
+    assert sum(d["realestate"].rates) == 0 and sum(d["housing_fund"].rates) == 0
+    property_rates = [sum(r) for r in zip(*(pooled.rates_per_hour(s) for s in ("transfer", "mortgage",
+                                                                               "fund_withdrawal")))]
+    assert d["property_pool"].rates == pytest.approx([r / 60 for r in property_rates])
+    assert d["property_pool"].mean_service == pytest.approx((40 * 12 + 30 * 8 + 45 * 7) / 115 * 1.05)
