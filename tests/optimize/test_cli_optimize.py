@@ -29,6 +29,7 @@ def run_dir(tmp_path_factory):
     return out, proc.stdout
 
 
+@pytest.mark.slow
 def test_files_and_columns(run_dir):
     out, stdout = run_dir
     staffing = pd.read_csv(out / "staffing.csv")
@@ -49,6 +50,7 @@ def test_files_and_columns(run_dir):
     assert "staff-hours" in stdout and "SIPP" in stdout and "flat" in stdout and "borderline" in stdout
 
 
+@pytest.mark.slow
 def test_simulate_accepts_the_staffing_file(run_dir):
     out, _ = run_dir
     doc = json.loads(cli("simulate", HALL, "--staffing", out / "staffing.csv", "-n", "3", "--workers", "1",
