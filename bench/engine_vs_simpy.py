@@ -22,7 +22,6 @@ Run: ``python3 bench/engine_vs_simpy.py [--quick]``.
 from __future__ import annotations
 
 import argparse
-import math
 
 import numpy as np
 import simpy

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+# One definition of clock times for the whole product (sim's public API).
+from sim import format_clock, parse_clock
+
 __all__ = ["PeriodGrid", "format_clock", "parse_clock"]
-
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-def parse_clock(text: str) -> int:
-    """Minutes since midnight for ``"HH:MM"``; ``"24:00"`` is allowed (1440).
-
-    Raises ValueError saying what was found.
-    """
-    if not isinstance(text, str):
-        raise ValueError(f'must be a clock time "HH:MM" in quotes, got {text!r}')
-    m = _CLOCK.match(text.strip())
-    if not m:
-        raise ValueError(f'must be a clock time "HH:MM", got {text!r}')
-    hours, minutes = int(m[1]), int(m[2])
-    if minutes >= 60 or hours > 24 or (hours == 24 and minutes > 0):
-        raise ValueError(f"is not a time of day, got {text!r}")
-    return hours * 60 + minutes
-
-
-def format_clock(minutes: int) -> str:
-    """``"HH:MM"`` for whole minutes since midnight."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
 
 @dataclass(frozen=True)
 class PeriodGrid:

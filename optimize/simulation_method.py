@@ -279,7 +279,6 @@ class _Search:
     def raise_cells(self, cells, results) -> int:
         """Raise each failing cell; at its windows, the zones it helps, then its backlog periods."""
         raised = 0
-        zone_ids = list(self.scenario.zone_ids)
         for z, t in cells:
             self.streak[z, t] += 1
             if self.plan[z, t] < self.caps[z, t]:

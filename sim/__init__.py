@@ -11,6 +11,7 @@ Typical use::
 import importlib
 
 from . import whatif
+from .clock import format_clock, parse_clock
 from .compare import Comparison, compare
 from .distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Triangular, Uniform
 from .errors import ScenarioError
@@ -36,8 +37,10 @@ __all__ = [
     "Uniform",
     "apply_staffing",
     "compare",
+    "format_clock",
     "load_scenario",
     "merge_overrides",
+    "parse_clock",
     "read_staffing_csv",
     "scenario_from_dict",
     "scenario_to_dict",

@@ -13,7 +13,6 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .clock import format_clock
 from .model.hall import ABANDONED, BALKED, SERVED, DayRecord
@@ -398,53 +397,4 @@ class Results:
         """KPIs with confidence intervals: columns ``[group], kpi, mean, low, high, n``."""
         per_rep = self.kpis(by, target)
         group_cols = [c for c in ("zone", "service", "period") if c in per_rep.columns]
-        return summarize_groups(per_rep, group_cols, list(KPIS), level)
-
-
-def summarize_groups(per_rep: pd.DataFrame, group_cols: list[str], kpis: list[str], level: float = 0.95) -> pd.DataFrame:
-    """The table of ``sim.stats.summarize`` (``group..., kpi, mean, low, high, n``), vectorised.
-
-    The same arithmetic on the same values, so the numbers are identical to the last
-    bit: per group and KPI the non-NaN values in row order, their mean, their standard
-    deviation (ddof 1) and one Student-t quantile per distinct count. NumPy reduces each
-    row of a C-contiguous (groups x values) array exactly as it reduces that row alone,
-    so groups with the same count are computed together instead of one by one (the
-    loop with a SciPy quantile per group and KPI took most of the post-processing time).
-    """
-    if group_cols:
-        grouped = per_rep.groupby(group_cols, sort=False, observed=True)
-        gid = grouped.ngroup().to_numpy()
-        pos = grouped.cumcount().to_numpy()
-        n_groups = grouped.ngroups
-        first = np.unique(gid, return_index=True)[1]
-        keys = list(per_rep[group_cols].iloc[first].itertuples(index=False, name=None))
-    else:
-        gid = np.zeros(len(per_rep), dtype=np.int64)
-        pos = np.arange(len(per_rep))
-        n_groups = 1 if len(per_rep) else 0
-        keys = [()] * n_groups
-    width = int(pos.max()) + 1 if len(pos) else 0
-    quantiles: dict[int, float] = {}
-    columns = []  # per KPI: (mean, low, high, n) arrays over groups
-    for kpi in kpis:
-        table = np.full((n_groups, width), np.nan)
-        table[gid, pos] = per_rep[kpi].to_numpy(dtype=float)
-        valid = ~np.isnan(table)
-        counts = valid.sum(axis=1)
-        # The non-NaN values of each group first, in row order.
-        packed = np.take_along_axis(table, np.argsort(~valid, axis=1, kind="stable"), axis=1)
-        mean, low, high = (np.full(n_groups, np.nan) for _ in range(3))
-        for n in np.unique(counts[counts > 0]).tolist():
-            rows = np.flatnonzero(counts == n)
-            values = packed[rows, :n]
-            mean[rows] = values.mean(axis=1)
-            if n >= 2:
-                if n not in quantiles:
-                    quantiles[n] = stats.t.ppf(0.5 + level / 2, n - 1)
-                half = quantiles[n] * values.std(axis=1, ddof=1) / np.sqrt(n)
-                low[rows] = mean[rows] - half
-                high[rows] = mean[rows] + half
-        columns.append((mean.tolist(), low.tolist(), high.tolist(), counts.tolist()))
-    rows = [(*keys[g], kpi, m[g], lo[g], hi[g], n[g])
-            for g in range(n_groups) for kpi, (m, lo, hi, n) in zip(kpis, columns)]
-    return pd.DataFrame(rows, columns=[*group_cols, "kpi", "mean", "low", "high", "n"])
+        return summarize(per_rep, group_cols, list(KPIS), level)

@@ -27,7 +27,8 @@ import pandas as pd
 from .model.hall import DayRecord
 from .model.plan import HallPlan, compile_plan
 from .output import VisitsWriter, atomic_dir, check_visits_format, write_tables
-from .results import GROUPINGS, KPIS, Results, summarize_groups
+from .results import GROUPINGS, KPIS, Results
+from .stats import summarize
 from .runner import run_records
 from .scenario import Scenario
 
@@ -102,7 +103,7 @@ class StreamedResults:
         """KPIs with confidence intervals: columns ``[group], kpi, mean, low, high, n``."""
         per_rep = self._checked(by, target)
         group_cols = [c for c in ("zone", "service", "period") if c in per_rep.columns]
-        return summarize_groups(per_rep, group_cols, list(KPIS), level)
+        return summarize(per_rep, group_cols, list(KPIS), level)
 
     @property
     def visits(self) -> pd.DataFrame:

@@ -15,6 +15,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..clock import parse_clock
+from ..yamlio import StrictLoader
 from .errors import LogFormatError
 
 __all__ = ["LogFormat", "load_log_format", "log_format_from_dict", "WEEKDAYS"]
@@ -23,7 +25,6 @@ __all__ = ["LogFormat", "load_log_format", "log_format_from_dict", "WEEKDAYS"]
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAYS: dict[str, int] = {key: i for i, name in enumerate(_DAY_NAMES, 1) for key in (name, name[:3])}
 
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 _CLOCK_NAMES = {"clock", "h:mm:ss", "hh:mm:ss", "h:mm", "hh:mm"}
 
 
@@ -32,11 +33,7 @@ def _as_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-def _clock_minutes(text: str) -> int:
-    m = _CLOCK.match(text.strip()) if isinstance(text, str) else None
-    if not m or int(m.group(2)) >= 60 or int(m.group(1)) * 60 + int(m.group(2)) > 1440:
-        raise ValueError(f'must be a clock time "HH:MM" between 00:00 and 24:00, got {text!r}')
-    return int(m.group(1)) * 60 + int(m.group(2))
+_clock_minutes = parse_clock  # minutes since midnight for "HH:MM"
 
 
 class _Strict(BaseModel):
@@ -224,37 +221,8 @@ class LogFormat(_Strict):
 # --------------------------------------------------------------------------- loading
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that reads ``0:00:00`` as text (not YAML 1.1 base-60) and rejects duplicate keys."""
-
-
-_StrictLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
-)
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
-    list("-+0123456789."),
-)
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    mapping: dict = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (line {key_node.start_mark.line + 1})", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=deep)
-    return mapping
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# The same strict reading as scenario files: 0:00:00 stays text, duplicate keys are errors.
+_StrictLoader = StrictLoader
 
 
 def _loc_path(loc: tuple) -> str:

@@ -84,7 +84,7 @@ def scenario_header(cal: Calibration) -> str:
         f" ({a.outside_hours} outside hours not used).",
         f"Arrivals: mean count per {a.period_minutes}-min period over days, as rates per hour;"
         f" day_variation cv from daily totals (dispersion index {a.dispersion_index:.2f}).",
-        f"Service times: MLE (loc 0) of lognormal, gamma, exponential; lowest AIC chosen"
+        "Service times: MLE (loc 0) of lognormal, gamma, exponential; lowest AIC chosen"
         + (f"; services under {opts.min_service_minutes * 60:.0f} s left out of the fit" if opts.min_service_minutes else "")
         + ".",
         *services,

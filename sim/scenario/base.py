@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..clock import parse_clock
 
 # No dots: ``SERVICE.booked`` names the booked visitors of a service.
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$", max_length=64)]
 NonNegInt = Annotated[int, Field(ge=0, strict=True)]
 NonNegFloat = Annotated[float, Field(ge=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+def _clock_text(value: object) -> object:
+    parse_clock(value)  # raises ValueError saying what is wrong; runs before the str check
+    return value
+
+
+# A clock time "HH:MM" ("24:00" allowed), kept as written.
+Clock = Annotated[str, BeforeValidator(_clock_text)]
 
 
 class Frozen(BaseModel):

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from ..clock import parse_clock
 from ..distributions import Deterministic, Distribution, Exponential, Offset
 from .arrivals import Arrivals
-from .base import Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat
+from .base import Clock, Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat
 
 Share = Annotated[float, Field(ge=0, le=1)]
 
@@ -132,14 +131,8 @@ class Lunch(Frozen):
     """A lunch break of *minutes*, starting between *earliest* and *latest* (clock times)."""
 
     minutes: Annotated[int, Field(gt=0, strict=True)]
-    earliest: str
-    latest: str
-
-    @field_validator("earliest", "latest", mode="before")
-    @classmethod
-    def _clock(cls, v: object) -> object:
-        parse_clock(v)
-        return v
+    earliest: Clock
+    latest: Clock
 
 
 class Person(Frozen):
@@ -150,16 +143,10 @@ class Person(Frozen):
 
     id: Id
     count: Annotated[int, Field(ge=1, strict=True)] = 1
-    start: str
-    end: str
+    start: Clock
+    end: Clock
     lunch: Optional[Lunch] = None
     zones: Annotated[list[Id], Field(min_length=1)]
-
-    @field_validator("start", "end", mode="before")
-    @classmethod
-    def _clock(cls, v: object) -> object:
-        parse_clock(v)
-        return v
 
 
 class Alarm(Frozen):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Optional, Union
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from ..clock import parse_clock
 from ..distributions import Distribution
 from .arrivals import Arrivals
-from .base import Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat
+from .base import Clock, Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat
 from .mechanics import Alarm, Appointments, BackOffice, Bundle, GuideDesk, Kiosk, Person, Reserve, Share, Walking
 
 CLASSES = ("green", "booked", "walk_in")
@@ -22,14 +22,8 @@ CLASSES = ("green", "booked", "walk_in")
 class Hours(Frozen):
     """Opening hours as clock times ``"HH:MM"``; ``close`` may be ``"24:00"``."""
 
-    open: str
-    close: str
-
-    @field_validator("open", "close", mode="before")
-    @classmethod
-    def _clock(cls, v: object) -> object:
-        parse_clock(v)  # raises ValueError with the reason; runs before the str check
-        return v
+    open: Clock
+    close: Clock
 
     @property
     def open_minute(self) -> int:

@@ -9,7 +9,7 @@ import pytest
 
 import sim.report
 
-from .conftest import ROOT, SMALL, SMALL_MORE
+from .conftest import SMALL, SMALL_MORE
 
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
 

@@ -1,7 +1,6 @@
 """Hall mechanics from the seed documents, each checked on a small controlled hall."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import sim
@@ -82,7 +81,6 @@ def test_own_first_dispatch_and_reserve():
     zones = [{"id": "r", "windows": 2, "staff": 2, "reserve": {"service": "x", "windows": 1}}]
     services = [svc("x", "r", 2), svc("y", "r", 20)]
     r = sim.simulate(build(zones, services, close="04:00"), replications=5, seed=24, workers=1)
-    lv = r.levels
     v = r.visits
     y_busy = v[v.service == "y"]
     # y visitors never occupy both windows at once
@@ -170,7 +168,6 @@ def test_reserved_windows_serve_only_booked_visitors():
 
 def test_booked_visitors_are_served_before_walk_ins():
     r = sim.simulate(appointment_hall(), replications=10, seed=29, workers=1)
-    v = r.visits
     walk = per_day(r, lambda g: g[g["class"] == "walk_in"].wait.mean(), warmup=0)
     booked = per_day(r, lambda g: g[g["class"] == "booked"].wait.mean(), warmup=0)
     assert mean_ci(walk - booked)[1] > 0
