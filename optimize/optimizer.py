@@ -7,7 +7,10 @@
    shift patterns) or the requirements themselves, simulated and checked,
    requirements raised where a target does not hold with confidence, until
    every zone-period holds or *max_iterations*. Its seed differs from the
-   search's, so it is also a hold-out check of what the search found.
+   search's, so it is also a hold-out check of what the search found. With
+   shift patterns and *descent*, then a cost descent (:mod:`optimize.descent`):
+   cheaper rosters kept only if they hold on the loop's days and on the
+   search's.
 3. A fresh verification (seed *seed* + 2) of the final plan and of the
    baselines (SIPP and flat, :mod:`optimize.baselines`), all on the same days.
 """
@@ -46,7 +49,8 @@ class StaffingResult:
     roster's coverage with shifts, else the requirements); *roster* is the
     RosterResult or None; *verification* the fresh check of *plan* (see
     :func:`optimize.verify.cell_estimates`); *iterations* one row per
-    simulation of the search and the loop (``stage`` says which);
+    simulation of the search and step of the loop (``stage`` says which; the
+    loop's ``kind`` is ``raise`` or ``descent``);
     *baselines* a table of the optimized, SIPP and flat plans side by side
     (``plan, staff_hours, paid_hours, cost, met, borderline, missed, exempt,
     confident, share_met, worst`` - the lowest service level achieved in a
@@ -128,7 +132,7 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
                       max_iterations: int = 8, max_evaluations: int = 60, confidence: float = 0.95,
                       min_visitors: float = 1.0, baselines: bool = True, workers=None, executor=None,
                       solver: str = "HiGHS", time_limit: float | None = 120, loop_rule: str = "confident",
-                      progress=None) -> StaffingResult:
+                      descent: bool = True, max_descent: int = 20, progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
     *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
@@ -138,6 +142,9 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     Seeds: the search uses *seed*, the closed loop *seed* + 1, the fresh
     verification *seed* + 2; *replications* days per simulation
     (*verify_replications*, default the same, for the verification).
+    *descent* (with *shifts*): after the loop, look for a cheaper roster that
+    still holds on the loop's and the search's days, in at most *max_descent*
+    simulations (:mod:`optimize.descent`).
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
     Raises TargetError for a bad target, ValueError for an unknown method.
@@ -168,11 +175,17 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     clock = time.perf_counter()
 
     def report_loop(row):
-        _say(progress, f"loop {row['iteration']:>3}: {row['paid_hours']:8.1f} paid h, cost {row['cost']:.1f}, "
-                       f"{row['failing']} failing, {row['raised']} raised {row['roster_status']}")
+        if row["kind"] == "raise":
+            _say(progress, f"loop {row['iteration']:>3}: {row['paid_hours']:8.1f} paid h, cost {row['cost']:.1f}, "
+                           f"{row['failing']} failing, {row['raised']} raised {row['roster_status']}")
+        else:
+            failing = "not simulated (not cheaper)" if row["failing"] is None else f"{row['failing']} failing"
+            _say(progress, f"descent {row['iteration']:>3}: {row['lowered']} lowered, cost {row['cost']:.1f}, "
+                           f"{failing}, {row['raised']} restored, {'accepted' if row['accepted'] else 'rejected'}")
     loop = run_closed_loop(scenario, targets, requirements, shifts=shifts, seed=seeds["loop"],
-                       replications=replications, max_iterations=max_iterations, solver=solver,
-                       time_limit=time_limit, on_iteration=report_loop, rule=loop_rule, **common)
+                           replications=replications, max_iterations=max_iterations, solver=solver,
+                           time_limit=time_limit, on_iteration=report_loop, rule=loop_rule, descent=descent,
+                           max_descent=max_descent, holdout_seed=seeds["search"], **common)
     frames.append(loop.iterations.assign(stage="loop"))
     stuck = tuple(dict.fromkeys(stuck + loop.stuck))
     seconds["loop"] = time.perf_counter() - clock

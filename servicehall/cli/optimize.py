@@ -39,6 +39,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="days for the fresh verification (default: --replications)")
     p.add_argument("--max-iterations", type=positive_int, default=8,
                    help="closed-loop iterations (roster, simulate, raise) at most (default 8)")
+    p.add_argument("--no-descent", dest="descent", action="store_false",
+                   help="with --shifts: skip the cost descent after the closed loop (cheaper rosters kept only if "
+                        "they still hold on two seeds)")
+    p.add_argument("--max-descent", type=nonneg_int, default=20,
+                   help="simulations the cost descent may use at most (default 20)")
     p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--executor", default=None, metavar="ADDRESS",
                    help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
@@ -130,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
             result = optimize.optimize_staffing(
                 scenario, targets, method=args.method, shifts=shifts, seed=args.seed,
                 replications=args.replications, verify_replications=args.verify_replications,
-                max_iterations=args.max_iterations, baselines=args.baselines, workers=args.workers,
+                max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
+                baselines=args.baselines, workers=args.workers,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:
             raise UserError(f"{args.shifts}: {exc}") from None

@@ -42,8 +42,9 @@ def test_loop_repairs_sipp_with_a_roster(hall, shifts):
     start = sipp_plan(hall, TARGET)
     loop = run_closed_loop(hall, TARGET, start, shifts=shifts, seed=11, replications=30, workers=1)
     rows = loop.iterations
-    assert list(rows.columns) == ["iteration", "staff_hours", "paid_hours", "cost", "failing", "raised",
-                                  "roster_status", "seconds"]
+    assert list(rows.columns) == ["iteration", "kind", "staff_hours", "paid_hours", "cost", "failing", "raised",
+                                  "lowered", "accepted", "simulations", "roster_status", "seconds"]
+    assert set(rows["kind"]) == {"raise"} and rows["accepted"].all()   # descent is off by default here
     assert loop.converged and rows["failing"].iloc[-1] == 0
     assert rows["failing"].iloc[0] > 0          # the SIPP roster misses somewhere at first
     assert (np.diff(rows["cost"]) >= 0).all()   # requirements only go up
@@ -86,6 +87,8 @@ def test_result_tables(hall, result):
     assert set(v["status"]) <= {"met", "borderline", "missed", "exempt"}
     assert ((v["low"] <= v["achieved"]) & (v["achieved"] <= v["high"]) | v["achieved"].isna()).all()
     assert set(result.iterations["stage"]) == {"search", "loop"}
+    loop = result.iterations[result.iterations["stage"] == "loop"]
+    assert set(loop["kind"]) == {"raise", "descent"}
     table = result.baselines.set_index("plan")
     assert list(table.index) == ["optimized (simulation)", "SIPP", "flat"]
     assert table.loc["flat", "paid_hours"] > table.loc["optimized (simulation)", "paid_hours"]
@@ -94,6 +97,20 @@ def test_result_tables(hall, result):
     # the plan is a valid scenario staffing
     staffed = sim.apply_staffing(hall, result.plan)
     assert staffed.staff_per_period("tax") == list(result.plan.loc["tax"])
+
+
+@pytest.mark.slow
+def test_descent_lowers_the_roster_cost(result):
+    rows = result.iterations[result.iterations["stage"] == "loop"]
+    raised, descended = rows[rows["kind"] == "raise"], rows[rows["kind"] == "descent"]
+    accepted = descended[descended["accepted"]]
+    assert len(accepted) > 0
+    assert result.cost < raised["cost"].iloc[-1] and result.cost == accepted["cost"].iloc[-1]
+    # accepted only when it held on the loop's days and the search's
+    assert (accepted["failing"] == 0).all() and (accepted["simulations"] == 2).all()
+    assert (np.diff(accepted["cost"]) < 0).all()
+    # cheaper rosters that failed were not kept
+    assert (descended[~descended["accepted"]]["failing"].fillna(1) > 0).all()
 
 
 def test_bad_targets_and_methods(hall):
