@@ -4,8 +4,8 @@ Measures, on every core:
 
 * the roster IP alone: ``optimize.solve_roster`` (HiGHS) for the hall's 25 zones x 18 half
   hours against ``scenarios/shifts/lanling_shifts.yaml``, median of several solves;
-* the whole ``optimize_staffing`` run (simulation method, closed loop, fresh verification,
-  SIPP and flat baselines) and the time of each stage;
+* the whole ``optimize_staffing`` run (simulation method, closed loop with its cost descent,
+  fresh verification, SIPP and flat baselines) and the time of each stage;
 * staff-hours and compliance (zone-periods met / borderline / missed / exempt in the fresh
   verification) of the optimized roster beside SIPP and flat rosters.
 
@@ -52,11 +52,21 @@ def run(scenario, shifts, replications: int, label: str):
     result = optimize.optimize_staffing(scenario, TARGET, method="simulation", shifts=shifts, seed=0,
                                         replications=replications)
     wall = time.perf_counter() - t0
-    stages = result.iterations.groupby("stage").size().to_dict()
+    it = result.iterations
+    stages = it[it["stage"] == "search"].groupby("stage").size().to_dict()
+    if "kind" in it:   # the loop's rows: raising, then the cost descent (some steps only solve the roster)
+        loop = it[it["stage"] == "loop"]
+        stages["loop"] = ", ".join(f"{k} {int(v)}" for k, v in loop.groupby("kind", sort=False)["simulations"]
+                                   .sum().items())
     print_table(f"{label}: optimize_staffing stages ({replications} replications per simulation, "
                 f"{cores()} cores)", ["stage", "seconds", "simulations"],
                 [[k, f"{v:.1f}", stages.get({"requirements": "search"}.get(k, k), "")]
                  for k, v in result.seconds.items()])
+    if "kind" in it:
+        loop = it[(it["stage"] == "loop")]
+        raised = loop[loop["kind"] == "raise"]["cost"].iloc[-1]
+        print(f"roster cost after raising {raised:.1f}, after the descent {result.cost:.1f} "
+              f"({int(loop['accepted'][loop['kind'] == 'descent'].sum())} descent steps accepted)\n")
     print_table(f"{label}: {TARGET} in every zone-period; fresh verification (seed {result.seeds['verification']})",
                 ["plan", "staff-hours", "cost", "met", "borderline", "missed", "exempt", "share met", "worst",
                  "roster"], baseline_rows(result))
