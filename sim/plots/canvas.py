@@ -135,3 +135,14 @@ def hide_unused(axes, used: int) -> None:
     """Hide the panels after the first *used* in a grid of axes."""
     for ax in list(np.ravel(axes))[used:]:
         ax.set_visible(False)
+
+
+def zone_panels(scenario, zones, ncols: int):
+    """One small panel per zone on a shared time axis: ``(zone ids, labels, figure, axes)``.
+
+    *zones* limits and orders the panels (default: every zone of *scenario*).
+    """
+    zones = list(zones) if zones is not None else [z.id for z in scenario.zones]
+    nrows, ncols = grid_shape(len(zones), ncols)
+    fig, axes = new_figure(2.6 * ncols + 0.4, 1.75 * nrows + 0.7, nrows, ncols, sharex=True)
+    return zones, zone_labels(scenario), fig, np.atleast_1d(axes).ravel()

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .canvas import clock_axis, figure_function, grid_shape, hide_unused, new_figure, scenario_title, zone_labels
+from .canvas import clock_axis, figure_function, hide_unused, scenario_title, zone_panels
 
 
 def queue_bands(results, level: float = 0.95) -> pd.DataFrame:
@@ -44,11 +44,7 @@ def queue_over_day(results, zones: Optional[Sequence[str]] = None, ncols: int = 
     """
     scenario = results.scenario
     bands = queue_bands(results, level)
-    zones = list(zones) if zones is not None else [z.id for z in scenario.zones]
-    labels = zone_labels(scenario)
-    nrows, ncols = grid_shape(len(zones), ncols)
-    fig, axes = new_figure(2.6 * ncols + 0.4, 1.75 * nrows + 0.7, nrows, ncols, sharex=True)
-    axes = np.atleast_1d(axes).ravel()
+    zones, labels, fig, axes = zone_panels(scenario, zones, ncols)
     open_m, close_m = scenario.open_minute, scenario.close_minute
     step = scenario.period_minutes
     for ax, zone in zip(axes, zones):

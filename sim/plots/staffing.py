@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from .canvas import clock_axis, figure_function, grid_shape, hide_unused, new_figure, scenario_title, zone_labels
+from .canvas import clock_axis, figure_function, hide_unused, scenario_title, zone_panels
 
 
 def offered_load(scenario) -> pd.DataFrame:
@@ -37,11 +37,7 @@ def staffing_vs_demand(source, zones: Optional[Sequence[str]] = None, ncols: int
     """
     scenario = getattr(source, "scenario", source)
     data = offered_load(scenario)
-    zones = list(zones) if zones is not None else [z.id for z in scenario.zones]
-    labels = zone_labels(scenario)
-    nrows, ncols = grid_shape(len(zones), ncols)
-    fig, axes = new_figure(2.6 * ncols + 0.4, 1.75 * nrows + 0.7, nrows, ncols, sharex=True)
-    axes = np.atleast_1d(axes).ravel()
+    zones, labels, fig, axes = zone_panels(scenario, zones, ncols)
     open_m, close_m = scenario.open_minute, scenario.close_minute
     for ax, zone in zip(axes, zones):
         d = data[data["zone"] == zone].sort_values("start")
