@@ -7,8 +7,7 @@
 * **flat**: the same staff all day in each zone, at the smallest level that
   meets the targets in every zone-period in the simulated hall. Found by
   bisection for all zones at once (one simulation per step, common random
-  numbers), between one person and the optimized plan's peak (which a flat
-  plan at that level dominates). Pooled windows answer for the zones without
+  numbers), between one person and the zone's windows. Pooled windows answer for the zones without
   windows that they serve; zones that only share some work (partial pooling,
   moves) are bisected side by side, so their levels are close to, not
   exactly, the least.

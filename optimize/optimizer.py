@@ -206,7 +206,9 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
         for z, t in stuck:
             ignore[list(scenario.zone_ids).index(z), labels.index(t)] = True
         at_least = np.where(ignore, plan_array(scenario, loop.plan), 0).max(axis=1)
-        flat, _ = flat_plan(scenario, targets, upper=loop.plan, ignore=ignore, at_least=at_least,
+        # Bounded by the windows, not by the optimized plan: a baseline must not depend on
+        # the result it is compared with (a lowered plan's peak can be too low for a flat day).
+        flat, _ = flat_plan(scenario, targets, ignore=ignore, at_least=at_least,
                             seed=seeds["loop"], replications=replications, **common)
         for base, reqs in (("SIPP", sipp_plan(scenario, targets)), ("flat", flat)):
             plan, roster = _plan_for(scenario, reqs, shifts, solver, time_limit)
