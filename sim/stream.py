@@ -28,9 +28,9 @@ from .model.hall import DayRecord
 from .model.plan import HallPlan, compile_plan
 from .output import VisitsWriter, atomic_dir, check_visits_format, write_tables
 from .results import GROUPINGS, KPIS, Results
-from .stats import summarize
 from .runner import run_records
 from .scenario import Scenario
+from .stats import summarize
 
 CHUNK_VISITS = 50_000
 """Visits per chunk: day records are turned into tables once this many have arrived."""
@@ -52,12 +52,11 @@ def expected_visits(scenario: Scenario, replications: int = 1) -> float:
     """
     hours = scenario.period_minutes / 60.0
     per_day = sum(sum(scenario.rates_per_hour(s.id)) * hours for s in scenario.services)
-    for b in getattr(scenario, "bundles", None) or []:
-        steps = len(b.services) if getattr(b, "mode", "visit_each") == "visit_each" else 1
+    for b in scenario.bundles:
+        steps = len(b.services) if b.mode == "visit_each" else 1
         per_day += sum(scenario.arrival_rates(b.arrivals)) * hours * steps
-    guide = getattr(scenario, "guide_desk", None)
-    if guide is not None:
-        per_day *= 1 + getattr(guide, "share", 0.0)
+    if scenario.guide_desk is not None:
+        per_day *= 1 + scenario.guide_desk.share
     return per_day * replications
 
 

@@ -150,7 +150,7 @@ def assumptions_section(scenarios) -> str:
     """The model's rules and each scenario's own description."""
     rules = "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>" for k, v in MODEL_RULES)
     notes = "".join(
-        f"<h3>{esc(s.name)}</h3><p>{esc(s.description)}</p>" for s in scenarios if getattr(s, "description", None)
+        f"<h3>{esc(s.name)}</h3><p>{esc(s.description)}</p>" for s in scenarios if s.description
     )
     return f'<h2>Assumptions</h2><h3>Rules of the model</h3><ul class="rules">{rules}</ul>' + (
         notes or '<p class="muted">The scenario has no description.</p>')
