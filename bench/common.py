@@ -25,6 +25,31 @@ from servicehall.cli.tables import render_table  # noqa: E402
 
 REFERENCE_HALL = ROOT / "scenarios" / "lanling.yaml"
 
+LOOP, SIMULATE, END_TO_END = "event loop (run_replication)", "sim.simulate(workers=1)", "simulate + 5 summaries + visits"
+
+
+def engine_stages(plan, scenario, days: int) -> dict[str, Callable]:
+    """Three timed steps of *days* days, serial: the event loop alone (``run_replication``),
+    ``sim.simulate``, and ``sim.simulate`` plus every KPI summary and the visits table.
+    Each takes one ignored argument, as ``interleaved`` calls it."""
+    import sim
+    from sim.results import GROUPINGS
+    from sim.runner import run_replication
+
+    def loop(_):
+        return [run_replication(plan, 0, r) for r in range(days)]
+
+    def simulate(_):
+        return sim.simulate(scenario, replications=days, seed=0, workers=1)
+
+    def end_to_end(_):
+        res = simulate(_)
+        for by in GROUPINGS:
+            res.summary(by)
+        return res.visits
+
+    return {LOOP: loop, SIMULATE: simulate, END_TO_END: end_to_end}
+
 
 @dataclass(frozen=True)
 class Goal:

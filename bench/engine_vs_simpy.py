@@ -26,11 +26,10 @@ import argparse
 import numpy as np
 import simpy
 
-from common import Goal, interleaved, median, print_goals, print_table, us
+from common import LOOP, Goal, engine_stages, interleaved, median, print_goals, print_table, us
 
 import sim
 from sim.model.plan import compile_plan
-from sim.results import GROUPINGS
 from sim.runner import run_replication
 
 C = 10
@@ -116,22 +115,10 @@ def per_visitor(timings) -> tuple[float, float]:
 
 def post_processing(plan, scenario, replications: int, rounds: int) -> list[list[str]]:
     """Event loop alone vs simulate vs simulate + every summary and the visits table."""
-    def loop(_):
-        return [run_replication(plan, 0, r) for r in range(replications)]
-
-    def simulate(_):
-        return sim.simulate(scenario, replications=replications, seed=0, workers=1)
-
-    def simulate_and_kpis(_):
-        res = simulate(_)
-        for by in GROUPINGS:
-            res.summary(by)
-        return res.visits
-
-    n = sum(len(r.visitor) for r in loop(0))
-    runs = interleaved({"run_replication × R (event loop)": loop, "sim.simulate(workers=1)": simulate,
-                        "sim.simulate + 5 summaries + visits": simulate_and_kpis}, rounds)
-    t_loop = median([t.cpu for t in runs["run_replication × R (event loop)"]])
+    stages = engine_stages(plan, scenario, replications)
+    n = sum(len(r.visitor) for r in stages[LOOP](0))
+    runs = interleaved(stages, rounds)
+    t_loop = median([t.cpu for t in runs[LOOP]])
     rows = []
     for name, timings in runs.items():
         t = median([x.cpu for x in timings])
