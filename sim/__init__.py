@@ -14,7 +14,7 @@ from . import whatif
 from .clock import format_clock, parse_clock
 from .compare import Comparison, compare
 from .distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Triangular, Uniform
-from .errors import ScenarioError
+from .errors import InputError, ScenarioError
 from .results import KPI_HELP, KPIS, Results
 from .runner import simulate
 from .scenario import Scenario, load_scenario, merge_overrides, scenario_from_dict, scenario_to_dict
@@ -27,6 +27,7 @@ __all__ = [
     "Empirical",
     "Exponential",
     "Gamma",
+    "InputError",
     "KPIS",
     "KPI_HELP",
     "LogNormal",
