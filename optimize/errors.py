@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
+from sim.errors import InputError
+
 __all__ = ["RosterError", "ShiftFileError", "TargetError"]
 
 
-class ShiftFileError(Exception):
-    """A shift file is invalid.
-
-    *file* is the path (or a label such as ``"<dict>"``), *path* the field path
-    (``shifts[1].lunch.minutes``, empty for the whole file) and *message* what
-    is wrong and what was found. When several problems are found, *problems*
-    holds every (path, message) pair, the first being *path*, *message*;
-    ``str()`` prints one ``FILE: PATH: MESSAGE`` line per problem.
-    """
-
-    def __init__(self, file, path: str, message: str,
-                 problems: tuple[tuple[str, str], ...] = ()):
-        self.file = str(file)
-        self.path = path
-        self.message = message
-        self.problems = tuple(problems) or ((path, message),)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return "\n".join(f"{self.file}: {p}: {m}" if p else f"{self.file}: {m}"
-                         for p, m in self.problems)
+class ShiftFileError(InputError):
+    """A shift file is invalid: *file*, the field path (``shifts[1].lunch.minutes``,
+    empty for the whole file), what is wrong; *problems* lists every one found."""
 
 
 class TargetError(ValueError):

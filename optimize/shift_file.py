@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
-import yaml
+from sim.yamlio import read_yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from optimize.errors import ShiftFileError
@@ -190,24 +190,18 @@ def parse_shift_spec(data, *, file: str = "<dict>", grid=None,
         model = _ShiftFileModel.model_validate(data)
     except ValidationError as exc:
         problems = [(_path(e["loc"]), _message(e)) for e in exc.errors()]
-        raise ShiftFileError(file, *problems[0], tuple(problems)) from None
+        raise ShiftFileError.collect(file, problems) from None
     spec, problems = _semantic(model, grid, zones)
     if problems:
-        raise ShiftFileError(file, *problems[0], tuple(problems))
+        raise ShiftFileError.collect(file, problems)
     return spec
 
 
 def load_shift_file(path, *, grid=None, zones: Sequence[str] | None = None) -> ShiftSpec:
     """Read and validate the YAML shift file at *path*; see :func:`parse_shift_spec`.
 
-    Unreadable files and YAML syntax errors are reported as ShiftFileError too.
+    Unreadable files and YAML errors (read strictly: duplicate keys, no base-60
+    numbers) are reported as ShiftFileError too.
     """
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ShiftFileError(path, "", f"cannot read the file: {exc.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ShiftFileError(path, "", f"invalid YAML: {exc}") from None
+    data = read_yaml(path, ShiftFileError)
     return parse_shift_spec(data, file=str(path), grid=grid, zones=zones)

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ScenarioError
+from .errors import InputError, ScenarioError
 
 _INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
 _FLOAT = re.compile(
@@ -50,10 +50,11 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool 
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Read one YAML document from *path*; raise ScenarioError for a missing file,
-    unreadable or malformed YAML, or an empty document."""
+def read_yaml(path: str | Path, error: type[InputError] = ScenarioError) -> Any:
+    """Read one YAML document from *path*; raise *error* (an InputError class) for a
+    missing file, unreadable or malformed YAML, or an empty document."""
     path = Path(path)
+    ScenarioError = error  # noqa: N806 - the messages below name the class they raise
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -72,5 +73,5 @@ def read_yaml(path: str | Path) -> Any:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ScenarioError(str(path), "", f"malformed YAML{where}: {problem}") from None
     if data is None:
-        raise ScenarioError(str(path), "", "file is empty, expected a scenario mapping")
+        raise ScenarioError(str(path), "", "file is empty")
     return data

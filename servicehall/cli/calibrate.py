@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 import sim
-from sim.calibration import (
+from calibration import (
     STAFFING_METHODS,
     build_scenario,
     calibrate_log,
@@ -15,8 +15,8 @@ from sim.calibration import (
     read_log,
     save_plots,
 )
-from sim.calibration.scenario import scenario_header, scenario_yaml
-from sim.calibration.validate import KPIS, validate_scenario
+from calibration.scenario import scenario_header, scenario_yaml
+from calibration.validate import KPIS, validate_scenario
 from sim.output import atomic_write_text
 
 from .executors import open_executor

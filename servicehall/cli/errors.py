@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-
-from sim.errors import ScenarioError
+from sim.errors import InputError
 
 
 class UserError(Exception):
-    """A problem with the command's options or input files, stated for the user."""
-
-
-# Error classes of packages that may not be installed or built yet: (module, class).
-_OPTIONAL = (("optimize.errors", "ShiftFileError"), ("optimize.errors", "TargetError"),
-             ("sim.calibration.errors", "LogFormatError"), ("sim.calibration.errors", "LogError"))
+    """A problem with the command's options, stated for the user."""
 
 
 def user_error_types() -> tuple[type[BaseException], ...]:
-    types: list[type[BaseException]] = [UserError, ScenarioError]
-    for module_name, cls_name in _OPTIONAL:
-        try:
-            cls = getattr(importlib.import_module(module_name), cls_name)
-        except (ImportError, AttributeError):
-            continue
-        types.append(cls)
-    return tuple(types)
+    """Every input problem is an InputError; TargetError (a bad --target) is a ValueError
+    the optimizer raises for text it cannot read."""
+    from optimize.errors import TargetError
+
+    return (UserError, InputError, TargetError)

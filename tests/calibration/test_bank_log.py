@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import BANK_FORMAT, BANK_LOG
-from sim.calibration import build_scenario, calibrate_log, format_report, load_log_format, save_plots
+from calibration import build_scenario, calibrate_log, format_report, load_log_format, save_plots
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def bank():
 
 def independent_hourly_counts() -> dict[int, int]:
     """Arrivals to the agent queue per hour of day, summed over Sunday-Thursday, with the
-    README's rules written out in plain Python (no pandas, no sim.calibration)."""
+    README's rules written out in plain Python (no pandas, no calibration)."""
     counts: dict[int, int] = {}
     with open(BANK_LOG, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):

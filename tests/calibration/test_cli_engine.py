@@ -9,8 +9,8 @@ import pytest
 import sim
 from conftest import SYNTHETIC_FORMAT, simulate_day, write_synthetic_log
 from servicehall.cli import main
-from sim.calibration import calibrate_log, check_with_engine, build_scenario
-from sim.calibration.validate import compare_kpis, unit_kpis
+from calibration import calibrate_log, check_with_engine, build_scenario
+from calibration.validate import compare_kpis, unit_kpis
 
 
 @pytest.fixture(scope="module")

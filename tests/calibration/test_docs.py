@@ -7,8 +7,8 @@ import re
 import yaml
 
 from conftest import BANK_FORMAT, REPO
-from sim.calibration import load_log_format, log_format_from_dict
-from sim.calibration.logformat import _StrictLoader
+from calibration import load_log_format, log_format_from_dict
+from sim.yamlio import StrictLoader
 
 
 def yaml_blocks(text: str) -> list[str]:
@@ -19,5 +19,5 @@ def test_docs_format_example_matches_the_bank_format():
     text = (REPO / "docs" / "calibration.md").read_text(encoding="utf-8")
     examples = [b for b in yaml_blocks(text) if b.startswith("delimiter:")]
     assert len(examples) == 1
-    documented = log_format_from_dict(yaml.load(examples[0], Loader=_StrictLoader), "docs/calibration.md")
+    documented = log_format_from_dict(yaml.load(examples[0], Loader=StrictLoader), "docs/calibration.md")
     assert documented == load_log_format(BANK_FORMAT)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.calibration import LogFormatError, load_log_format, read_log
-from sim.calibration.logformat import log_format_from_dict
+from calibration import LogFormatError, load_log_format, read_log
+from calibration.logformat import log_format_from_dict
 
 MINIMAL = """\
 columns:
@@ -80,7 +80,7 @@ def test_bad_fields_give_file_path_message(tmp_path, extra, path, words):
 def test_several_errors_are_all_listed(tmp_path):
     err = error_for(tmp_path, "delimiter: ',,'\ncolumns: {call: c, end: e}\n")
     lines = str(err).splitlines()
-    assert len(lines) == 2 and {e.path for e in (err, *err.others)} == {"delimiter", "columns.ticket"}
+    assert len(lines) == 2 and {path for path, _ in err.problems} == {"delimiter", "columns.ticket"}
 
 
 def test_file_level_errors(tmp_path):

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from sim.calibration import read_log, read_log_with_report
-from sim.calibration.logformat import log_format_from_dict
+from calibration import read_log, read_log_with_report
+from calibration.logformat import log_format_from_dict
 
 CLOCK_LOG = """\
 date,taken,called,done,desk,result,kind

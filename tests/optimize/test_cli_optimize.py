@@ -72,7 +72,7 @@ def test_json_without_shifts_or_baselines():
     (["--target", "wait<=15@180%"], "percentage must be in"),
     (["--method", "magic"], "--method: must be one of sipp, lag, mol, simulation, got 'magic'"),
     (["--shifts", ROOT / "tests" / "data" / "small.yaml"], "shifts: required field missing"),
-    (["--shifts", ROOT / "tests" / "data" / "absent.yaml"], "cannot read the file"),
+    (["--shifts", ROOT / "tests" / "data" / "absent.yaml"], "file not found"),
 ])
 def test_bad_input_exits_2(tmp_path, args, words):
     proc = cli("optimize", HALL, *args, "--replications", "2", "--out", tmp_path / "x", check=False)

@@ -96,11 +96,11 @@ def calibrate(visits: pd.DataFrame, options: FitOptions = FitOptions()) -> Calib
     options (periods that do not tile the hours, unknown methods).
     """
     if visits.empty:
-        raise LogError("the log has no visits on the selected days")
+        raise LogError("<log>", "", "the log has no visits on the selected days")
     lo, hi = _hours(visits, options)
     inside = visits[(visits["arrival"] >= lo) & (visits["arrival"] < hi)]
     if inside.empty:
-        raise LogError(f"no visit arrives between minute {lo} and minute {hi}")
+        raise LogError("<log>", "", f"no visit arrives between minute {lo} and minute {hi}")
     arrivals = fit_arrivals(visits, options.period_minutes, lo, hi)  # counts those outside hours
     return Calibration(
         options=options,

@@ -149,9 +149,9 @@ def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path) -> tuple
     try:
         raw = pd.read_csv(path, sep=fmt.delimiter, dtype=str, keep_default_na=False, encoding=fmt.encoding)
     except FileNotFoundError:
-        raise LogError(f"{path}: log file not found") from None
+        raise LogError(str(path), "", "log file not found") from None
     except (OSError, UnicodeDecodeError, LookupError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LogError(f"{path}: cannot read the log: {exc}") from None
+        raise LogError(str(path), "", f"cannot read the log: {exc}") from None
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = raw.apply(lambda col: col.str.strip())
     _check_columns(raw, fmt, fmt_file, str(path))

@@ -78,7 +78,7 @@ def scenario_header(cal: Calibration) -> str:
         for s, f in cal.service_times.items() if f.best is not None
     ]
     lines = [
-        "Calibrated from a ticketing log (sim.calibration / servicehall calibrate).",
+        "Calibrated from a ticketing log (calibration / servicehall calibrate).",
         f"Log: {cal.log or '(table)'}; format: {cal.format_file or '(given)'}",
         f"Visits arriving {_clock(cal.open_minute)}-{_clock(cal.close_minute)} on {days}: {cal.n_visits}"
         f" ({a.outside_hours} outside hours not used).",
@@ -105,7 +105,7 @@ def scenario_yaml(scenario: dict, header: str = "") -> str:
 
 def write_scenario(cal: Calibration, path: str | Path, name: str = "Calibrated hall", **kwargs) -> dict:
     """Build the scenario for *cal*, write it as commented YAML to *path*, return the dict."""
-    from ..output import atomic_write_text  # engine helper: a reader never sees half a file
+    from sim.output import atomic_write_text  # a reader never sees half a file
 
     scenario = build_scenario(cal, name=name, **kwargs)
     atomic_write_text(path, scenario_yaml(scenario, scenario_header(cal)))
@@ -113,13 +113,8 @@ def write_scenario(cal: Calibration, path: str | Path, name: str = "Calibrated h
 
 
 def check_with_engine(scenario: dict):
-    """Validate *scenario* with the engine's ``sim.scenario_from_dict`` when the engine
-    provides it; returns the engine's scenario object, or None without an engine.
+    """Validate *scenario* with the engine (``sim.scenario_from_dict``); returns the
+    engine's scenario object. Raises ScenarioError for an invalid scenario."""
+    from sim import scenario_from_dict  # the engine; imported here so reading logs does not need it
 
-    Raises whatever the engine raises for an invalid scenario.
-    """
-    try:
-        from sim import scenario_from_dict  # the engine is developed separately
-    except ImportError:
-        return None
     return scenario_from_dict(scenario)

@@ -1,7 +1,7 @@
 """The log-format file: how a ticketing log (CSV/TSV) maps onto visits.
 
 A format file is YAML validated here with pydantic (unknown keys are errors).
-Every problem is raised as :class:`~sim.calibration.errors.LogFormatError`
+Every problem is raised as :class:`~calibration.errors.LogFormatError`
 naming the file and the field path.  See ``docs/calibration.md`` for the
 reference and ``scenarios/anonymous_bank/log_format.yaml`` for an example.
 """
@@ -12,11 +12,10 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..clock import parse_clock
-from ..yamlio import StrictLoader
+from sim.clock import parse_clock
+from sim.yamlio import read_yaml
 from .errors import LogFormatError
 
 __all__ = ["LogFormat", "load_log_format", "log_format_from_dict", "WEEKDAYS"]
@@ -221,9 +220,6 @@ class LogFormat(_Strict):
 # --------------------------------------------------------------------------- loading
 
 
-# The same strict reading as scenario files: 0:00:00 stays text, duplicate keys are errors.
-_StrictLoader = StrictLoader
-
 
 def _loc_path(loc: tuple) -> str:
     parts: list[str] = []
@@ -256,8 +252,7 @@ def log_format_from_dict(data: Any, file: str = "<dict>") -> LogFormat:
     try:
         return LogFormat.model_validate(data)
     except ValidationError as exc:
-        errors = [LogFormatError(file, _loc_path(e["loc"]), _message(e, LogFormat)) for e in exc.errors()]
-        raise LogFormatError(errors[0].file, errors[0].path, errors[0].message, tuple(errors[1:])) from None
+        raise LogFormatError.collect(file, [(_loc_path(e["loc"]), _message(e, LogFormat)) for e in exc.errors()]) from None
 
 
 def load_log_format(path: str | Path) -> LogFormat:
@@ -265,19 +260,5 @@ def load_log_format(path: str | Path) -> LogFormat:
 
     Raises LogFormatError for a missing or malformed file and for every invalid field.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LogFormatError(str(path), "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LogFormatError(str(path), "", f"cannot read file: {exc}") from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise LogFormatError(str(path), "", f"malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
-    if data is None:
-        raise LogFormatError(str(path), "", "file is empty")
+    data = read_yaml(path, LogFormatError)
     return log_format_from_dict(data, str(path))

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..clock import format_clock
-from ..stats import mean_ci
+from sim.clock import format_clock
+from sim.stats import mean_ci
 from .arrivals import period_grid
 
 __all__ = ["KPIS", "unit_kpis", "compare_kpis", "validate_scenario"]
