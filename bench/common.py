@@ -28,7 +28,7 @@ REFERENCE_HALL = ROOT / "scenarios" / "lanling.yaml"
 LOOP, SIMULATE, END_TO_END = "event loop (run_replication)", "sim.simulate(workers=1)", "simulate + 5 summaries + visits"
 
 
-def engine_stages(plan, scenario, days: int) -> dict[str, Callable]:
+def engine_stages(hall, scenario, days: int) -> dict[str, Callable]:
     """Three timed steps of *days* days, serial: the event loop alone (``run_replication``),
     ``sim.simulate``, and ``sim.simulate`` plus every KPI summary and the visits table.
     Each takes one ignored argument, as ``interleaved`` calls it."""
@@ -37,7 +37,7 @@ def engine_stages(plan, scenario, days: int) -> dict[str, Callable]:
     from sim.runner import run_replication
 
     def loop(_):
-        return [run_replication(plan, 0, r) for r in range(days)]
+        return [run_replication(hall, 0, r) for r in range(days)]
 
     def simulate(_):
         return sim.simulate(scenario, replications=days, seed=0, workers=1)

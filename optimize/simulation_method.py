@@ -78,62 +78,14 @@ class SimulationStaffing:
 
 
 def zone_components(scenario, strong_only: bool = False) -> list[int]:
-    """A component number per zone: zones whose queues interact share one.
-
-    Zones interact strongly through pooled windows (``serves``), moves on alarm
-    and bundles visited zone by zone; weakly through kiosks, same-day pick-up
-    and the guide desk (they only shift when visitors arrive). *strong_only*
-    joins zones by the strong links alone.
+    """A component number per zone: zones whose queues interact share one (the hall
+    topology's couplings: strongly through pooled windows, moves on alarm, bundles
+    visited zone by zone and visitors sent on; weakly through kiosks, same-day
+    pick-up and the guide desk). *strong_only* joins zones by the strong links alone.
     """
-    ids = list(scenario.zone_ids)
-    index = {z: i for i, z in enumerate(ids)}
-    parent = list(range(len(ids)))
+    from sim.topology import hall_topology
 
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(a, b):
-        parent[find(index[a])] = find(index[b])
-
-    services = {s.id: s for s in scenario.services}
-    for zone in scenario.zones:
-        serves = zone.serves
-        if serves == "all":
-            for other in ids:
-                join(zone.id, other)
-        elif serves:
-            for item in serves:
-                key = item.split(".")[0]
-                if key in index:
-                    join(zone.id, key)
-                elif key in services:
-                    join(zone.id, services[key].zone)
-                else:  # a category
-                    for s in scenario.services:
-                        if s.category == key:
-                            join(zone.id, s.zone)
-        if scenario.alarm is not None:
-            helps = ids if zone.can_help == "all" else zone.can_help
-            for other in helps:
-                join(zone.id, other)
-    for b in scenario.bundles:
-        zones = [services[p].zone for p in b.services] if b.mode == "visit_each" else [b.window_zone]
-        for z in zones[1:]:
-            join(zones[0], z)
-    if not strong_only:
-        for s in scenario.services:
-            if s.kiosk:
-                join(s.zone, s.kiosk.zone)
-            if s.back_office is not None and s.back_office.pickup_zone:
-                join(s.zone, s.back_office.pickup_zone)
-            if scenario.guide_desk is not None:
-                join(s.zone, scenario.guide_desk.zone)
-    roots = [find(i) for i in range(len(ids))]
-    numbers = {r: k for k, r in enumerate(dict.fromkeys(roots))}
-    return [numbers[r] for r in roots]
+    return hall_topology(scenario).components(strong_only)
 
 
 def help_given(results, zone: str, period: int) -> dict[str, float]:
@@ -144,7 +96,7 @@ def help_given(results, zone: str, period: int) -> dict[str, float]:
     lo, hi = open_m + (period - 1) * P, open_m + (period + 1) * P
     visits = results.visits
     served = visits[(visits["outcome"] == "served") & (visits["start"] >= lo) & (visits["start"] < hi)]
-    at_zone = served["window"].astype(str).str.rsplit("-", n=1).str[0] == zone
+    at_zone = served["window_zone"].astype(str) == zone
     other = served[at_zone & (served["zone"].astype(str) != zone)]
     counts = other["zone"].astype(str).value_counts().to_dict()
     moves = results.moves
@@ -177,7 +129,7 @@ def help_received(results, zone: str, period: int) -> dict[str, float]:
     visits = results.visits
     served = visits[(visits["outcome"] == "served") & (visits["start"] >= lo) & (visits["start"] < hi)
                     & (visits["zone"].astype(str) == zone)]
-    at = served["window"].astype(str).str.rsplit("-", n=1).str[0]
+    at = served["window_zone"].astype(str)
     counts = at[at != zone].value_counts()
     return {z: n / results.replications for z, n in counts.items()}
 

@@ -137,7 +137,7 @@ class VisitsWriter:
     The CSV file is the one ``DataFrame.to_csv`` writes for all the batches at once. The
     Parquet file gets row groups of about *row_group* rows (batches are buffered until
     then); its schema is the first batch's, so every batch must have the same columns
-    and categories (``Results.visits`` of the same plan do). Use as a context manager;
+    and categories (``Results.visits`` of the same hall do). Use as a context manager;
     the file is complete only after a clean exit.
     """
 

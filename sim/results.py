@@ -16,8 +16,8 @@ import pandas as pd
 
 from .clock import format_clock
 from .model.hall import ABANDONED, BALKED, SERVED, DayRecord
-from .model.queues import CLASS_NAMES
-from .model.plan import HallPlan
+from .mechanics import CLASS_NAMES
+from .model.compiled import CompiledHall
 from .stats import summarize
 
 KPIS = (
@@ -58,19 +58,19 @@ class Results:
     windows; ``summary()`` gives KPIs with 95% intervals.
     """
 
-    plan: HallPlan
+    hall: CompiledHall
     seed: int
     replications: int
     columns: dict = field(repr=False)
     level_array: np.ndarray = field(repr=False)  # (replications, zones, periods + 1, 5)
     zone_last_end: np.ndarray = field(repr=False)  # (replications, zones)
     day_factors: np.ndarray = field(repr=False)
-    people: dict = field(repr=False, default_factory=dict)  # per visitor: replication, service, bundle, klass, returns
+    visitor_columns: dict = field(repr=False, default_factory=dict)  # per visitor: replication, service, bundle, klass, returns
     diverted: np.ndarray = field(repr=False, default=None)  # (replications, 2, services): online, no-shows
     move_array: np.ndarray = field(repr=False, default=None)  # rows: replication, time, from, to, is_return
 
     @classmethod
-    def from_records(cls, plan: HallPlan, records: list[DayRecord], seed: int) -> "Results":
+    def from_records(cls, hall: CompiledHall, records: list[DayRecord], seed: int) -> "Results":
         def cat(name, dtype=None):
             return np.concatenate([np.asarray(getattr(r, name), dtype=dtype) for r in records])
 
@@ -79,40 +79,40 @@ class Results:
             "replication": np.concatenate([np.full(len(r.visitor), i, dtype=np.int32) for i, r in enumerate(records)]),
             **{name: cat(name) for name in visit_cols},
         }
-        people = {
+        visitor_columns = {
             "replication": np.concatenate([np.full(len(r.visitor_service), i, dtype=np.int32) for i, r in enumerate(records)]),
             **{name: cat(f"visitor_{name}", np.int64) for name in ("service", "bundle", "klass", "returns")},
         }
         moves = np.concatenate([np.column_stack([np.full(len(r.moves), i), r.moves]) if len(r.moves) else np.zeros((0, 5))
                                 for i, r in enumerate(records)])
         return cls(
-            plan=plan,
+            hall=hall,
             seed=seed,
             replications=len(records),
             columns=cols,
             level_array=np.stack([r.levels for r in records]),
             zone_last_end=np.stack([r.zone_last_end for r in records]),
             day_factors=np.array([r.day_factor for r in records]),
-            people=people,
+            visitor_columns=visitor_columns,
             diverted=np.stack([np.stack([r.online, r.no_shows]) for r in records]),
             move_array=moves,
         )
 
     @property
     def scenario(self):
-        return self.plan.scenario
+        return self.hall.scenario
 
     # -- tidy tables ---------------------------------------------------------------
     def _visit_service(self) -> np.ndarray:
         """Per visit: the queue's service, else the service the visitor came for (-1 for a bundle)."""
         c = self.columns
-        queue_service = np.array([q.service for q in self.plan.queues], dtype=np.int64)[c["queue"]]
+        queue_service = np.array([q.service for q in self.hall.queues], dtype=np.int64)[c["queue"]]
         offsets = self._visitor_offsets()
-        visitor_service = self.people["service"][offsets[c["replication"]] + c["visitor"]]
+        visitor_service = self.visitor_columns["service"][offsets[c["replication"]] + c["visitor"]]
         return np.where(queue_service >= 0, queue_service, visitor_service)
 
     def _visitor_offsets(self) -> np.ndarray:
-        counts = np.bincount(self.people["replication"], minlength=self.replications)
+        counts = np.bincount(self.visitor_columns["replication"], minlength=self.replications)
         return np.concatenate([[0], np.cumsum(counts)[:-1]])
 
     def _wait(self) -> np.ndarray:
@@ -125,28 +125,31 @@ class Results:
     def visits(self) -> pd.DataFrame:
         """One row per visit: ``replication, visitor, service, zone, priority, arrival, start,
         end, wait, window, outcome`` (times in minutes since midnight), then ``step`` (0 for
-        a visitor's first queue), ``queue``, ``kind``, ``class`` and ``bundle``."""
-        c, plan = self.columns, self.plan
+        a visitor's first queue), ``queue``, ``kind``, ``class``, ``bundle`` and ``window_zone``
+        (the zone whose window served the visit: a pooled window's, not the queue's)."""
+        c, hall = self.columns, self.hall
+        topo = hall.topology
         outcome = c["outcome"]
         served = outcome == SERVED
-        queues = plan.queues
+        queues = hall.queues
         service = self._visit_service()
-        window_labels = np.array(plan.window_labels() + [None], dtype=object)
+        window_labels = np.array(topo.window_labels() + [None], dtype=object)
+        window_zone = np.append(topo.window_zone, -1)[c["window"]]
         offsets = self._visitor_offsets()
-        bundle = self.people["bundle"][offsets[c["replication"]] + c["visitor"]]
-        bundle_ids = [b.id for b in plan.scenario.bundles]
+        bundle = self.visitor_columns["bundle"][offsets[c["replication"]] + c["visitor"]]
+        bundle_ids = [b.id for b in hall.scenario.bundles]
         kinds = sorted({q.kind for q in queues})
         return pd.DataFrame({
             "replication": c["replication"],
             "visitor": c["visitor"],
-            "service": pd.Categorical.from_codes(service, categories=list(plan.service_ids)),
-            "zone": pd.Categorical.from_codes(plan.queue_home[c["queue"]], categories=list(plan.zone_ids)),
+            "service": pd.Categorical.from_codes(service, categories=list(hall.service_ids)),
+            "zone": pd.Categorical.from_codes(topo.queue_home[c["queue"]], categories=list(hall.zone_ids)),
             "priority": np.array([q.priority for q in queues], dtype=np.int64)[c["queue"]],
             "arrival": c["arrival"],
             "start": np.where(served, c["start"], np.nan),
             "end": np.where(served, c["end"], np.nan),
             "wait": self._wait(),
-            "window": pd.Categorical(window_labels[c["window"]], categories=plan.window_labels()),
+            "window": pd.Categorical(window_labels[c["window"]], categories=topo.window_labels()),
             "outcome": pd.Categorical.from_codes(outcome.astype(np.int64) - SERVED, categories=list(OUTCOMES)),
             "step": c["step"],
             "queue": pd.Categorical.from_codes(c["queue"], categories=[q.label for q in queues]),
@@ -155,13 +158,14 @@ class Results:
             "class": pd.Categorical.from_codes(np.array([q.klass for q in queues], dtype=np.int64)[c["queue"]],
                                                categories=list(CLASS_NAMES)),
             "bundle": pd.Categorical.from_codes(bundle, categories=bundle_ids),
+            "window_zone": pd.Categorical.from_codes(window_zone, categories=list(hall.zone_ids)),
         })
 
     @cached_property
     def visitors(self) -> pd.DataFrame:
         """One row per visitor: what they came for, when they arrived and left, how many
         queues they joined, whether they finished, and visits on another day (minutes)."""
-        c, plan = self.columns, self.plan
+        c, hall = self.columns, self.hall
         v = pd.DataFrame({
             "replication": c["replication"], "visitor": c["visitor"], "arrival": c["arrival"],
             "leave": np.where(np.isnan(c["end"]), c["arrival"], c["end"]),
@@ -174,19 +178,19 @@ class Results:
         }).reset_index()
         offsets = self._visitor_offsets()
         idx = offsets[out["replication"].to_numpy()] + out["visitor"].to_numpy()
-        bundle_ids = [b.id for b in plan.scenario.bundles]
-        out.insert(2, "service", pd.Categorical.from_codes(self.people["service"][idx], categories=list(plan.service_ids)))
-        out.insert(3, "bundle", pd.Categorical.from_codes(self.people["bundle"][idx], categories=bundle_ids))
-        out.insert(4, "class", pd.Categorical.from_codes(self.people["klass"][idx], categories=list(CLASS_NAMES)))
+        bundle_ids = [b.id for b in hall.scenario.bundles]
+        out.insert(2, "service", pd.Categorical.from_codes(self.visitor_columns["service"][idx], categories=list(hall.service_ids)))
+        out.insert(3, "bundle", pd.Categorical.from_codes(self.visitor_columns["bundle"][idx], categories=bundle_ids))
+        out.insert(4, "class", pd.Categorical.from_codes(self.visitor_columns["klass"][idx], categories=list(CLASS_NAMES)))
         out["time_in_hall"] = out["leave"] - out["arrival"]
-        out["return_visits"] = self.people["returns"][idx]
+        out["return_visits"] = self.visitor_columns["returns"][idx]
         return out
 
     @cached_property
     def moves(self) -> pd.DataFrame:
         """Staff moved on alarm: ``replication, time, from_zone, to_zone, kind`` (move or return)."""
         m = self.move_array if self.move_array is not None else np.zeros((0, 5))
-        zones = list(self.plan.zone_ids)
+        zones = list(self.hall.zone_ids)
         return pd.DataFrame({
             "replication": m[:, 0].astype(np.int64),
             "time": m[:, 1],
@@ -213,16 +217,16 @@ class Results:
     @cached_property
     def levels(self) -> pd.DataFrame:
         """Time-weighted levels per replication, zone and period (minutes; counts)."""
-        plan = self.plan
+        hall = self.hall
         R, Z, B, _ = self.level_array.shape
         arr = self.level_array.reshape(R * Z * B, 5)
         length = arr[:, 4]
         with np.errstate(invalid="ignore", divide="ignore"):
             frame = pd.DataFrame({
                 "replication": np.repeat(np.arange(R), Z * B),
-                "zone": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(Z), B), R), categories=list(plan.zone_ids)),
-                "period": pd.Categorical(np.tile([format_clock(t) for t in plan.period_edges[:-1]] + ["after_close"], R * Z),
-                                         categories=[format_clock(t) for t in plan.period_edges[:-1]] + ["after_close"]),
+                "zone": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(Z), B), R), categories=list(hall.zone_ids)),
+                "period": pd.Categorical(np.tile([format_clock(t) for t in hall.period_edges[:-1]] + ["after_close"], R * Z),
+                                         categories=[format_clock(t) for t in hall.period_edges[:-1]] + ["after_close"]),
                 "minutes": length,
                 "mean_queue": np.where(length > 0, arr[:, 0] / length, np.nan),
                 "max_queue": arr[:, 1],
@@ -256,19 +260,19 @@ class Results:
         return frame[[c for c in frame.columns if c not in KPIS] + list(KPIS)]
 
     def _group_codes(self, by: str) -> tuple[list[str], list[np.ndarray], list[list[str]]]:
-        c, plan = self.columns, self.plan
-        period_labels = [format_clock(t) for t in plan.period_edges[:-1]]
-        period = np.clip(((c["arrival"] - plan.open) // plan.period).astype(np.int64), 0, plan.n_periods - 1)
-        zone = plan.queue_home[c["queue"]]
+        c, hall = self.columns, self.hall
+        period_labels = [format_clock(t) for t in hall.period_edges[:-1]]
+        period = np.clip(((c["arrival"] - hall.open) // hall.period).astype(np.int64), 0, hall.n_periods - 1)
+        zone = hall.topology.queue_home[c["queue"]]
         if by == "overall":
             return [], [], []
         if by == "zone":
-            return ["zone"], [zone], [list(plan.zone_ids)]
+            return ["zone"], [zone], [list(hall.zone_ids)]
         if by == "service":
-            return ["service"], [self._visit_service()], [list(plan.service_ids)]
+            return ["service"], [self._visit_service()], [list(hall.service_ids)]
         if by == "period":
             return ["period"], [period], [period_labels]
-        return ["zone", "period"], [zone, period], [list(plan.zone_ids), period_labels]
+        return ["zone", "period"], [zone, period], [list(hall.zone_ids), period_labels]
 
     def _visit_kpis(self, by: str, target: float) -> pd.DataFrame:
         c = self.columns
@@ -318,47 +322,47 @@ class Results:
     def _move_counts(self, by: str) -> pd.DataFrame:
         m = self.move_array if self.move_array is not None else np.zeros((0, 5))
         m = m[m[:, 4] == 0]  # moves, not the returns
-        R, Z = self.replications, self.plan.n_zones
+        R, Z = self.replications, self.hall.n_zones
         if by == "overall":
             counts = np.bincount(m[:, 0].astype(np.int64), minlength=R)
             return pd.DataFrame({"replication": np.arange(R), "moves": counts.astype(float)})
         flat = np.bincount(m[:, 0].astype(np.int64) * Z + m[:, 3].astype(np.int64), minlength=R * Z)
         return pd.DataFrame({
             "replication": np.repeat(np.arange(R), Z),
-            "zone": pd.Categorical.from_codes(np.tile(np.arange(Z), R), categories=list(self.plan.zone_ids)),
+            "zone": pd.Categorical.from_codes(np.tile(np.arange(Z), R), categories=list(self.hall.zone_ids)),
             "moves": flat.astype(float),
         })
 
     def _return_visits(self, by: str) -> pd.DataFrame:
-        p = self.people
+        p = self.visitor_columns
         if by == "overall":
             counts = np.bincount(p["replication"], weights=p["returns"], minlength=self.replications)
             return pd.DataFrame({"replication": np.arange(self.replications), "return_visits": counts})
-        n = self.plan.n_services
+        n = self.hall.n_services
         keep = p["service"] >= 0
         flat = np.bincount(p["replication"][keep] * n + p["service"][keep], weights=p["returns"][keep],
                            minlength=self.replications * n)
         return pd.DataFrame({
             "replication": np.repeat(np.arange(self.replications), n),
-            "service": pd.Categorical.from_codes(np.tile(np.arange(n), self.replications), categories=list(self.plan.service_ids)),
+            "service": pd.Categorical.from_codes(np.tile(np.arange(n), self.replications), categories=list(self.hall.service_ids)),
             "return_visits": flat,
         })
 
     def _level_kpis(self, by: str) -> Optional[pd.DataFrame]:
         if by == "service":
             return None
-        plan = self.plan
+        hall = self.hall
         L = self.level_array
         open_part = L[:, :, :-1, :]
         R = self.replications
-        overtime = np.clip(self.zone_last_end - plan.close, 0, None)
-        period_labels = [format_clock(t) for t in plan.period_edges[:-1]]
+        overtime = np.clip(self.zone_last_end - hall.close, 0, None)
+        period_labels = [format_clock(t) for t in hall.period_edges[:-1]]
         with np.errstate(invalid="ignore", divide="ignore"):
             if by == "zone":
                 util = L[..., 2].sum(axis=2) / L[..., 3].sum(axis=2)
                 frame = pd.DataFrame({
-                    "replication": np.repeat(np.arange(R), plan.n_zones),
-                    "zone": pd.Categorical.from_codes(np.tile(np.arange(plan.n_zones), R), categories=list(plan.zone_ids)),
+                    "replication": np.repeat(np.arange(R), hall.n_zones),
+                    "zone": pd.Categorical.from_codes(np.tile(np.arange(hall.n_zones), R), categories=list(hall.zone_ids)),
                     "utilization": util.ravel(),
                     "mean_queue": (open_part[..., 0].sum(axis=2) / open_part[..., 4].sum(axis=2)).ravel(),
                     "max_queue": L[..., 1].max(axis=2).ravel(),
@@ -373,22 +377,22 @@ class Results:
                     "overtime": overtime.max(axis=1),
                 })
             elif by == "period":
-                P = plan.n_periods
+                P = hall.n_periods
                 frame = pd.DataFrame({
                     "replication": np.repeat(np.arange(R), P),
                     "period": pd.Categorical.from_codes(np.tile(np.arange(P), R), categories=period_labels),
                     "utilization": (open_part[..., 2].sum(axis=1) / open_part[..., 3].sum(axis=1)).ravel(),
-                    "mean_queue": (open_part[..., 0].sum(axis=1) / plan.period).ravel(),
+                    "mean_queue": (open_part[..., 0].sum(axis=1) / hall.period).ravel(),
                     "max_queue": open_part[..., 1].max(axis=1).ravel(),
                 })
             else:  # zone_period
-                P, Z = plan.n_periods, plan.n_zones
+                P, Z = hall.n_periods, hall.n_zones
                 frame = pd.DataFrame({
                     "replication": np.repeat(np.arange(R), Z * P),
-                    "zone": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(Z), P), R), categories=list(plan.zone_ids)),
+                    "zone": pd.Categorical.from_codes(np.tile(np.repeat(np.arange(Z), P), R), categories=list(hall.zone_ids)),
                     "period": pd.Categorical.from_codes(np.tile(np.arange(P), R * Z), categories=period_labels),
                     "utilization": (open_part[..., 2] / open_part[..., 3]).ravel(),
-                    "mean_queue": (open_part[..., 0] / plan.period).ravel(),
+                    "mean_queue": (open_part[..., 0] / hall.period).ravel(),
                     "max_queue": open_part[..., 1].ravel(),
                 })
         return frame

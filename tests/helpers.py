@@ -8,7 +8,7 @@ import numpy as np
 
 from sim import scenario_from_dict
 from sim.model.hall import HallModel
-from sim.model.plan import compile_plan
+from sim.model.compiled import compile_hall
 from sim.model.visitors import Visitors
 
 
@@ -32,7 +32,7 @@ def run_trace(data, arrivals, works, services=None, patience=None, queues=None, 
     *services* are service indices (their walk-in queues) or *queues* queue labels;
     *rest* maps a visitor to later steps ``(queue label, work, patience, delay)``.
     """
-    plan = compile_plan(scenario_from_dict(data))
+    plan = compile_hall(scenario_from_dict(data))
     n = len(arrivals)
     services = services if services is not None else [0] * n
     if queues is None:

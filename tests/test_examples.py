@@ -22,6 +22,7 @@ PAIRS = [
     ("small_hall", "guide_desk", "overall", "visitors", +1),  # everyone passes the desk too
     ("shifts_closed_noon", "shifts", "overall", "mean_wait", -1),
     ("alarm_off", "alarm", "tax", "p90_wait", -1),
+    ("small_hall", "sent_on", "tax", "visitors", +1),  # buyers sent on to pay the deed tax
 ]
 
 

@@ -13,11 +13,27 @@ from pydantic import Field
 
 from ..clock import parse_clock
 from ..distributions import Distribution
-from .arrivals import Arrivals
-from .base import Clock, Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat
-from .mechanics import Alarm, Appointments, BackOffice, Bundle, GuideDesk, Kiosk, Person, Reserve, Share, Walking
+from ..fields import Arrivals, Clock, Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat, Share
+from ..mechanics.alarm import Alarm
+from ..mechanics.appointments import Appointments
+from ..mechanics.back_office import BackOffice
+from ..mechanics.bundles import Bundle
+from ..mechanics.diversion import Kiosk
+from ..mechanics.guide_desk import GuideDesk
+from ..mechanics.people import Person, people_staff_per_period
+from ..mechanics.pooling import Reserve
+from ..mechanics.sent_on import SentOn
 
 CLASSES = ("green", "booked", "walk_in")
+"""The default ``priority_order``: visitor classes, first served first."""
+
+
+class Walking(Frozen):
+    """Minutes to walk between two zones: *same_floor*, plus *per_floor* for each floor of difference."""
+
+    same_floor: NonNegFloat = 1.0
+    per_floor: NonNegFloat = 2.0
+
 
 class Hours(Frozen):
     """Opening hours as clock times ``"HH:MM"``; ``close`` may be ``"24:00"``."""
@@ -84,6 +100,9 @@ class Service(Frozen):
     back_office: Optional[BackOffice] = None
     missing_materials: Share = Field(
         default=0.0, description="share that must come back another day unless the hall accepts with deficiencies"
+    )
+    sent_on: list[SentOn] = Field(
+        default_factory=list, description="shares of the visitors served who go on to another service"
     )
 
     @property
@@ -163,8 +182,6 @@ class Scenario(Frozen):
     def staff_per_period(self, zone_id: str) -> list[float]:
         """Staff of *zone_id* in each period (time-averaged when people with shifts staff the hall)."""
         if self.people is not None:
-            from ..model.staffing import people_staff_per_period
-
             return people_staff_per_period(self)[zone_id]
         staff = self.zone(zone_id).staff
         return list(staff) if isinstance(staff, list) else [staff] * self.n_periods
