@@ -145,6 +145,7 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
                          columns=pd.Index(labels, name="period"))
     req_frame = pd.DataFrame.from_dict(reqs, orient="index", columns=list(labels))
     req_frame.index.name, req_frame.columns.name = "zone", "period"
+    lunch_minutes = MappingProxyType({p.id: p.lunch.minutes for p in patterns if p.lunch is not None})
     times = MappingProxyType({p.id: (format_clock(p.start), format_clock(p.end))
                               for p in patterns})
 
@@ -200,11 +201,11 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
                "not solved": "the time limit ran out before any roster was found"}
         return failed(solver_status, [why.get(solver_status, f"solver status {solver_status}")])
     return _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y,
-                   pooled, req_frame, times)
+                   pooled, req_frame, times, lunch_minutes)
 
 
 def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, pooled,
-            req_frame, times) -> RosterResult:
+            req_frame, times, lunch_minutes) -> RosterResult:
     """Read integer values back and recompute coverage exactly from them."""
     n = len(labels)
     counts = {}
@@ -234,4 +235,4 @@ def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, p
         status="understaffed" if unmet else solver_status, solver_status=solver_status,
         cost=float(cost), staff_hours=hours / 60, counts=MappingProxyType(counts),
         on_duty=duty, requirements=req_frame, pool_assignment=assignment, unmet=unmet,
-        diagnosis=(), shift_times=times)
+        diagnosis=(), shift_times=times, lunch_minutes=lunch_minutes)

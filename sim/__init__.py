@@ -18,7 +18,7 @@ from .errors import InputError, ScenarioError
 from .results import KPI_HELP, KPIS, Results
 from .runner import simulate
 from .scenario import Scenario, load_scenario, merge_overrides, scenario_from_dict, scenario_to_dict
-from .staffing_plan import apply_staffing, read_staffing_csv
+from .staffing_plan import apply_people, apply_staffing, read_roster_csv, read_staffing_csv, read_staffing_file
 from .sweep import sweep
 
 __all__ = [
@@ -36,13 +36,16 @@ __all__ = [
     "ScenarioError",
     "Triangular",
     "Uniform",
+    "apply_people",
     "apply_staffing",
     "compare",
     "format_clock",
     "load_scenario",
     "merge_overrides",
     "parse_clock",
+    "read_roster_csv",
     "read_staffing_csv",
+    "read_staffing_file",
     "scenario_from_dict",
     "scenario_to_dict",
     "simulate",

@@ -33,7 +33,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description="Simulate a scenario for several independent days and report KPIs with 95% intervals.")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--staffing", metavar="STAFFING.csv",
-                   help="staff per zone and period (zone,start,staff), e.g. from `servicehall optimize`")
+                   help="staff per zone and period (zone,start,staff: staffing.csv of `servicehall optimize`), or a "
+                        "roster of people on shifts (roster.csv: simulated with their own shifts and lunches)")
     add_run_options(p)
     p.add_argument("--out", metavar="DIR", help="write visits.csv, summary.csv, levels.csv and summary.json here")
     p.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
@@ -83,7 +84,7 @@ def streaming(args: argparse.Namespace, scenario: sim.Scenario) -> bool:
 def run(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
     if args.staffing:
-        scenario = sim.apply_staffing(scenario, sim.read_staffing_csv(args.staffing, scenario))
+        scenario = sim.read_staffing_file(args.staffing, scenario)
     target = scenario.target_wait if args.target is None else args.target
     stream = streaming(args, scenario)
     with open_executor(args.executor) as executor:
