@@ -1,5 +1,7 @@
 """Staffing optimizer for service halls: queueing formulas, requirements, rosters,
-and the simulation-based optimizer that checks and repairs them with ``sim``.
+and the simulation-based optimizer that checks and repairs them with ``sim``
+(through its public API: scenarios, ``sim.simulate``, results, the hall topology
+and the analytic flows).
 
 Units: times in minutes, arrival rates per minute, offered load in Erlangs.
 The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
@@ -9,7 +11,7 @@ The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
 
 import importlib
 
-from optimize.demand import ZoneDemand, analytic_requirements, serving_zones, zone_demand
+from optimize.demand import analytic_requirements, serving_zones, zone_demand
 from optimize.errors import RosterError, ShiftFileError, TargetError
 from optimize.patterns import Lunch, Pool, ShiftPattern, ShiftSpec, ShiftVariant
 from optimize.periods import PeriodGrid, format_clock, parse_clock
@@ -46,6 +48,7 @@ from optimize.targets import Target, parse_target, parse_targets
 
 # Names whose modules import ``sim``: loaded on first use.
 _LAZY = {
+    "ZoneDemand": "optimize.demand",
     "LoopResult": "optimize.closed_loop",
     "SimulationStaffing": "optimize.simulation_method",
     "StaffingResult": "optimize.optimizer",

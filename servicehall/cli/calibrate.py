@@ -19,13 +19,15 @@ from calibration.scenario import scenario_header, scenario_yaml
 from calibration.validate import KPIS, validate_scenario
 from sim.output import atomic_write_text
 
+from .commands import summary
 from .executors import open_executor
 from .options import nonneg_float, positive_int
 from .tables import fmt_ci, render_table
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("calibrate", help="fit a scenario to a ticketing log",
+    p = sub.add_parser(
+        "calibrate", help=summary("calibrate"),
                        description="Read a ticketing log as described by a log-format file, fit arrival rates, "
                                    "service times, patience and staffing, print the calibration report and write "
                                    "the scenario.")
@@ -44,7 +46,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="patience fit for the scenario: exponential, or lowest AIC (default: the format file's)")
     p.set_defaults(func=run_calibrate)
 
-    v = sub.add_parser("validate", help="compare a scenario's simulated KPIs with a ticketing log",
+    v = sub.add_parser(
+        "validate", help=summary("validate"),
                        description="Simulate a scenario and print observed (95%% interval across days) vs simulated "
                                    "(across replications) mean wait, abandonment and service level per period.")
     v.add_argument("scenario", help="scenario YAML file")

@@ -9,6 +9,7 @@ import sys
 import sim
 from sim.output import kpi_dict, summary_json
 
+from .commands import summary
 from .executors import open_executor
 from .options import add_run_options
 from .tables import fmt_ci, fmt_diff, render_table
@@ -25,7 +26,8 @@ COMPARE_KPIS = (  # (kpi, header, digits, percent)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("compare", help="compare two scenarios (paired, common random numbers)",
+    p = sub.add_parser(
+        "compare", help=summary("compare"),
                        description="Simulate A and B with the same visitors and report B - A with 95% intervals.")
     p.add_argument("a", help="scenario A (YAML)")
     p.add_argument("b", help="scenario B (YAML)")

@@ -11,6 +11,7 @@ import sim
 from sim.output import atomic_dir
 
 from .errors import UserError
+from .commands import summary
 from .executors import open_executor
 from .options import nonneg_int, positive_int
 from .tables import render_table
@@ -20,7 +21,7 @@ METHODS = ("sipp", "lag", "mol", "simulation")
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "optimize", help="find the cheapest staffing that meets a waiting-time target",
+        "optimize", help=summary("optimize"),
         description="Staff per zone and period (and a roster when shift patterns are given) that meets the "
                     "target in every zone and period of the simulated hall, checked with fresh seeds and "
                     "shown beside SIPP and flat baselines.")

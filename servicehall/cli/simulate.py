@@ -11,6 +11,7 @@ from sim.output import VISITS_FORMATS, summary_json, write_results
 from sim.stream import STREAM_ABOVE, expected_visits, simulate_to_dir
 
 from .errors import UserError
+from .commands import summary
 from .executors import open_executor
 from .options import add_run_options
 from .tables import fmt_ci, render_table
@@ -29,7 +30,8 @@ ZONE_COLUMNS = (  # (kpi, header, digits, percent)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("simulate", help="simulate a scenario and report waiting times per zone",
+    p = sub.add_parser(
+        "simulate", help=summary("simulate"),
                        description="Simulate a scenario for several independent days and report KPIs with 95% intervals.")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--staffing", metavar="STAFFING.csv",

@@ -14,6 +14,7 @@ from sim.output import atomic_write_text, kpi_dict
 from sim.sweep import MAX_PARAMETERS, SWEEP_GROUPINGS, sweep_points
 
 from .errors import UserError
+from .commands import summary
 from .executors import open_executor
 from .options import add_run_options
 from .tables import fmt_ci, render_table
@@ -34,7 +35,7 @@ VARY_HELP = ("PATH=VALUES: a field path (demand_scale, zones.tax.staff, services
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "sweep", help="simulate a scenario over a grid of what-if values",
+        "sweep", help=summary("sweep"),
         description="Simulate a scenario at every value of one or two parameters, all with the same seed "
                     "(common random numbers), and report KPIs with 95%% intervals per point.",
         epilog="example: servicehall sweep scenarios/lanling.yaml --vary demand_scale=0.8:1.3:0.1 "

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Optional
 
 from pydantic import Field
-from simpy.events import Timeout
 
 from ..fields import Frozen, NonNegFloat, NonNegInt, PositiveFloat
 from .base import Coupling, Mechanic, Problem, zone_ref
@@ -93,6 +92,8 @@ class AlarmMonitor:
         self.count = 0
 
     def run(self):
+        from simpy.events import Timeout  # the engine, loaded when a day runs
+
         model, cfg = self.model, self.cfg
         env = model.env
         while env.now + cfg.check_every < model.hall.close:
@@ -147,7 +148,7 @@ class AlarmMonitor:
             self.lent.setdefault(r, []).append(d)
         else:
             self.lent[d].remove(r)
-        Timeout(model.env, self.cfg.switch_minutes, r).callbacks.append(self._arrive)
+        model.timeout(self.cfg.switch_minutes, r).callbacks.append(self._arrive)
 
     def _arrive(self, event) -> None:
         z = self.model.zones[event._value]

@@ -143,6 +143,10 @@ class HallModel:
         self.closed = False
         self.moves: list[tuple[float, int, int, int]] = []  # (time, from zone, to zone, is_return)
 
+    def timeout(self, delay: float, value=None) -> Timeout:
+        """A SimPy timeout on the model's clock (mechanics schedule their events with it)."""
+        return Timeout(self.env, delay, value)
+
     # -- processes -------------------------------------------------------------
     def _arrivals(self):
         env = self.env
