@@ -114,7 +114,7 @@ def cell_estimates(results: sim.Results, targets, *, confidence: float = 0.95,
         def grid(column):
             return np.nan_to_num(k[column].to_numpy(float)).reshape(Z * T, R)
 
-        visitors = grid("visitors")
+        visitors = grid("visits")  # queue passes: the denominator of the abandonment share
         joined = grid("served") + grid("abandoned")
         if target.kind == "service_level":
             y, x = grid("service_level") * joined, joined

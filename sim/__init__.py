@@ -28,7 +28,7 @@ _EXPORTS = {
     "read_staffing_csv": "staffing_plan", "read_staffing_file": "staffing_plan",
     "format_clock": "clock", "parse_clock": "clock",
     "simulate": "runner",
-    "sweep": "sweep",
+    "sweep": "sweep_grid",
 }
 _MODULES = ("flows", "plots", "report", "stream", "topology", "whatif")
 

@@ -18,33 +18,9 @@ from .clock import format_clock
 from .model.hall import ABANDONED, BALKED, SERVED, DayRecord
 from .mechanics import CLASS_NAMES
 from .model.compiled import CompiledHall
+from .kpis import KPI_HELP, KPIS, REGISTRY
 from .stats import summarize
 
-KPIS = (
-    "visitors", "served", "abandoned", "balked", "mean_wait", "p50_wait", "p90_wait", "p95_wait",
-    "max_wait", "service_level", "abandonment_rate", "balk_rate", "utilization", "mean_queue",
-    "max_queue", "overtime", "return_visits", "moves",
-)
-KPI_HELP = {
-    "visitors": "arrivals (tickets taken), per day",
-    "served": "visits served, per day",
-    "abandoned": "visitors who left the queue before being called, per day",
-    "balked": "visitors who left at once because the queue was at its limit, per day",
-    "mean_wait": "mean wait of visitors who queued (abandoners: time before leaving), minutes",
-    "p50_wait": "median wait, minutes",
-    "p90_wait": "90th percentile of wait, minutes",
-    "p95_wait": "95th percentile of wait, minutes",
-    "max_wait": "longest wait of the day, minutes",
-    "service_level": "share of visitors who queued and were called within the target wait",
-    "abandonment_rate": "abandoned / visitors",
-    "balk_rate": "balked / visitors",
-    "utilization": "busy window time / staffed window time (opening hours and overtime)",
-    "mean_queue": "time-average number waiting during opening hours",
-    "max_queue": "largest number waiting at once",
-    "overtime": "minutes from closing until the last visitor is served",
-    "return_visits": "visits on another day (missing materials, back office), per day",
-    "moves": "staff moved on alarm, per day (by zone: moved into the zone)",
-}
 GROUPINGS = ("overall", "zone", "service", "period", "zone_period")
 OUTCOMES = ("served", "abandoned", "balked")
 
@@ -281,7 +257,7 @@ class Results:
         served = outcome == SERVED
         abandoned = outcome == ABANDONED
         wait = self._wait()
-        df = pd.DataFrame({"replication": c["replication"], **dict(zip(names, codes))})
+        df = pd.DataFrame({"replication": c["replication"], "visitor": c["visitor"], **dict(zip(names, codes))})
         if by == "service":
             df = df[codes[0] >= 0]  # one-window bundle visits belong to no single service
         keep = df.index.to_numpy()
@@ -293,7 +269,8 @@ class Results:
         keys = ["replication", *names]
         g = df.groupby(keys, sort=True)
         out = pd.DataFrame({
-            "visitors": g.size(),
+            "visitors": df.drop_duplicates(["replication", "visitor", *names]).groupby(keys, sort=True).size(),
+            "visits": g.size(),
             "served": g["served"].sum(),
             "abandoned": g["abandoned"].sum(),
             "balked": g["balked"].sum(),
@@ -307,14 +284,15 @@ class Results:
         # Every replication has every group, with zero counts where nobody came.
         full = pd.MultiIndex.from_product([range(self.replications), *[range(len(l)) for l in labels]], names=keys)
         out = out.reindex(full) if names else out.reindex(pd.Index(range(self.replications), name="replication"))
-        for col in ("visitors", "served", "abandoned", "balked", "met"):
+        for col in ("visitors", "visits", "served", "abandoned", "balked", "met"):
             out[col] = out[col].fillna(0)
-        joined = out["served"] + out["abandoned"]
+        out["joined"] = out["served"] + out["abandoned"]
         with np.errstate(invalid="ignore", divide="ignore"):
-            out["service_level"] = np.where(joined > 0, out["met"] / joined, np.nan)
-            out["abandonment_rate"] = np.where(out["visitors"] > 0, out["abandoned"] / out["visitors"], np.nan)
-            out["balk_rate"] = np.where(out["visitors"] > 0, out["balked"] / out["visitors"], np.nan)
-        out = out.drop(columns="met").reset_index()
+            for k in REGISTRY.values():
+                if k.ratio is not None:
+                    num, den = (out[c].to_numpy(float) for c in k.ratio)
+                    out[k.name] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        out = out.drop(columns=["met", "joined"]).reset_index()
         for name, lab in zip(names, labels):
             out[name] = pd.Categorical.from_codes(out[name].to_numpy(np.int64), categories=lab)
         return out

@@ -25,13 +25,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    added: set[str] = set()
+    full = {m for m, _ in COMMANDS.values()} if command is None else {COMMANDS[command][0]} if command else set()
+    for module_name in dict.fromkeys(m for m, _ in COMMANDS.values()):
+        if module_name in full:
+            importlib.import_module(f".{module_name}", __name__).add_parser(sub)
     for name, (module_name, help_text) in COMMANDS.items():
-        if command is None or name == command:
-            if module_name not in added:
-                importlib.import_module(f".{module_name}", __name__).add_parser(sub)
-                added.add(module_name)
-        else:
+        if module_name not in full:
             sub.add_parser(name, help=help_text)
     return parser
 

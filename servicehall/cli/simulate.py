@@ -7,26 +7,17 @@ import json
 import sys
 
 import sim
+from sim.kpis import TABLE_KPIS, kpi
 from sim.output import VISITS_FORMATS, summary_json, write_results
-from sim.stream import STREAM_ABOVE, expected_visits, simulate_to_dir
+from sim.flows import expected_visits
+from sim.stream import STREAM_ABOVE, simulate_to_dir
 
 from .errors import UserError
 from .commands import summary
 from .executors import open_executor
 from .options import add_run_options
-from .tables import fmt_ci, render_table
+from .tables import render_table
 from .visuals import add_visual_options, write_visuals
-
-ZONE_COLUMNS = (  # (kpi, header, digits, percent)
-    ("visitors", "visitors", 0, False),
-    ("mean_wait", "mean wait", 1, False),
-    ("p90_wait", "P90 wait", 1, False),
-    ("service_level", "within {t:g} min", 1, True),
-    ("abandonment_rate", "abandoned", 1, True),
-    ("utilization", "utilization", 0, True),
-    ("max_queue", "max queue", 0, False),
-    ("overtime", "overtime", 0, False),
-)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -53,12 +44,12 @@ def zone_table(results: sim.Results, target: float) -> str:
     zones = results.summary("zone", target)
     overall = results.summary("overall", target)
     labels = {z.id: z.label for z in results.scenario.zones}
-    headers = ["zone"] + [h.format(t=target) for _, h, _, _ in ZONE_COLUMNS]
+    headers = ["zone"] + [kpi(k).title(target) for k in TABLE_KPIS]
     rows = []
 
     def row(label: str, frame) -> list[str]:
         by_kpi = frame.set_index("kpi")
-        return [label] + [fmt_ci(*by_kpi.loc[k, ["mean", "low", "high"]], digits=d, percent=p) for k, _, d, p in ZONE_COLUMNS]
+        return [label] + [kpi(k).format(*by_kpi.loc[k, ["mean", "low", "high"]]) for k in TABLE_KPIS]
 
     for zone_id, frame in zones.groupby("zone", sort=False, observed=True):
         rows.append(row(labels.get(zone_id, zone_id), frame))
@@ -70,7 +61,7 @@ def zone_table(results: sim.Results, target: float) -> str:
     extras = [(k, label) for k, label in (("moves", "staff moved on alarm"), ("return_visits", "visits on another day"))
               if notes.loc[k, "mean"] > 0]
     for k, label in extras:
-        text += f"\n{label}: {fmt_ci(*notes.loc[k, ['mean', 'low', 'high']], digits=1)} a day"
+        text += f"\n{label}: {kpi(k).format(*notes.loc[k, ['mean', 'low', 'high']])} a day"
     return text
 
 

@@ -25,7 +25,7 @@ def sweep_plot(frame, kpi: str = "mean_wait", groups: Optional[Sequence[str]] = 
     display names (default: the sweep's own, e.g. zone names). Returns a
     matplotlib Figure.
     """
-    from sim.sweep import sweep_parameters
+    from sim.sweep_grid import sweep_parameters
 
     params = sweep_parameters(frame)
     data = frame[frame["kpi"] == kpi]

@@ -11,7 +11,7 @@ import sim
 from servicehall.cli import main
 from servicehall.cli.errors import UserError
 from servicehall.cli.sweep import parse_range, parse_values, parse_vary
-from sim.sweep import sweep_points
+from sim.sweep_grid import sweep_points
 
 from .conftest import ROOT, SMALL
 
