@@ -14,12 +14,12 @@ EX = ROOT / "scenarios" / "examples"
 PAIRS = [
     ("small_hall", "pooling", "overall", "mean_wait", -1),
     ("small_hall", "comprehensive", "overall", "p90_wait", -1),
-    ("bundle_visit_each", "bundle_one_window", "overall", "visitors", -1),  # one queue instead of three
+    ("bundle_visit_each", "bundle_one_window", "overall", "visits", -1),  # one queue instead of three
     ("small_hall", "appointments", "overall", "visitors", -1),  # no-shows
     ("small_hall", "diversion", "tax", "visitors", -1),  # online and kiosks take invoices away
     ("back_office", "accept_with_deficiencies", "overall", "return_visits", -1),
     ("small_hall", "back_office", "overall", "return_visits", +1),
-    ("small_hall", "guide_desk", "overall", "visitors", +1),  # everyone passes the desk too
+    ("small_hall", "guide_desk", "overall", "visits", +1),  # everyone passes the desk too
     ("shifts_closed_noon", "shifts", "overall", "mean_wait", -1),
     ("alarm_off", "alarm", "tax", "p90_wait", -1),
     ("small_hall", "sent_on", "tax", "visitors", +1),  # buyers sent on to pay the deed tax
