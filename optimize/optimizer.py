@@ -32,6 +32,7 @@ from optimize.roster_result import RosterResult
 from optimize.simulation_method import simulation_requirements
 from optimize.targets import Target, parse_targets
 from optimize.verify import compliance, plan_array, plan_frame, verify_plan
+from optimize.roster_model import DEFAULT_SOLVER
 
 __all__ = ["METHODS", "StaffingResult", "optimize_staffing"]
 
@@ -131,7 +132,7 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
                       replications: int = 30, verify_replications: int | None = None,
                       max_iterations: int = 8, max_evaluations: int = 60, confidence: float = 0.95,
                       min_visitors: float = 1.0, baselines: bool = True, workers=None, executor=None,
-                      solver: str = "HiGHS", time_limit: float | None = 120, loop_rule: str = "confident",
+                      solver: str = DEFAULT_SOLVER, time_limit: float | None = 120, loop_rule: str = "confident",
                       descent: bool = True, max_descent: int = 20, progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 

@@ -28,6 +28,7 @@ from optimize.patterns import Pool, ShiftPattern, ShiftSpec
 from optimize.periods import PeriodGrid, format_clock
 from optimize.roster_inputs import per_zone_ints, requirements_table
 from optimize.roster_result import RosterResult, Unmet
+from optimize.roster_model import DEFAULT_SOLVER
 
 __all__ = ["solve_roster"]
 
@@ -89,7 +90,7 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
                  headcount: int | None = None, min_staff=None,
                  open_periods: Mapping[str, Sequence[bool]] | None = None,
                  soft: bool = True, shortfall_penalty: float | None = None,
-                 solver: str = "HiGHS", time_limit: float | None = None) -> RosterResult:
+                 solver: str = DEFAULT_SOLVER, time_limit: float | None = None) -> RosterResult:
     """Cheapest roster covering *requirements* per zone and period.
 
     *requirements*: DataFrame zone x period, (zone, period) Series or dict

@@ -24,6 +24,8 @@ __all__ = [
 ]
 
 SOLVERS = ("HiGHS", "CBC")
+DEFAULT_SOLVER = "HiGHS"
+"""The solver every integer program uses unless told otherwise (``--solver``)."""
 
 
 def new_problem(name: str) -> pulp.LpProblem:
@@ -73,7 +75,7 @@ def _solver(name: str, time_limit: float | None):
     return solver
 
 
-def solve(problem: pulp.LpProblem, solver: str = "HiGHS",
+def solve(problem: pulp.LpProblem, solver: str = DEFAULT_SOLVER,
           time_limit: float | None = None) -> str:
     """Solve *problem*; return ``optimal``, ``feasible`` (stopped with an incumbent),
     ``infeasible``, ``unbounded`` or ``not solved``.

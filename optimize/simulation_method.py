@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from optimize.demand import analytic_requirements, period_labels, serving_zones, zone_demand
-from optimize.targets import parse_targets
+from optimize.targets import KINDS, parse_targets
 from optimize.verify import cell_estimates, failing_cells, plan_frame, simulate_plan
 
 __all__ = ["SimulationStaffing", "help_given", "help_received", "pass_on", "pooled_server", "simulation_requirements",
@@ -258,8 +258,10 @@ class _Search:
 
 def _slack(estimates: pd.DataFrame, scenario) -> np.ndarray:
     """Zones x periods: the smallest margin by which the one-sided bound beats a target (scaled)."""
-    margin = estimates["bound"] - estimates["required"]
-    margin = np.where(estimates["kind"] == "service_level", margin, -margin / estimates["required"].clip(lower=1e-9))
+    margin = np.empty(len(estimates))
+    bound, required = estimates["bound"].to_numpy(float), estimates["required"].to_numpy(float)
+    for kind, rows in estimates.groupby("kind").indices.items():
+        margin[rows] = KINDS[kind].margin(bound[rows], required[rows])
     frame = estimates.assign(margin=np.nan_to_num(margin, nan=1.0))
     table = frame.groupby(["zone", "start"], sort=False)["margin"].min().unstack("start")
     return table.reindex(index=list(scenario.zone_ids), columns=period_labels(scenario)).to_numpy(float)

@@ -36,7 +36,7 @@ def test_files_and_columns(run_dir):
     assert list(staffing.columns) == ["zone", "start", "staff"]
     assert len(staffing) == 3 * 18 and staffing["start"].str.match(r"^\d\d:\d\d$").all()
     roster = pd.read_csv(out / "roster.csv")
-    assert list(roster.columns) == ["pattern", "start", "end", "lunch_start", "zone_or_pool", "staff"]
+    assert list(roster.columns) == ["pattern", "start", "end", "lunch_start", "lunch_minutes", "zone_or_pool", "staff"]
     assert set(roster["pattern"]) <= {"full", "early", "late", "morning"}
     verification = pd.read_csv(out / "verification.csv")
     assert {"zone", "start", "target", "required", "achieved", "low", "high", "status"} <= set(verification.columns)
