@@ -13,9 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as `python3 bench/x.py` without an installed package
@@ -92,7 +93,7 @@ def interleaved(fns: dict[str, Callable[[int], Any]], rounds: int) -> dict[str, 
     out: dict[str, list[Timing]] = {name: [] for name in fns}
     for r in range(rounds):
         for name, fn in fns.items():
-            out[name].append(time_once(lambda: fn(r)))
+            out[name].append(time_once(lambda fn=fn, r=r: fn(r)))
     return out
 
 

@@ -25,7 +25,6 @@ import argparse
 
 import numpy as np
 import simpy
-
 from common import LOOP, Goal, engine_stages, interleaved, median, print_goals, print_table, us
 
 import sim

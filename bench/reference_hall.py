@@ -22,8 +22,18 @@ import io
 import pstats
 
 import numpy as np
-
-from common import END_TO_END, LOOP, REFERENCE_HALL, SIMULATE, Goal, engine_stages, interleaved, median, print_goals, print_table
+from common import (
+    END_TO_END,
+    LOOP,
+    REFERENCE_HALL,
+    SIMULATE,
+    Goal,
+    engine_stages,
+    interleaved,
+    median,
+    print_goals,
+    print_table,
+)
 
 import sim
 from sim.model.compiled import compile_hall

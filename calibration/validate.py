@@ -15,6 +15,7 @@ import pandas as pd
 from sim.clock import format_clock
 from sim.kpis import kpi
 from sim.stats import mean_ci
+
 from .arrivals import period_grid
 
 __all__ = ["KPIS", "unit_kpis", "compare_kpis", "validate_scenario"]
@@ -78,10 +79,10 @@ def compare_kpis(observed: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataFram
     for period in periods:
         obs = observed[observed["period"] == period]
         sim = simulated[simulated["period"] == period]
-        for kpi in KPIS:
-            o, s = mean_ci(obs[kpi].to_numpy(float)), mean_ci(sim[kpi].to_numpy(float))
+        for name in KPIS:
+            o, s = mean_ci(obs[name].to_numpy(float)), mean_ci(sim[name].to_numpy(float))
             overlap = bool(o[1] <= s[2] and s[1] <= o[2]) if not np.isnan([o[1], s[1]]).any() else None
-            rows.append((period, kpi, *o, *s, overlap))
+            rows.append((period, name, *o, *s, overlap))
     return pd.DataFrame(rows, columns=["period", "kpi", "obs_mean", "obs_low", "obs_high", "obs_n",
                                        "sim_mean", "sim_low", "sim_high", "sim_n", "overlap"])
 

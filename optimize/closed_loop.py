@@ -34,11 +34,11 @@ from optimize.demand import period_labels, zone_demand
 from optimize.errors import RosterError
 from optimize.periods import PeriodGrid
 from optimize.roster import solve_roster
+from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
 from optimize.simulation_method import MAX_ATTEMPTS, _reach, pass_on, pooled_server
 from optimize.targets import parse_targets
 from optimize.verify import cell_estimates, failing_cells, missed_cells, plan_array, plan_frame, simulate_plan
-from optimize.roster_model import DEFAULT_SOLVER
 
 __all__ = ["ITERATION_COLUMNS", "LoopResult", "plan_hours", "roster_plan", "run_closed_loop"]
 

@@ -16,7 +16,7 @@ import pandas as pd
 from optimize.periods import format_clock
 from optimize.requirements import requirements_by_zone
 
-__all__ = ["ZoneDemand", "analytic_requirements", "period_labels", "serving_zones", "zone_demand"]
+__all__ = ["analytic_requirements", "period_labels", "serving_zones", "zone_demand"]
 
 
 def __getattr__(name: str):

@@ -28,11 +28,11 @@ from optimize.baselines import flat_plan, sipp_plan
 from optimize.closed_loop import plan_hours, roster_plan, run_closed_loop
 from optimize.demand import analytic_requirements, period_labels
 from optimize.errors import RosterError
+from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
 from optimize.simulation_method import simulation_requirements
 from optimize.targets import Target, parse_targets
 from optimize.verify import compliance, plan_array, plan_frame, verify_plan
-from optimize.roster_model import DEFAULT_SOLVER
 
 __all__ = ["METHODS", "StaffingResult", "optimize_staffing"]
 

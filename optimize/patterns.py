@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.shifts import Lunch, Shift, ShiftError
-
 from optimize.periods import PeriodGrid, format_clock
+from sim.shifts import Lunch, Shift, ShiftError
 
 __all__ = ["Lunch", "Pool", "ShiftPattern", "ShiftSpec", "ShiftVariant"]
 

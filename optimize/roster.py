@@ -27,8 +27,8 @@ from optimize import roster_model as rm
 from optimize.patterns import Pool, ShiftPattern, ShiftSpec
 from optimize.periods import PeriodGrid, format_clock
 from optimize.roster_inputs import per_zone_ints, requirements_table
-from optimize.roster_result import RosterResult, Unmet
 from optimize.roster_model import DEFAULT_SOLVER
+from optimize.roster_result import RosterResult, Unmet
 
 __all__ = ["solve_roster"]
 
@@ -220,7 +220,7 @@ def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, p
     for (i, g), var in x.items():
         if g in reqs and g not in pooled:
             duty.loc[g] += [round(rm.value(var)) * c for c in variants[i].coverage]
-    for (p, z, t), k in placed.items():
+    for (_, z, t), k in placed.items():
         duty.iloc[zones.index(z), t] += k
     assign_index = pd.MultiIndex.from_tuples([(p.id, z) for p in pools for z in p.zones],
                                              names=["pool", "zone"])

@@ -24,17 +24,15 @@ from __future__ import annotations
 import difflib
 import typing
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated
 
-from sim.yamlio import read_yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from optimize.errors import ShiftFileError
-from sim.shifts import ShiftError
-
 from optimize.patterns import Lunch, Pool, ShiftPattern, ShiftSpec
 from optimize.periods import PeriodGrid, format_clock, parse_clock
+from sim.shifts import ShiftError
+from sim.yamlio import read_yaml
 
 __all__ = ["load_shift_file", "parse_shift_spec"]
 

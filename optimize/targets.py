@@ -54,20 +54,20 @@ class TargetKind:
     needs_fraction = False
     pattern: re.Pattern
 
-    def parse(self, match: re.Match, text: str) -> "Target":  # pragma: no cover - abstract
+    def parse(self, match: re.Match, text: str) -> Target:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def text(self, target: "Target") -> str:  # pragma: no cover - abstract
+    def text(self, target: Target) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def check(self, target: "Target") -> None:
+    def check(self, target: Target) -> None:
         """Raise TargetError if the target's numbers are out of range."""
 
-    def required(self, target: "Target") -> float:
+    def required(self, target: Target) -> float:
         """The value the achieved estimate is compared with."""
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def kpi_wait(self, target: "Target", default: float) -> float:
+    def kpi_wait(self, target: Target, default: float) -> float:
         """The service-level wait the KPIs are computed for (*default*: the scenario's)."""
         return default
 
@@ -76,7 +76,7 @@ class TargetKind:
         per-replication totals of the simulated zone-period KPIs (``Results.kpis``)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def criterion(self, target: "Target") -> tuple[str, object]:
+    def criterion(self, target: Target) -> tuple[str, object]:
         """The keyword and value of the exact minimum-staffing functions
         (``optimize.queueing.min_servers``) that express this target."""
         raise NotImplementedError  # pragma: no cover - abstract
@@ -218,7 +218,7 @@ class Target:
         return self.spec.required(self)
 
     @classmethod
-    def parse(cls, text: str) -> "Target":
+    def parse(cls, text: str) -> Target:
         """Parse ``wait<=15@80%``, ``mean_wait<=10`` or ``abandon<=5%``."""
         return parse_target(text)
 

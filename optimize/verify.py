@@ -112,7 +112,7 @@ def cell_estimates(results: sim.Results, targets, *, confidence: float = 0.95,
             cache[wait] = k.reindex(full)
         k = cache[wait]
 
-        def grid(column):
+        def grid(column, k=k):
             return np.nan_to_num(k[column].to_numpy(float)).reshape(Z * T, R)
 
         visitors = grid("visits")  # queue passes: the arrivals of the zone-period

@@ -27,7 +27,7 @@ class _Dist(BaseModel):
     def std(self) -> float:
         return math.sqrt(self.variance)
 
-    def scaled(self, factor: float) -> "_Dist":
+    def scaled(self, factor: float) -> _Dist:
         """The same shape with every value multiplied by *factor* (> 0)."""
         raise NotImplementedError  # pragma: no cover - abstract
 

@@ -8,8 +8,9 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pandas as pd
 
@@ -152,7 +153,7 @@ class VisitsWriter:
         self._parquet = None
         self._csv = None
 
-    def __enter__(self) -> "VisitsWriter":
+    def __enter__(self) -> VisitsWriter:
         if self.format == "csv":
             self._csv = open(self.path, "w", encoding="utf-8", newline="")
         return self

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from .clock import format_clock
-from .model.hall import ABANDONED, BALKED, SERVED, DayRecord
+from .kpis import KPIS, REGISTRY
 from .mechanics import CLASS_NAMES
 from .model.compiled import CompiledHall
-from .kpis import KPI_HELP, KPIS, REGISTRY
+from .model.hall import ABANDONED, BALKED, SERVED, DayRecord
 from .stats import summarize
 
 GROUPINGS = ("overall", "zone", "service", "period", "zone_period")
@@ -46,7 +46,7 @@ class Results:
     move_array: np.ndarray = field(repr=False, default=None)  # rows: replication, time, from, to, is_return
 
     @classmethod
-    def from_records(cls, hall: CompiledHall, records: list[DayRecord], seed: int) -> "Results":
+    def from_records(cls, hall: CompiledHall, records: list[DayRecord], seed: int) -> Results:
         def cat(name, dtype=None):
             return np.concatenate([np.asarray(getattr(r, name), dtype=dtype) for r in records])
 

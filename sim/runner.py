@@ -10,11 +10,12 @@ from __future__ import annotations
 import itertools
 import os
 from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Callable, Iterable, Optional
+from typing import Optional
 
-from .model.hall import DayRecord, simulate_day
 from .model.compiled import CompiledHall, compile_hall
+from .model.hall import DayRecord, simulate_day
 from .model.visitors import draw_visitors
 from .progress import progress_bar
 from .results import Results

@@ -24,13 +24,12 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .model.hall import DayRecord
 from .model.compiled import CompiledHall, compile_hall
+from .model.hall import DayRecord
 from .output import VisitsWriter, atomic_dir, check_visits_format, write_tables
 from .results import GROUPINGS, KPIS, Results
 from .runner import run_records
 from .scenario import Scenario
-from .flows import expected_visits
 from .stats import summarize
 
 CHUNK_VISITS = 50_000

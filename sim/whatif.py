@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import copy
 import typing
-from typing import Any, Mapping, Optional, Sequence, Union
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional, Union
 
 from pydantic import BaseModel
 

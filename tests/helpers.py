@@ -7,8 +7,8 @@ import copy
 import numpy as np
 
 from sim import scenario_from_dict
-from sim.model.hall import HallModel
 from sim.model.compiled import compile_hall
+from sim.model.hall import HallModel
 from sim.model.visitors import Visitors
 
 

@@ -15,6 +15,7 @@ import sys
 from .commands import COMMANDS
 from .errors import user_error_types
 
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser: every command's full options when *command* is None, else only that
     command's (the others listed by their one-line help), so ``servicehall --help`` and

@@ -10,8 +10,8 @@ import sys
 import sim
 from sim.output import atomic_dir
 
-from .errors import UserError
 from .commands import summary
+from .errors import UserError
 from .executors import open_executor
 from .options import nonneg_int, positive_int
 from .tables import render_table

@@ -7,13 +7,13 @@ import json
 import sys
 
 import sim
+from sim.flows import expected_visits
 from sim.kpis import TABLE_KPIS, kpi
 from sim.output import VISITS_FORMATS, summary_json, write_results
-from sim.flows import expected_visits
 from sim.stream import STREAM_ABOVE, simulate_to_dir
 
-from .errors import UserError
 from .commands import summary
+from .errors import UserError
 from .executors import open_executor
 from .options import add_run_options
 from .tables import render_table

@@ -14,8 +14,8 @@ from sim.kpis import SWEEP_KPIS, kpi
 from sim.output import atomic_write_text, kpi_dict
 from sim.sweep_grid import MAX_PARAMETERS, SWEEP_GROUPINGS, sweep_points
 
-from .errors import UserError
 from .commands import summary
+from .errors import UserError
 from .executors import open_executor
 from .options import add_run_options
 from .tables import render_table

@@ -9,7 +9,8 @@ still shows a returned Figure (with ``%matplotlib inline``).
 from __future__ import annotations
 
 import functools
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import numpy as np
 

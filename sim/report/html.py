@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import html
-import math
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Optional
 
 # Local fonts only: the report must open offline, so nothing is fetched.
 CSS = """

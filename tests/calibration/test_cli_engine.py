@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SYNTHETIC_FORMAT, simulate_day, write_synthetic_log
 
 import sim
-from conftest import SYNTHETIC_FORMAT, simulate_day, write_synthetic_log
-from servicehall.cli import main
-from calibration import calibrate_log, check_with_engine, build_scenario
+from calibration import build_scenario, calibrate_log, check_with_engine
 from calibration.validate import compare_kpis, unit_kpis
+from servicehall.cli import main
 
 
 @pytest.fixture(scope="module")

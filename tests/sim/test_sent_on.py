@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.flows import visit_flows, zone_loads
+from sim.flows import zone_loads
 from sim.scenario import merge_overrides
 from tests.helpers import hall
 
