@@ -1,12 +1,12 @@
 """``servicehall optimize`` end to end, ``simulate --staffing`` with its output, and bad input (exit 2)."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 HALL = ROOT / "tests" / "data" / "optimize_hall.yaml"
@@ -14,8 +14,7 @@ SHIFTS = ROOT / "tests" / "data" / "optimize_shifts.yaml"
 
 
 def cli(*args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "servicehall", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
+    proc = run_cli(*args, cwd=ROOT)
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
