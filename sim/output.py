@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from .results import GROUPINGS, Results
+from .results import GROUPINGS, KpiSource, Results
 
 
 @contextlib.contextmanager
@@ -78,7 +78,7 @@ def kpi_dict(summary: pd.DataFrame, kpis: Optional[list[str]] = None) -> dict[st
     return out
 
 
-def summary_json(results: Results, target: Optional[float] = None) -> dict[str, Any]:
+def summary_json(results: KpiSource, target: Optional[float] = None) -> dict[str, Any]:
     """The ``--json`` document: scenario, replications, seed, overall and per-zone KPIs."""
     target = results.scenario.target_wait if target is None else target
     zones = results.summary("zone", target)
@@ -110,9 +110,9 @@ def write_results(results: Results, out_dir: str | Path, target: Optional[float]
     return [out_dir / n for n in sorted(names)]
 
 
-def write_tables(results: Any, folder: Path, target: Optional[float] = None) -> None:
-    """``summary.csv``, ``levels.csv`` and ``summary.json`` of *results* (a ``Results`` or
-    anything with its ``summary``, ``levels``, ``scenario``, ``replications`` and ``seed``)."""
+def write_tables(results: KpiSource, folder: Path, target: Optional[float] = None) -> None:
+    """``summary.csv``, ``levels.csv`` and ``summary.json`` of *results* (a ``Results`` or a
+    streamed run: any :class:`~sim.results.KpiSource`)."""
     parts = []
     for by in GROUPINGS:
         frame = results.summary(by, target)

@@ -43,7 +43,8 @@ STREAM_ABOVE = 1_000_000
 
 
 class StreamedResults:
-    """The KPIs and levels of a streamed run: what ``Results`` offers but the visit tables.
+    """The KPIs and levels of a streamed run: what ``Results`` offers but the visit tables
+    (a :class:`~sim.results.KpiSource`).
 
     ``kpis``, ``summary``, ``levels``, ``scenario``, ``hall``, ``seed`` and
     ``replications`` behave as on ``Results``; KPIs were computed as the days went by,

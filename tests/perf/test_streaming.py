@@ -18,7 +18,8 @@ from sim.model.compiled import compile_hall
 from sim.output import write_results
 from sim.results import GROUPINGS
 from sim.runner import run_records
-from sim.stream import expected_visits, simulate_to_dir
+from sim.flows import expected_visits
+from sim.stream import simulate_to_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small.yaml"
