@@ -81,8 +81,8 @@ def run_calibrate(args: argparse.Namespace) -> int:
 def validation_table(table, target: float, title: str) -> str:
     """Observed vs simulated, one row per period; each cell ``mean ± 95% half-width``.
 
-    KPIs as the registry (``sim.kpis``) shows them, with one more digit: per-period
-    values of a log are small numbers.
+    KPIs as the registry (``sim.kpis``) shows them, counts and waits with one more
+    digit: per-period values of a log are small numbers.
     """
     headers = ["period"]
     for name in KPIS:
@@ -93,8 +93,9 @@ def validation_table(table, target: float, title: str) -> str:
         for name in KPIS:
             k, r = kpi(name), by_kpi.loc[name]
             mark = "" if r["overlap"] in (True, None) else " !"
-            row.append(format_ci(r["obs_mean"], r["obs_low"], r["obs_high"], k.digits + 1, k.percent))
-            row.append(format_ci(r["sim_mean"], r["sim_low"], r["sim_high"], k.digits + 1, k.percent) + mark)
+            digits = k.digits + (0 if k.percent else 1)
+            row.append(format_ci(r["obs_mean"], r["obs_low"], r["obs_high"], digits, k.percent))
+            row.append(format_ci(r["sim_mean"], r["sim_low"], r["sim_high"], digits, k.percent) + mark)
         rows.append(row)
     return render_table(headers, rows, title)
 
