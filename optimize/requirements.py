@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from optimize.queueing.offered_load import lagged_rates, period_offered_loads
@@ -73,7 +74,7 @@ def staffing_requirements(rates: Sequence[float], *, period_minutes: float,
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     parsed = parse_targets(targets)
     if method == "sipp":
-        effective = [float(r) for r in rates]
+        effective: Sequence[float] | np.ndarray = [float(r) for r in rates]
         if any(not (r >= 0 and math.isfinite(r)) for r in effective):
             raise ValueError(f"rates must be finite and >= 0 (per minute), got {list(rates)}")
     elif method == "lag":

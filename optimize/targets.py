@@ -226,7 +226,7 @@ class Target:
         return self.spec.text(self)
 
 
-def parse_target(text: str) -> Target:
+def parse_target(text: str | Target) -> Target:
     """A :class:`Target` from its text form (spaces ignored).
 
     Raises TargetError (a ValueError) naming the expected forms and what was found.

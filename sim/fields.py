@@ -21,7 +21,7 @@ Share = Annotated[float, Field(ge=0, le=1)]
 
 
 def _clock_text(value: object) -> object:
-    parse_clock(value)  # raises ValueError saying what is wrong; runs before the str check
+    parse_clock(value)  # type: ignore[arg-type]  # raises ValueError saying what is wrong; runs before the str check
     return value
 
 

@@ -73,10 +73,9 @@ class AppointmentsMechanic(Mechanic):
         return [("booked", appt.share, 1 - appt.no_show, 1 - appt.no_show)]
 
     def classify(self, draw: ServiceDraw) -> None:
-        booked = draw.users("booked")
-        if not booked.any():
+        booked, appt = draw.users("booked"), draw.service.appointments
+        if appt is None or not booked.any():
             return
-        appt = draw.service.appointments
         hall = draw.hall
         draw.klass[booked] = BOOKED
         slots = assign_slots(draw.intended[booked], hall.open, hall.close, appt.slot_minutes, appt.per_slot)

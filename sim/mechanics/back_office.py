@@ -46,10 +46,6 @@ class BackOffice(Frozen):
         return self
 
 
-def _same_day(svc) -> bool:
-    return svc.back_office is not None and svc.back_office.pickup == "same_day"
-
-
 class BackOfficeMechanic(Mechanic):
     name = "back_office"
 
@@ -61,7 +57,8 @@ class BackOfficeMechanic(Mechanic):
         return problems
 
     def queues(self, s: Scenario, zone_index: dict[str, int]) -> list[QueueSpec]:
-        zones = sorted({svc.back_office.pickup_zone for svc in s.services if _same_day(svc)})
+        zones = sorted({bo.pickup_zone for bo in (svc.back_office for svc in s.services)
+                        if bo is not None and bo.pickup == "same_day" and bo.pickup_zone is not None})
         return [QueueSpec(f"pickup@{pz}", "pickup", zone_index[pz]) for pz in zones]
 
     def couplings(self, s: Scenario, topo: Topology) -> Iterable[Coupling]:
@@ -87,8 +84,8 @@ class BackOfficeMechanic(Mechanic):
 
     def flows(self, book: FlowBook) -> None:
         for k, svc in enumerate(book.scenario.services):
-            if _same_day(svc):
-                bo = svc.back_office
+            bo = svc.back_office
+            if bo is not None and bo.pickup == "same_day":
                 picked = book.lagged(book.window(k) * bo.share, bo.delay.mean + svc.service_time.mean)
                 book.add(f"pickup@{bo.pickup_zone}", picked, bo.pickup_time.mean, None)
 

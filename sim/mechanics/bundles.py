@@ -83,7 +83,7 @@ class Bundles(Mechanic):
 
     def queues(self, s: Scenario, zone_index: dict[str, int]) -> list[QueueSpec]:
         return [QueueSpec(f"bundle:{b.id}", "bundle", zone_index[b.window_zone], bundle=k, priority=b.priority)
-                for k, b in enumerate(s.bundles) if b.mode == "one_window"]
+                for k, b in enumerate(s.bundles) if b.mode == "one_window" and b.window_zone is not None]
 
     def couplings(self, s: Scenario, topo: Topology) -> Iterable[Coupling]:
         for b in s.bundles:

@@ -64,15 +64,14 @@ class Diversion(Mechanic):
         draw.counts["online"] += int(online.sum())
 
     def route(self, draw: ServiceDraw) -> None:
-        kiosk = draw.users("kiosk")
-        if not kiosk.any():
+        kiosk, ks = draw.users("kiosk"), draw.service.kiosk
+        if ks is None or not kiosk.any():
             return
-        ks = draw.service.kiosk
         work = ks.service_time.sample(draw.rng("kiosk"), draw.n)
         failed = draw.rng("kiosk_fail").random(draw.n) < ks.failure
         queue = draw.hall.queue_of(f"kiosk@{ks.zone}")
         for i in draw.indices(kiosk):
-            steps = [walk_step(queue, float(work[i]))]
+            steps: list = [walk_step(queue, float(work[i]))]
             if failed[i]:
                 steps.append(draw.WINDOW)
             draw.instead[i] = steps

@@ -134,10 +134,11 @@ class People(Mechanic):
                                                            f"got {person.lunch.earliest}-{person.lunch.latest} + {person.lunch.minutes} min"))
         if problems or s.people is None:
             return problems
-        for z, (level, t) in max_concurrent(s).items():
-            if level > s.zones[z].windows:
-                problems.append(("people", f"{level} people work in zone {s.zones[z].id!r} at {format_clock(t)}, "
-                                           f"more than its {s.zones[z].windows} windows"))
+        for zi, (level, t) in max_concurrent(s).items():
+            zone = s.zones[zi]
+            if level > zone.windows:
+                problems.append(("people", f"{level} people work in zone {zone.id!r} at {format_clock(t)}, "
+                                           f"more than its {zone.windows} windows"))
         return problems
 
 

@@ -109,14 +109,14 @@ def compile_hall(scenario: Scenario) -> CompiledHall:
     s = scenario
     topo = hall_topology(s)
     queues = topo.queues
-    rank = {name: i for i, name in enumerate(s.priority_order)}
+    rank: dict[str, int] = {name: i for i, name in enumerate(s.priority_order)}
     queue_key = tuple((rank[CLASS_NAMES[q.klass]], q.priority) for q in queues)
     speed = []
     for z in s.zones:
         speed.append({qi: z.speed_by_service[s.services[q.service].id] for qi, q in enumerate(queues)
                       if q.service >= 0 and s.services[q.service].id in z.speed_by_service})
     service_index = {svc.id: i for i, svc in enumerate(s.services)}
-    reserve = []
+    reserve: list[Optional[tuple[frozenset, int]]] = []
     for z in s.zones:
         if z.reserve is None:
             reserve.append(None)

@@ -137,7 +137,7 @@ class HallModel:
         self.queue_key = hall.queue_key
         self.queue_home = [q.home for q in hall.queues]
         self.queue_pickup = [q.kind == "pickup" for q in hall.queues]
-        self.queues = [deque() for _ in range(hall.n_queues)]
+        self.queues: list[deque[int]] = [deque() for _ in range(hall.n_queues)]
         self.zones = [ZoneState(hall, z) for z in range(hall.n_zones)]
         self.levels = np.zeros((hall.n_zones, hall.n_periods + 1, 5))
         self.closed = False

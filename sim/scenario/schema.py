@@ -24,7 +24,8 @@ from ..mechanics.people import Person, people_staff_per_period
 from ..mechanics.pooling import Reserve
 from ..mechanics.sent_on import SentOn
 
-CLASSES = ("green", "booked", "walk_in")
+ClassName = Literal["green", "booked", "walk_in"]
+CLASSES: tuple[ClassName, ...] = ("green", "booked", "walk_in")
 """The default ``priority_order``: visitor classes, first served first."""
 
 
@@ -134,7 +135,7 @@ class Scenario(Frozen):
     bundles: list[Bundle] = Field(default_factory=list)
     walking: Walking = Field(default_factory=Walking)
     guide_desk: Optional[GuideDesk] = None
-    priority_order: list[Literal["green", "booked", "walk_in"]] = Field(
+    priority_order: list[ClassName] = Field(
         default_factory=lambda: list(CLASSES), description="visitor classes, first served first"
     )
     accept_with_deficiencies: bool = Field(default=False, description="容缺受理: no return visits for missing materials")
@@ -184,7 +185,9 @@ class Scenario(Frozen):
         if self.people is not None:
             return people_staff_per_period(self)[zone_id]
         staff = self.zone(zone_id).staff
-        return list(staff) if isinstance(staff, list) else [staff] * self.n_periods
+        if isinstance(staff, list):
+            return [float(v) for v in staff]
+        return [float(staff or 0)] * self.n_periods
 
     def bundle(self, bundle_id: str) -> Bundle:
         for b in self.bundles:
@@ -203,9 +206,9 @@ class Scenario(Frozen):
             rates = [a.rate_per_hour] * n
         elif a.rates_per_hour is not None:
             rates = list(a.rates_per_hour)
-        else:
-            profile = self.profiles[a.profile] if isinstance(a.profile, str) else a.profile
-            total = sum(profile)
+        else:  # per_day with a profile (the Arrivals validator guarantees both)
+            profile = self.profiles[a.profile] if isinstance(a.profile, str) else list(a.profile or [])
+            total, per_day = sum(profile), float(a.per_day or 0.0)
             hours = self.period_minutes / 60
-            rates = [a.per_day * w / total / hours for w in profile]
+            rates = [per_day * w / total / hours for w in profile]
         return [r * self.demand_scale for r in rates]
