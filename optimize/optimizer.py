@@ -157,7 +157,9 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     verify_replications = verify_replications or replications
     seeds = {"search": seed, "loop": seed + 1, "verification": seed + 2}
     common = dict(confidence=confidence, min_visitors=min_visitors, workers=workers, executor=executor)
-    seconds, frames, stuck = {}, [], ()
+    seconds: dict[str, float] = {}
+    frames: list[pd.DataFrame] = []
+    stuck: tuple[tuple[str, str], ...] = ()
 
     clock = time.perf_counter()
     if method == "simulation":
@@ -204,8 +206,8 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
         clock = time.perf_counter()
         labels = period_labels(scenario)
         ignore = np.zeros((len(scenario.zone_ids), len(labels)), dtype=bool)
-        for z, t in stuck:
-            ignore[list(scenario.zone_ids).index(z), labels.index(t)] = True
+        for zone_id, start in stuck:
+            ignore[list(scenario.zone_ids).index(zone_id), labels.index(start)] = True
         at_least = np.where(ignore, plan_array(scenario, loop.plan), 0).max(axis=1)
         # Bounded by the windows, not by the optimized plan: a baseline must not depend on
         # the result it is compared with (a lowered plan's peak can be too low for a flat day).

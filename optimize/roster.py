@@ -209,7 +209,7 @@ def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, p
             req_frame, times, lunch_minutes) -> RosterResult:
     """Read integer values back and recompute coverage exactly from them."""
     n = len(labels)
-    counts = {}
+    counts: dict[tuple[str, str, str], int] = {}
     for (i, g), var in x.items():
         v = variants[i]
         key = (v.pattern, v.lunch_label, g)

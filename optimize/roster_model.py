@@ -55,7 +55,7 @@ def _solver(name: str, time_limit: float | None):
     """HiGHS through highspy; CBC as a system ``cbc`` (COIN_CMD) or PuLP's bundled one."""
     if name not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {name!r}")
-    options = {"msg": False}
+    options: dict[str, object] = {"msg": False}
     if time_limit is not None:
         if not time_limit > 0:
             raise ValueError(f"time_limit must be > 0 seconds, got {time_limit!r}")

@@ -154,9 +154,9 @@ def pass_on(scenario, results, z: int, t: int, full: np.ndarray, reach: np.ndarr
     has room, its own or its pooled windows'; None when there is nowhere."""
     zone_ids = list(scenario.zone_ids)
     helped = help_given(results, zone_ids[z], t)
-    for y, n in sorted(helped.items(), key=lambda kv: -kv[1]):
-        if n >= 0.5 and y in zone_ids and not full[zone_ids.index(y), t]:
-            return zone_ids.index(y), t
+    for other, n in sorted(helped.items(), key=lambda kv: -kv[1]):
+        if n >= 0.5 and other in zone_ids and not full[zone_ids.index(other), t]:
+            return zone_ids.index(other), t
     backlog = [z] + [zone_ids.index(y) for y in serving_zones(scenario)[zone_ids[z]]]
     for u in range(t - 1, max(-1, t - reach[z] - 1), -1):
         for y in backlog:
@@ -200,7 +200,8 @@ class _Search:
 
     def charge(self, fails: np.ndarray, lowered: list[tuple[int, int]]):
         """Split failures into lowered cells to undo and failures nothing lowered explains."""
-        undo, unexplained = set(), []
+        undo: set[tuple[int, int]] = set()
+        unexplained: list[tuple[int, int]] = []
         by_zone: dict[int, list[int]] = {}
         for z, t in lowered:
             by_zone.setdefault(z, []).append(t)
@@ -239,14 +240,14 @@ class _Search:
                 continue
             server = pooled_server(self.scenario, results, z, t, self.plan >= self.caps)
             if server is not None:  # the pooled windows are this zone's servers: a plain raise
-                self._bump(*server, 1, proven=False)
+                self._bump(server[0], server[1], 1, proven=False)
                 raised += 1
                 continue
             self.attempts[z, t] += 1
             if self.attempts[z, t] <= MAX_ATTEMPTS:
                 cell = pass_on(self.scenario, results, z, t, self.plan >= self.caps, self.reach)
                 if cell is not None:
-                    self._bump(*cell, 1, proven=False)
+                    self._bump(cell[0], cell[1], 1, proven=False)
                     raised += 1
                     continue
             # nothing left to try: freeze it and the periods that feed its backlog
@@ -289,7 +290,9 @@ def simulation_requirements(scenario, targets, *, start="mol", replications: int
     search = _Search(scenario, start_plan, min_staff, _reach(scenario, targets),
                      zone_components(scenario, strong_only=True))
     hours = scenario.period_minutes / 60
-    rows, best, lowered = [], None, []
+    rows: list[dict] = []
+    best: tuple | None = None
+    lowered: list[tuple[int, int]] = []
     rounds_left = polish
     slack = np.zeros_like(search.plan, dtype=float)
     last = None
@@ -331,7 +334,9 @@ def simulation_requirements(scenario, targets, *, start="mol", replications: int
         if not fails.any() and not lowered:
             break
     converged = best is not None and not fails.any() and not lowered
-    plan, estimates = best if best is not None else last
+    chosen = best if best is not None else last
+    assert chosen is not None  # max_evaluations >= 1
+    plan, estimates = chosen
     labels = period_labels(scenario)
     holds = ~failing_cells(estimates, scenario)   # a cell given up on may hold in the end
     stuck = tuple((scenario.zone_ids[z], labels[t]) for z, t in zip(*np.nonzero(search.stuck & ~holds)))

@@ -19,7 +19,7 @@ import dataclasses
 from concurrent.futures import Executor
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -172,7 +172,9 @@ class _Collector:
     def results(self) -> StreamedResults:
         self.flush()
         kpis = {by: rows.frame() for by, rows in self.kpis.items()}
-        arrays = {name: np.concatenate(parts) for name, parts in self.days.items()}
+        arrays: dict[str, Any] = {name: np.concatenate(parts) for name, parts in self.days.items()}
+        if self.template is None:
+            raise ValueError("no replication was streamed")
         days = dataclasses.replace(self.template, replications=self.first, **arrays)
         return StreamedResults(self.hall, self.seed, self.target, self.writer.path, kpis, days)
 
