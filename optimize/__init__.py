@@ -38,7 +38,7 @@ from optimize.queueing.qed import (
     halfin_whitt_delay_probability,
     halfin_whitt_staffing,
 )
-from optimize.queueing.staffing import min_servers_erlang_a, min_servers_erlang_c
+from optimize.queueing.min_servers import min_servers_erlang_a, min_servers_erlang_c
 from optimize.requirements import min_servers, requirements_by_zone, staffing_requirements
 from optimize.roster import solve_roster
 from optimize.roster_result import RosterResult, Unmet
