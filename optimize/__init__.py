@@ -29,6 +29,7 @@ from optimize.queueing.erlang_a import (
     erlang_a_service_level,
     erlang_a_wait_probability,
 )
+from optimize.queueing.min_servers import min_servers_erlang_a, min_servers_erlang_c
 from optimize.queueing.offered_load import lagged_rates, offered_load, period_offered_loads
 from optimize.queueing.qed import (
     garnett_beta,
@@ -38,7 +39,6 @@ from optimize.queueing.qed import (
     halfin_whitt_delay_probability,
     halfin_whitt_staffing,
 )
-from optimize.queueing.min_servers import min_servers_erlang_a, min_servers_erlang_c
 from optimize.requirements import min_servers, requirements_by_zone, staffing_requirements
 from optimize.roster import solve_roster
 from optimize.roster_result import RosterResult, Unmet

@@ -22,8 +22,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from optimize.queueing.offered_load import lagged_rates, period_offered_loads
 from optimize.queueing.min_servers import min_servers_erlang_a, min_servers_erlang_c
+from optimize.queueing.offered_load import lagged_rates, period_offered_loads
 from optimize.targets import Target, parse_targets
 
 __all__ = ["METHODS", "min_servers", "requirements_by_zone", "staffing_requirements"]

@@ -14,11 +14,11 @@ import sim
 import sim.runner
 from servicehall.cli import main
 from servicehall.cli.simulate import streaming
+from sim.flows import expected_visits
 from sim.model.compiled import compile_hall
 from sim.output import write_results
 from sim.results import GROUPINGS
 from sim.runner import run_records
-from sim.flows import expected_visits
 from sim.stream import simulate_to_dir
 
 ROOT = Path(__file__).resolve().parents[2]
