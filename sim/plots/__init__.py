@@ -13,7 +13,7 @@ from .comparison import compare_zones
 from .files import png_bytes, save_comparison_plots, save_plots, save_sweep_plots
 from .fonts import MissingCJKFontWarning, cjk_font
 from .queues import queue_bands, queue_over_day
-from .staffing_inference import offered_load, staffing_vs_demand
+from .staffing import offered_load, staffing_vs_demand
 from .sweeps import sweep_plot
 from .utilization import utilization_bars
 from .waits import wait_heatmap, zone_period_means

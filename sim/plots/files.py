@@ -9,7 +9,7 @@ from typing import Optional
 
 from .comparison import compare_zones
 from .queues import queue_over_day
-from .staffing_inference import staffing_vs_demand
+from .staffing import staffing_vs_demand
 from .sweeps import sweep_plot
 from .utilization import utilization_bars
 from .waits import wait_heatmap
