@@ -1,8 +1,8 @@
 """Every plot renders from a small run; Chinese zone names draw without missing glyphs."""
 
 import io
-from pathlib import Path
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
