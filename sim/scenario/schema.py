@@ -184,9 +184,9 @@ class Scenario(Frozen):
 
     def staff_per_period(self, zone_id: str) -> list[float]:
         """Staff of *zone_id* in each period (time-averaged when people with shifts staff the hall)."""
-        if self.people is not None:
-            return people_staff_per_period(self)[zone_id]
         staff = self.zone(zone_id).staff
+        if self.people is not None and staff is None:
+            return people_staff_per_period(self)[zone_id]
         values, _ = expand_staff(0 if staff is None else staff, self.period_starts, self.period_minutes, "staff")
         return [float(v) for v in values]
 

@@ -44,3 +44,20 @@ def test_bad_ranges(staff, path, message):
     with pytest.raises(sim.ScenarioError) as info:
         scenario(staff)
     assert (info.value.path, True) == (path, message in info.value.message), info.value
+
+
+def test_people_and_zones_that_keep_their_staff():
+    data = hall(zones=[{"id": "a", "windows": 3, "staff": 2}, {"id": "b", "windows": 3}], close="10:00",
+                services=[{"id": s, "zone": s, "arrivals": {"rate_per_hour": 10},
+                           "service_time": {"dist": "exponential", "mean": 5}} for s in ("a", "b")],
+                people=[{"id": "p", "count": 2, "start": "08:00", "end": "09:00", "zones": ["b"]}])
+    s = sim.scenario_from_dict(data)
+    assert s.staff_per_period("a") == [2, 2, 2, 2] and s.staff_per_period("b") == [2, 2, 0, 0]
+    staffed = sim.simulate(s, replications=2, seed=1, workers=1).levels
+    got = staffed[staffed.period != "after_close"].groupby(["zone", "period"], observed=True)["mean_staffed"].mean()
+    assert list(got.loc["a"]) == [2, 2, 2, 2] and list(got.loc["b"])[:2] == [2, 2]
+    assert max(list(got.loc["b"])[2:]) < 0.5  # people gone at 09:00 (a window closes when its visitor is done)
+    data["zones"][1]["staff"] = 1  # now a person works in a zone that keeps its staff
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.scenario_from_dict(data)
+    assert info.value.path == "zones[1].staff" and "people[0] works here" in info.value.message
