@@ -4,8 +4,8 @@ The page animates the hall from these arrays (minutes since midnight):
 
 * per zone, the queue as a step function: ``times`` and the number waiting just
   after each (a visit joins the queue at ``arrival`` and leaves it at
-  ``arrival + wait``: called, or gone when it abandoned; a balked visit never
-  waits);
+  ``arrival + wait``: called, or gone when it abandoned; a balked visit, or one
+  called at once, never waits);
 * per window, the ``[start, end]`` of each service: busy windows light up;
 * per zone, the staff on duty: the grid's value per period, corrected by the moves
   on alarm (the donor loses a person at once, the receiver gains one after the
@@ -42,7 +42,7 @@ def replay_data(run: Run, replication: int = 0) -> dict:
     zones = []
     for z in scenario.zones:
         mine = v[v["zone"] == z.id]
-        waited = mine[mine["wait"].notna()]
+        waited = mine[mine["wait"] > 0]  # called at once: never in the queue
         joins = waited["arrival"].to_numpy()
         leaves = joins + waited["wait"].to_numpy()
         times = np.concatenate([joins, leaves])

@@ -52,19 +52,26 @@ class AppState:
         self.jobs = JobRunner(workers)
         self.session: Optional[HallSession] = None
         self.lock = threading.RLock()  # one request at a time changes the session
+        self._bundled: Optional[tuple] = None
 
     def bundled(self) -> list[dict]:
-        """The scenario files shipped with the app (``scenarios/*.yaml``), by file name."""
+        """The scenario files shipped with the app (``scenarios/*.yaml``) that load, by file name.
+
+        Validating a hall takes a while, so the list is kept until a file changes.
+        """
         if not self.scenarios_dir.is_dir():
             return []
-        out = []
-        for path in sorted(self.scenarios_dir.glob("*.yaml")):
-            try:
-                name = sim.load_scenario(path).name
-            except sim.InputError:
-                continue
-            out.append({"file": path.name, "name": name})
-        return out
+        paths = sorted(self.scenarios_dir.glob("*.yaml"))
+        key = tuple((p.name, p.stat().st_mtime_ns) for p in paths)
+        if self._bundled is None or self._bundled[0] != key:
+            out = []
+            for path in paths:
+                try:
+                    out.append({"file": path.name, "name": sim.load_scenario(path).name})
+                except sim.InputError:
+                    continue
+            self._bundled = (key, out)
+        return self._bundled[1]
 
 
 def _problems(exc: sim.InputError) -> list[list[str]]:

@@ -14,6 +14,7 @@ const App = {
   period: -1,        // hall view: -1 = whole day
   heatKpi: "mean_wait",
   replay: null,
+  lunchForm: {all: true, zones: [], start: "11:30", end: "13:30", k: 2, minutes: 60},
 };
 
 // -- messages -----------------------------------------------------------------------------
@@ -348,18 +349,24 @@ VIEWS.staffing = (root) => {
     el("strong", {id: "staff-total", text: t("staff.total", {h: h.staff_hours})}), " ",
     el("button", {id: "reset-btn", text: tr("staff.reset"), onclick: async () => {
       setHall(await api("POST", "/api/staffing/reset")); showProblems(); renderAll(); }})));
-  // the lunch rule
-  const zoneSel = el("select", {multiple: true, id: "lunch-zones"}, h.zones.map((z) => el("option", {value: z.id, text: z.label})));
-  root.append(el("fieldset", {id: "lunch"}, el("legend", {text: tr("lunch.title")}),
+  // the lunch rule (the form keeps its values across redraws of the grid)
+  const f = App.lunchForm;
+  const zoneSel = el("select", {multiple: true, id: "lunch-zones"},
+    h.zones.map((z) => el("option", {value: z.id, text: z.label, selected: f.zones.includes(z.id)})));
+  const keep = () => {
+    App.lunchForm = {all: $("#lunch-all").checked, zones: [...$("#lunch-zones").selectedOptions].map((o) => o.value),
+      start: $("#lunch-start").value, end: $("#lunch-end").value, k: $("#lunch-k").value, minutes: $("#lunch-minutes").value};
+  };
+  root.append(el("fieldset", {id: "lunch", onchange: keep, oninput: keep}, el("legend", {text: tr("lunch.title")}),
     el("p", {class: "muted small", text: tr("lunch.help")}),
     el("div", {class: "row"},
       el("label", {}, tr("lunch.zones"), zoneSel),
       el("div", {},
-        el("label", {}, el("input", {type: "checkbox", id: "lunch-all", checked: true}), tr("lunch.all")), el("br"),
-        el("label", {}, tr("lunch.from"), el("input", {id: "lunch-start", value: "11:30", size: 5})),
-        el("label", {}, tr("lunch.to"), el("input", {id: "lunch-end", value: "13:30", size: 5})), el("br"),
-        el("label", {}, tr("lunch.max_off"), el("input", {id: "lunch-k", type: "number", value: 2, min: 0})),
-        el("label", {}, tr("lunch.minutes"), el("input", {id: "lunch-minutes", type: "number", value: 60, min: 30, step: 30})), el("br"),
+        el("label", {}, el("input", {type: "checkbox", id: "lunch-all", checked: f.all}), tr("lunch.all")), el("br"),
+        el("label", {}, tr("lunch.from"), el("input", {id: "lunch-start", value: f.start, size: 5})),
+        el("label", {}, tr("lunch.to"), el("input", {id: "lunch-end", value: f.end, size: 5})), el("br"),
+        el("label", {}, tr("lunch.max_off"), el("input", {id: "lunch-k", type: "number", value: f.k, min: 0})),
+        el("label", {}, tr("lunch.minutes"), el("input", {id: "lunch-minutes", type: "number", value: f.minutes, min: 30, step: 30})), el("br"),
         el("button", {id: "lunch-apply", text: tr("lunch.apply"), onclick: applyLunch})))));
 };
 function gridCopy() { return Object.fromEntries(Object.entries(App.hall.staffing).map(([z, r]) => [z, r.slice()])); }
