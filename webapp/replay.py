@@ -95,7 +95,8 @@ def _asset(name: str) -> str:
     return resources.files("webapp").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def _script_json(data) -> str:
+def script_json(data) -> str:
+    """*data* as JSON that is safe inside a ``<script>`` element (readable, non-ASCII kept)."""
     # Inside <script>, "</" would end the element: escape it (and the other HTML-significant characters).
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
@@ -113,7 +114,7 @@ def replay_html(data: dict, lang: str = "en") -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(title)}</title>\n<style>{_asset('app.css')}</style>\n</head>\n"
         f'<body class="standalone">\n<h1>{html.escape(title)}</h1>\n<div id="replay-root"></div>\n'
-        f"<script>const REPLAY_DATA = {_script_json(data)};\nconst REPLAY_I18N = {_script_json(strings)};</script>\n"
+        f"<script>const REPLAY_DATA = {script_json(data)};\nconst REPLAY_I18N = {script_json(strings)};</script>\n"
         f"<script>{_asset('replay.js')}</script>\n"
         "<script>Replay.mount(document.getElementById('replay-root'), REPLAY_DATA, "
         "(k) => REPLAY_I18N[k] || k);</script>\n"

@@ -30,7 +30,7 @@ from sim.i18n import LANGS, catalog, check_lang
 from .jobs import Busy, Job, JobRunner
 from .lunch import LunchRule, LunchRuleError
 from .payloads import compare_payload, hall_payload, optimize_payload, results_core, results_payload
-from .replay import replay_data, replay_html
+from .replay import replay_data, replay_html, script_json
 from .security import Guard
 from .session import HallSession, Run
 
@@ -159,7 +159,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
     def index(request: Request, lang: Optional[str] = None):
         chosen = check_lang(lang or request.cookies.get("lang") or state.lang)
         return templates.TemplateResponse(request, "index.html", {
-            "lang": chosen, "catalogs": {code: catalog(code) for code in LANGS},
+            "lang": chosen, "catalogs_json": script_json({code: catalog(code) for code in LANGS}),
             "max_upload": state.max_upload,
         })
 
