@@ -70,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         sock.bind((args.host, args.port))
     except OSError as exc:
         raise UserError(f"--host/--port: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    sock.listen(128)  # connections wait in the backlog until the server accepts them: the address works at once
     port = sock.getsockname()[1]
     shown = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
