@@ -102,11 +102,14 @@ def main() -> None:
                 page.wait_for_selector("#replay-play")
                 first = page.evaluate("fetch('/api/replay?day=0').then(r => r.json()).then(d => d.moves[0].time)")
                 page.evaluate("t => window.App.replay.seek(t + 1)", first)
+                page.set_viewport_size({"width": 1440, "height": 1240})  # all three floors
                 shoot(page, "replay")
+                page.set_viewport_size({"width": 1440, "height": 900})
+                tab(page, "hall")
                 broken = Path(work) / "broken.yaml"
                 text = (ROOT / "scenarios" / "examples" / "small_hall.yaml").read_text(encoding="utf-8")
                 broken.write_text(text.replace("mean: 12, cv: 0.5", "mean: -12, cv: 0.5")
-                                  .replace("windows: 3, staff: 2", "windows: 3, staff: 5"), encoding="utf-8")
+                                  .replace("windows: 3, staff: 2", "windows: three, staff: 2"), encoding="utf-8")
                 page.set_input_files("#upload", str(broken))
                 page.wait_for_selector("#problem-list")
                 shoot(page, "upload-error")

@@ -130,7 +130,11 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
 
     @asynccontextmanager
     async def lifespan(_app):
-        threading.Thread(target=state.jobs.warm_up, daemon=True).start()
+        def warm_up():
+            state.jobs.warm_up()
+            state.bundled()  # validating the bundled halls takes a while: not on the first page load
+
+        threading.Thread(target=warm_up, daemon=True).start()
         yield
         state.jobs.shutdown()
 

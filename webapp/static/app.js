@@ -510,7 +510,7 @@ VIEWS.compare = async (root) => {
   root.append(el("p", {}, el("button", {id: "baseline-btn", text: tr("compare.set_baseline"), disabled: !h.has_run,
     onclick: async () => { setHall(await api("POST", "/api/baseline")); renderAll(); }})));
   if (h.baseline) root.append(el("p", {class: "muted", id: "baseline-info", text: t("compare.baseline", {name: h.baseline.name,
-    when: new Date(h.baseline.finished * 1000).toLocaleTimeString()})}));
+    when: new Date(h.baseline.finished * 1000).toLocaleTimeString(App.lang === "zh" ? "zh-CN" : "en-GB")})}));
   staleNotice(root);
   let c;
   try { c = await api("GET", "/api/compare"); } catch (e) { return; }
