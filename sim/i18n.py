@@ -195,6 +195,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app.stale": ("The staffing changed since this run: run again to see its effect.",
                   "排班在本次运行后有改动：请重新运行查看效果。"),
     "app.no_results": ("No run yet: press Run.", "尚未运行：请点击“运行”。"),
+    "app.no_hall": ("Open a bundled hall or upload a scenario file (top bar).", "请在顶栏打开内置大厅或上传方案文件。"),
     "tab.hall": ("Hall", "大厅总览"),
     "tab.staffing": ("Staffing", "排班"),
     "tab.results": ("KPIs", "指标热力图"),

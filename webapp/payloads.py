@@ -125,6 +125,15 @@ def compare_payload(session: HallSession) -> dict:
     if base.settings != last.settings:
         return {"ready": False, "reason": "mismatch",
                 "baseline": run_info(base), "current": run_info(last)}
+    cached = last.cache.get("compare")
+    if cached is not None and cached[0] is base:  # the page asks again at every redraw
+        return cached[1]
+    payload = _compare(session, base, last)
+    last.cache["compare"] = (base, payload)
+    return payload
+
+
+def _compare(session: HallSession, base: Run, last: Run) -> dict:
     comparison = sim.compare(base.results, last.results)
     zones = comparison.differences("zone")
     overall = comparison.differences("overall")

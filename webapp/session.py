@@ -60,8 +60,8 @@ class HallSession:
         """The loaded scenario staffed by the grid (validated by ``sim.apply_staffing``)."""
         key = tuple((z, tuple(v)) for z, v in self.staffing.items())
         if self._cache is None or self._cache[0] != key:
-            if self.staffing == self.original and self.scenario.people is None:
-                scenario = self.scenario
+            if self.staffing == self.original:
+                scenario = self.scenario  # as loaded: shifts (people) stay shifts until the grid is edited
             else:
                 scenario = sim.apply_staffing(self.scenario, self.staffing)
             self._cache = (key, scenario)

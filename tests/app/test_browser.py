@@ -55,6 +55,18 @@ def test_change_a_zones_staff_run_and_see_the_kpi_change(page):
     assert low <= mean <= high and "95%" in cell.get_attribute("title")
 
 
+def test_a_long_run_shows_progress_and_can_be_cancelled(page):
+    page.fill("#replications", "200")
+    page.click("#run-btn")
+    page.wait_for_selector("#cancel-btn:visible")
+    page.wait_for_function("/ [1-9][0-9]*\\/200/.test(document.querySelector('#progress-text').textContent)")
+    page.click("#cancel-btn")
+    page.wait_for_function("document.querySelector('#progress').dataset.state === 'cancelled'")
+    assert page.text_content("#progress-text") == "Cancelled"
+    assert page.is_hidden("#cancel-btn") and page.is_enabled("#run-btn")
+    assert page.evaluate("window.App.results") is None  # a cancelled run leaves no results
+
+
 def test_paste_a_block_from_a_spreadsheet_and_apply_a_lunch_rule(page):
     tab(page, "staffing")
     block = "7\t7\t7\n4\t4\t4\n"  # two zones x three periods, as a spreadsheet copies them

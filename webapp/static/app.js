@@ -244,7 +244,7 @@ function switchTab(name) {
 }
 function needHall(root) {
   if (App.hall) return false;
-  root.append(el("p", {class: "muted", text: tr("app.no_results")}));
+  root.append(el("p", {class: "muted", id: "no-hall", text: tr("app.no_hall")}));
   return true;
 }
 function staleNotice(root) {

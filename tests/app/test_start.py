@@ -1,0 +1,41 @@
+"""The app without a hall at start, and the CLI's confinement of writes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import warnings
+
+from servicehall.cli.app import confine_writes
+
+from .conftest import WRITE
+
+
+def test_without_a_scenario_the_app_offers_the_bundled_halls(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from webapp.server import create_app
+
+    with TestClient(create_app(tmp_path / "work", workers=1), base_url="http://127.0.0.1") as c:
+        state = c.get("/api/state").json()
+        assert state["hall"] is None and any(b["file"] == "lanling.yaml" for b in state["bundled"])
+        assert c.get("/api/results").status_code == 404
+        assert c.post("/api/open", json={"file": "../pyproject.toml"}, headers=WRITE).status_code == 404
+        opened = c.post("/api/open", json={"file": "hedong.yaml"}, headers=WRITE).json()
+        assert opened["hall"]["source"] == "hedong.yaml"
+        assert sorted({z["floor"] for z in opened["hall"]["zones"]}) == [1, 2, 3]  # Hedong's three floors
+
+
+def test_confine_writes_sends_temporary_files_and_caches_into_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("MPLCONFIGDIR", raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    confine_writes(tmp_path)
+    assert tempfile.gettempdir() == str(tmp_path / "tmp")
+    assert os.environ["MPLCONFIGDIR"] == str(tmp_path / "cache" / "matplotlib")
+    assert sys.dont_write_bytecode
+    with tempfile.NamedTemporaryFile() as f:
+        assert f.name.startswith(str(tmp_path))
