@@ -42,7 +42,8 @@ def start_app(workdir: Path) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "servicehall", "app", str(REFERENCE_HALL), "--port", "0", "--workers", "2",
          "--lang", "en", "--workdir", str(workdir)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     line = proc.stdout.readline()
     if "http://" not in line:

@@ -147,35 +147,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.rules": ("Rules of the model", "模型规则"),
     "report.no_description": ("The scenario has no description.", "该方案没有说明。"),
     "report.rule.arrivals": ("Arrivals", "到达"),
-    "report.rule.arrivals.text": ("each service's visitors arrive as a Poisson process whose rate is constant within each period (a Poisson count per period, then uniform times).",
-                 "每个事项的群众按泊松过程到达，到达率在每个时段内不变（每时段泊松人数，时刻均匀分布）。"),
+    "report.rule.arrivals.text": (
+        "each service's visitors arrive as a Poisson process whose rate is constant within each period "
+        "(a Poisson count per period, then uniform times).",
+        "每个事项的群众按泊松过程到达，到达率在每个时段内不变（每时段泊松人数，时刻均匀分布）。"),
     "report.rule.queues": ("Queues", "排队"),
-    "report.rule.queues.text": ("one queue per service; a free window takes the waiting visitor with the lowest priority number, then the one who has waited longest (first come, first served). Service is not interrupted.",
-                 "每个事项一条队列；空闲窗口先叫优先级数字最小的群众，再叫等得最久的（先到先办）；办理中不中断。"),
+    "report.rule.queues.text": (
+        "one queue per service; a free window takes the waiting visitor with the lowest priority number, "
+        "then the one who has waited longest (first come, first served). Service is not interrupted.",
+        "每个事项一条队列；空闲窗口先叫优先级数字最小的群众，再叫等得最久的（先到先办）；办理中不中断。"),
     "report.rule.staff": ("Staff per period", "分时段在岗"),
-    "report.rule.staff.text": ("at a period boundary new windows open and take the next visitors at once; a window that closes finishes its current visitor first.",
-                 "时段开始时新开窗口立即叫号；关闭的窗口先办完当前群众。"),
+    "report.rule.staff.text": (
+        "at a period boundary new windows open and take the next visitors at once; a window that closes "
+        "finishes its current visitor first.",
+        "时段开始时新开窗口立即叫号；关闭的窗口先办完当前群众。"),
     "report.rule.closing": ("Closing", "闭厅"),
-    "report.rule.closing.text": ("no new tickets at or after closing time; everyone already waiting is served (overtime is recorded) by the last period's staff, or by one window where that was zero.",
-                 "闭厅时刻起不再取号；已在排队的群众全部办完（记为延时服务），由最后时段的人员办理，若最后时段无人则开一个窗口。"),
+    "report.rule.closing.text": (
+        "no new tickets at or after closing time; everyone already waiting is served (overtime is "
+        "recorded) by the last period's staff, or by one window where that was zero.",
+        "闭厅时刻起不再取号；已在排队的群众全部办完（记为延时服务），由最后时段的人员办理，若最后时段无人则开"
+        "一个窗口。"),
     "report.rule.abandonment": ("Abandonment", "放弃"),
-    "report.rule.abandonment.text": ("a visitor not called within their patience leaves; their wait is the time they waited.",
-                 "超过耐心仍未叫号的群众离开；其等候时间为已等的时间。"),
+    "report.rule.abandonment.text": (
+        "a visitor not called within their patience leaves; their wait is the time they waited.",
+        "超过耐心仍未叫号的群众离开；其等候时间为已等的时间。"),
     "report.rule.balking": ("Balking", "满队离开"),
-    "report.rule.balking.text": ("with a queue limit, an arrival that finds that many waiting leaves at once.",
-                 "设有排队上限时，到达时已有这么多人排队的群众立即离开。"),
+    "report.rule.balking.text": (
+        "with a queue limit, an arrival that finds that many waiting leaves at once.",
+        "设有排队上限时，到达时已有这么多人排队的群众立即离开。"),
     "report.rule.day_variation": ("Day variation", "日间波动"),
-    "report.rule.day_variation.text": ("where given, one random multiplier per replication scales all arrival rates.",
-                 "如有设置，每次重复抽一个随机倍数，乘到全部到达率上。"),
+    "report.rule.day_variation.text": (
+        "where given, one random multiplier per replication scales all arrival rates.",
+        "如有设置，每次重复抽一个随机倍数，乘到全部到达率上。"),
     "report.rule.itineraries": ("Itineraries", "办事路径"),
-    "report.rule.itineraries.text": ("a visitor may pass several queues (guide desk, kiosk, a wrong zone, the zones of a bundle, pick-up); abandoning or balking anywhere ends the visit.",
-                 "群众可能经过多条队列（导办台、自助终端、走错专区、一件事的各专区、取件）；任何一处放弃或离开即结束本次到访。"),
+    "report.rule.itineraries.text": (
+        "a visitor may pass several queues (guide desk, kiosk, a wrong zone, the zones of a bundle, "
+        "pick-up); abandoning or balking anywhere ends the visit.",
+        "群众可能经过多条队列（导办台、自助终端、走错专区、一件事的各专区、取件）；任何一处放弃或离开即结束本"
+        "次到访。"),
     "report.rule.replications": ("Replications", "重复"),
-    "report.rule.replications.text": ("independent simulated days; each KPI is the mean over days with a 95% Student-t interval.",
-                 "相互独立的模拟日；每个指标取各日均值及 95% t 置信区间。"),
+    "report.rule.replications.text": (
+        "independent simulated days; each KPI is the mean over days with a 95% Student-t interval.",
+        "相互独立的模拟日；每个指标取各日均值及 95% t 置信区间。"),
     "report.rule.random": ("Random numbers", "随机数"),
-    "report.rule.random.text": ("each replication draws each service's arrivals, service times and patience from its own stream spawned from the seed, so scenarios compared with the same seed see the same visitors (common random numbers).",
-                 "每次重复中，每个事项的到达、办理时长和耐心各用由种子派生的独立随机流，因此同一种子下对比的方案面对同一批群众（共同随机数）。"),
+    "report.rule.random.text": (
+        "each replication draws each service's arrivals, service times and patience from its own stream "
+        "spawned from the seed, so scenarios compared with the same seed see the same visitors (common "
+        "random numbers).",
+        "每次重复中，每个事项的到达、办理时长和耐心各用由种子派生的独立随机流，因此同一种子下对比的方案面对同"
+        "一批群众（共同随机数）。"),
     # -- the web app --------------------------------------------------------------------------
     "app.title": ("servicehall: what-if for hall managers", "政务服务大厅 · 排班推演"),
     "app.lang": ("中文", "English"),

@@ -120,8 +120,8 @@ def scenario_section(scenario, heading: str | None = None, lang: str = "en") -> 
     total = sum(visitors_per_day(scenario, s.id) for s in scenario.services)
     general = [
         (t("report.f.name", lang), scenario.name),
-        (t("report.f.hours", lang), t("report.f.hours_value", lang, open=scenario.hours.open, close=scenario.hours.close,
-                                      minutes=scenario.period_minutes)),
+        (t("report.f.hours", lang), t("report.f.hours_value", lang, open=scenario.hours.open,
+                                      close=scenario.hours.close, minutes=scenario.period_minutes)),
         (t("report.f.target", lang), t("report.f.target_value", lang, target=scenario.target_wait)),
         (t("report.f.demand_scale", lang), f"{scenario.demand_scale:g}"),
         (t("report.f.day_variation", lang),
@@ -143,7 +143,8 @@ def scenario_section(scenario, heading: str | None = None, lang: str = "en") -> 
     return (
         f"<h2>{esc(heading)}</h2>"
         + facts(general)
-        + (f"<h3>{esc(t('report.mechanisms', lang))}</h3>" + facts(mechanisms(scenario)) if mechanisms(scenario) else "")
+        + (f"<h3>{esc(t('report.mechanisms', lang))}</h3>" + facts(mechanisms(scenario))
+           if mechanisms(scenario) else "")
         + f"<h3>{esc(t('report.zones', lang))}</h3>"
         + table([t(f"report.h.{h}", lang) for h in ("zone", "name", "windows", "staff", "queue_limit")], zone_rows,
                 text_columns=2, text=(3,))

@@ -15,7 +15,7 @@ import yaml
 
 import sim
 
-from .conftest import ROOT, SMALL_HALL, open_hall, run, tab
+from .conftest import ROOT, SMALL_HALL, run, tab
 
 pytestmark = pytest.mark.browser
 
@@ -191,7 +191,8 @@ def test_replay_a_day_with_queues_alarms_and_moves_and_export_it_offline(page, t
     text = path.read_text(encoding="utf-8")
     assert "<script src" not in text and "http://" not in text and "https://" not in text
     offline = browser.new_context()
-    offline.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_())
+    # Offline: anything but the file itself is refused.
+    offline.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     other = offline.new_page()
     other.goto(path.as_uri())
     other.select_option("#replay-speed", "60")
