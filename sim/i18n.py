@@ -249,6 +249,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff.pasted": ("Pasted {rows} × {cols} cells", "已粘贴 {rows} × {cols} 个单元格"),
     "staff.invalid": ("{zone} {start}: {message}", "{zone} {start}：{message}"),
     "staff.reset": ("Reset to the scenario", "恢复为方案原排班"),
+    "staff.people": ("This hall is staffed by people with shifts: the grid shows their average staff per half hour, "
+                     "and editing it replaces the shifts.",
+                     "本大厅按人员班次排班：表中为每半小时的平均在岗人数，修改排班表将取代班次。"),
     "lunch.title": ("Lunch rule", "午休规则"),
     "lunch.help": ("Everyone in the zone takes one lunch of the given length between the two times, staggered in "
                    "waves so that at most k are off at once; the zone's full strength is its highest staff of the "
@@ -264,6 +267,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lunch.apply": ("Apply lunch rule", "应用午休规则"),
     "lunch.applied": ("Lunch rule applied to {n} zone(s)", "已对 {n} 个专区应用午休规则"),
     "results.kpi": ("KPI", "指标"),
+    "results.scale": ("colour: from the lowest to the highest value ({max}); grey: no visitors",
+                      "颜色：由低到高（最高 {max}）；灰色：无人到访"),
     "results.help": ("Each cell: mean over the simulated days for visitors arriving in that half hour; hover for "
                      "the 95% interval.",
                      "每格为该半小时到达群众在各模拟日的均值；鼠标悬停查看 95% 区间。"),
@@ -302,6 +307,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "replay.play": ("Play", "播放"),
     "replay.pause": ("Pause", "暂停"),
     "replay.speed": ("speed", "速度"),
+    "replay.per_second": ("{n} min/s", "{n} 分钟/秒"),
     "replay.day": ("day", "模拟日"),
     "replay.export": ("Download as offline HTML", "下载离线 HTML"),
     "replay.load": ("Load the replay of the last run", "载入最近一次运行的回放"),

@@ -57,14 +57,17 @@ class AppState:
 
 
 def problems_of(exc: sim.InputError) -> list[list[str]]:
+    """``[[field path, message], ...]`` of an input error, as the page lists them."""
     return [[p, m] for p, m in exc.problems]
 
 
 def error(status: int, message: str, problems=()) -> JSONResponse:
+    """An error answer: ``{"error": message, "problems": [[path, message], ...]}``."""
     return JSONResponse({"error": message, "problems": [list(p) for p in problems]}, status_code=status)
 
 
 def whole(body: dict, key: str, default: int, low: int, high: int) -> int:
+    """The whole number *body[key]* (default *default*) from *low* to *high*; ValueError otherwise."""
     value = body.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ValueError(f"{key}: must be a whole number from {low} to {high}, got {value!r}")

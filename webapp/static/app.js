@@ -320,6 +320,7 @@ VIEWS.staffing = (root) => {
   if (needHall(root)) return;
   const h = App.hall;
   root.append(el("p", {class: "muted", text: tr("staff.help")}));
+  if (h.people) root.append(el("div", {class: "notice", text: tr("staff.people")}));
   const lunchCols = {};
   for (const [zid, rule] of Object.entries(h.lunch_rules)) {
     lunchCols[zid] = h.periods.map((p) => p >= rule.start && p < rule.end);
@@ -444,13 +445,15 @@ async function applyLunch() {
 // Heatmap of a KPI per zone and half hour, with the 95% interval on hover, and the per-zone table.
 const HEAT_KPIS = ["mean_wait", "p90_wait", "service_level", "mean_queue", "max_queue", "utilization", "abandonment_rate", "visitors"];
 const ZONE_COLS = ["visitors", "mean_wait", "p90_wait", "service_level", "abandonment_rate", "utilization", "max_queue", "overtime"];
+// Waits, queues and abandonment in reds (darker is worse); volumes and utilization in blues.
+const RED_KPIS = ["mean_wait", "p90_wait", "service_level", "abandonment_rate", "max_queue", "mean_queue"];
 function heatColor(kpi, v, max) {
   if (v === null) return null;
   let x = max > 0 ? Math.min(1, v / max) : 0;
   if (kpi === "service_level") x = 1 - v;      // low service level is the bad end
   const c = [[247, 251, 255], [107, 174, 214], [8, 48, 107]];
   const bad = [[255, 245, 240], [251, 106, 74], [103, 0, 13]];
-  const pal = ["mean_wait", "p90_wait", "service_level", "abandonment_rate", "max_queue", "mean_queue"].includes(kpi) ? bad : c;
+  const pal = RED_KPIS.includes(kpi) ? bad : c;
   const seg = x < 0.5 ? 0 : 1, f = x < 0.5 ? x * 2 : (x - 0.5) * 2;
   const rgb = pal[seg].map((a, i) => Math.round(a + (pal[seg + 1][i] - a) * f));
   return {bg: `rgb(${rgb})`, fg: x > 0.6 ? "#fff" : "#1f2328"};
@@ -486,6 +489,8 @@ VIEWS.results = (root) => {
   }
   table.append(tb);
   root.append(el("div", {class: "grid-wrap"}, table));
+  root.append(el("p", {class: "small muted"}, el("span", {class: "scale" + (kpi === "service_level" ? " good" : RED_KPIS.includes(kpi) ? " red" : "")}), " ",
+    t("results.scale", {max: showValue(kpi, max)})));
   root.append(el("h3", {text: tr("results.zone_table")}));
   const zt = el("table", {class: "kpis", id: "zone-kpis"});
   zt.append(el("thead", {}, el("tr", {}, el("th", {text: tr("staff.zone")}), ZONE_COLS.map((k) => el("th", {text: kpiName(k)})))));

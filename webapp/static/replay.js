@@ -49,7 +49,7 @@ const Replay = (() => {
     const speedSel = el("select");
     speedSel.id = "replay-speed";
     for (const s of [2, 5, 10, 30, 60]) {
-      const o = el("option", null, s + "×"); o.value = s; if (s === speed) o.selected = true; speedSel.appendChild(o);
+      const o = el("option", null, fill(t("replay.per_second"), {n: s})); o.value = s; if (s === speed) o.selected = true; speedSel.appendChild(o);
     }
     const totals = el("span", "muted");
     totals.id = "replay-totals";
