@@ -85,6 +85,7 @@ def main() -> None:
                 page.fill("#lunch-k", "7")
                 page.click("#lunch-apply")
                 page.wait_for_function("window.App.hall.lunch_rules.tax !== undefined")
+                page.evaluate("window.scrollTo(0, 0)")
                 shoot(page, "staffing")
                 run(page)
                 tab(page, "results")

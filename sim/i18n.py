@@ -254,10 +254,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "本大厅按人员班次排班：表中为每半小时的平均在岗人数，修改排班表将取代班次。"),
     "lunch.title": ("Lunch rule", "午休规则"),
     "lunch.help": ("Everyone in the zone takes one lunch of the given length between the two times, staggered in "
-                   "waves so that at most k are off at once; the zone's full strength is its highest staff of the "
-                   "day. Applying the rule rewrites the grid inside the lunch window.",
-                   "专区内每人在两个时刻之间午休一次，分批错峰，同一时刻最多 k 人离岗；专区满员人数取全天最高在岗"
-                   "人数。应用规则会改写午休时段内的排班。"),
+                   "waves so that at most k are off at once; the zone's full strength is its highest staff outside "
+                   "the window. Applying the rule rewrites the grid inside the lunch window.",
+                   "专区内每人在两个时刻之间午休一次，分批错峰，同一时刻最多 k 人离岗；专区满员人数取午休时段以外的"
+                   "最高在岗人数。应用规则会改写午休时段内的排班。"),
     "lunch.zones": ("zones", "专区"),
     "lunch.all": ("all zones", "全部专区"),
     "lunch.from": ("from", "从"),
