@@ -5,7 +5,7 @@ times rounds of what a manager does: change one zone's staff in the grid, press
 Run, and see the new KPIs. Two ways:
 
 * **HTTP**: ``PUT /api/staffing``, ``POST /api/run``, poll ``/api/jobs/ID`` every
-  50 ms as the page does (it polls every 100 ms), ``GET /api/results``;
+  50 ms as the page does, ``GET /api/results``;
 * **browser** (when ``/usr/bin/chromium`` and Playwright are installed): in headless
   Chromium, type a value into a grid cell, click Run, and wait until the per-zone
   table shows the new run (measured in the page, from the edit to the redraw).

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+import pandas as pd
+
 import sim
 
 from .session import HallSession, Run
@@ -93,13 +95,15 @@ def results_payload(session: HallSession) -> Optional[dict]:
 def results_core(run: Run, periods: list[str]) -> dict:
     """The part of :func:`results_payload` that depends on the run only (built once per run)."""
     r = run.results
+    zones = list(r.scenario.zone_ids)
     zp = r.summary(by="zone_period")
-    zp = zp[zp["kpi"].isin(HEATMAP_KPIS)]
-    heat: dict[str, dict[str, list]] = {k: {} for k in HEATMAP_KPIS}
-    for (zone, kpi), g in zp.groupby(["zone", "kpi"], sort=False, observed=True):
-        g = g.set_index("period").reindex(periods)
-        heat[str(kpi)][str(zone)] = [[num(m), num(lo), num(hi)] for m, lo, hi in
-                                     zip(g["mean"], g["low"], g["high"])]
+    keys = [zp[c].astype(str) for c in ("kpi", "zone", "period")]
+    # One reindex onto the full kpi x zone x period grid (missing cells NaN), not a loop over groups.
+    full = pd.MultiIndex.from_product([HEATMAP_KPIS, zones, periods])
+    cube = (zp[["mean", "low", "high"]].set_axis(pd.MultiIndex.from_arrays(keys), axis=0).reindex(full)
+            .to_numpy(dtype=float).round(4).reshape(len(HEATMAP_KPIS), len(zones), len(periods), 3))
+    heat = {k: {z: [[None if v != v else v for v in cell] for cell in cube[i, j].tolist()]
+                for j, z in enumerate(zones)} for i, k in enumerate(HEATMAP_KPIS)}
     return {
         "info": run_info(run),
         "target_wait": r.scenario.target_wait,
