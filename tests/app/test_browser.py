@@ -34,6 +34,23 @@ def set_cells(page, zone: str, values: dict[int, int]) -> None:
         page.wait_for_function("([z, k, v]) => window.App.hall.staffing[z][k] === v", arg=[zone, k, v])
 
 
+def test_the_floor_diagram_groups_zones_by_floor_and_colours_them_after_a_run(page):
+    assert page.text_content("#threshold") == "alarm at more than 20 waiting"
+    assert page.eval_on_selector_all("#floors .floor", "fs => fs.map(f => f.dataset.floor)") == ["3", "2", "1"]
+    assert page.locator("#floors .floor[data-floor='2'] .zone").count() == 5
+    assert page.locator("#floors .zone.ok, #floors .zone.warn, #floors .zone.bad").count() == 0  # no run yet
+    run(page, days=5)
+    assert page.locator("#floors .zone.ok, #floors .zone.warn, #floors .zone.bad").count() >= 20
+    assert "visitors a day" in page.text_content("#hall-summary")
+    page.select_option("#hall-period", "3")  # 10:00, the morning peak: waits and queues of that half hour
+    tile = page.locator("#floors .zone[data-zone='comprehensive']")
+    assert "queue" in tile.text_content() and "wait" in tile.text_content()
+    peak = float(re.search(r"wait ([\d.]+)", tile.text_content()).group(1))
+    page.select_option("#hall-period", "0")  # 08:30, the hall has just opened
+    early = float(re.search(r"wait ([\d.]+)", page.text_content("#floors .zone[data-zone='comprehensive']")).group(1))
+    assert early < peak
+
+
 def test_change_a_zones_staff_run_and_see_the_kpi_change(page):
     run(page, days=10)
     tab(page, "results")
