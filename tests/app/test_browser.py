@@ -6,7 +6,6 @@ reference hall anew, so the tests do not depend on each other's order.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -266,4 +265,3 @@ def test_the_app_writes_only_inside_its_working_folder(page, app_server, tmp_pat
     (tmp_path / "staffing.csv").write_text(csv_text, encoding="utf-8")
     grid = page.evaluate("window.App.hall.staffing")
     assert sim.read_staffing_csv(tmp_path / "staffing.csv", exported) == grid
-    assert json.loads(json.dumps(grid))  # plain numbers
