@@ -14,12 +14,13 @@ import time
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
-from fastapi import FastAPI, Request
+from fastapi import Body, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 import sim
 from sim.i18n import LANGS, catalog, check_lang
@@ -33,6 +34,10 @@ from .security import Guard
 from .session import HallSession, Run
 from .state import (DEFAULT_SCENARIOS, MAX_REPLICATIONS, MAX_UPLOAD, OPT_METHODS, AppState, error, problems_of,
                     read_limited, safe_name, whole)
+
+JSONBody = Annotated[dict, Body()]
+"""A JSON object in the request body (FastAPI parses it; the endpoint then runs in a worker thread)."""
+
 
 def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang: str = "en",
                token: Optional[str] = None, workers: int = 2, scenarios_dir: Optional[str | Path] = None,
@@ -105,8 +110,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
             return state_payload()
 
     @app.post("/api/open")
-    async def open_bundled(request: Request):
-        body = await request.json()
+    def open_bundled(body: JSONBody):
         files = {b["file"] for b in state.bundled()}
         name = body.get("file")
         if name not in files:
@@ -130,6 +134,10 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
         if re.search(r"^extends\s*:", text, flags=re.MULTILINE):
             return error(422, "invalid", [["extends", "not supported in an upload: upload the complete scenario "
                                                        "(bundled halls can be opened directly)"]])
+        # Validating and taking the lock can take a while: off the event loop, which keeps answering polls.
+        return await run_in_threadpool(open_upload, text, file)
+
+    def open_upload(text: str, file: str):
         state.uploads.mkdir(parents=True, exist_ok=True)
         path = state.uploads / f"{time.strftime('%Y%m%d-%H%M%S')}-{file}"
         path.write_text(text, encoding="utf-8")
@@ -143,8 +151,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
             return state_payload()
 
     @app.put("/api/staffing")
-    async def put_staffing(request: Request):
-        body = await request.json()
+    def put_staffing(body: JSONBody):
         grid = body.get("grid")
         if not isinstance(grid, dict):
             return error(422, "invalid", [["grid", "must map zone ids to lists of staff per period"]])
@@ -163,8 +170,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
             return hall_payload(session)
 
     @app.post("/api/lunch")
-    async def lunch(request: Request):
-        body = await request.json()
+    def lunch(body: JSONBody):
         with state.lock:
             session = session_or_404()
             zones = body.get("zones") or list(session.scenario.zone_ids)
@@ -181,8 +187,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
 
     # -- runs ----------------------------------------------------------------------------------
     @app.post("/api/run")
-    async def run(request: Request):
-        body = await request.json()
+    def run(body: JSONBody):
         replications = whole(body, "replications", 30, 1, MAX_REPLICATIONS)
         seed = whole(body, "seed", 0, 0, 2**31 - 1)
         with state.lock:
@@ -249,8 +254,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
 
     # -- the optimizer -------------------------------------------------------------------------
     @app.post("/api/optimize")
-    async def start_optimize(request: Request):
-        body = await request.json()
+    def start_optimize(body: JSONBody):
         method = body.get("method", "sipp")
         if method not in OPT_METHODS:
             return error(422, "invalid", [["method", f"must be one of {', '.join(OPT_METHODS)}, got {method!r}"]])
