@@ -39,3 +39,17 @@ def test_confine_writes_sends_temporary_files_and_caches_into_the_working_folder
     assert sys.dont_write_bytecode
     with tempfile.NamedTemporaryFile() as f:
         assert f.name.startswith(str(tmp_path))
+
+
+def test_browser_tests_fail_rather_than_skip_under_ci_without_chromium(monkeypatch, tmp_path):
+    import pytest
+
+    from . import conftest
+
+    monkeypatch.setattr(conftest, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        conftest.need_browser()
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        conftest.need_browser()
