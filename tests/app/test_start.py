@@ -7,6 +7,8 @@ import sys
 import tempfile
 import warnings
 
+import pytest
+
 from servicehall.cli.app import confine_writes
 
 from .conftest import WRITE
@@ -42,8 +44,6 @@ def test_confine_writes_sends_temporary_files_and_caches_into_the_working_folder
 
 
 def test_browser_tests_fail_rather_than_skip_under_ci_without_chromium(monkeypatch, tmp_path):
-    import pytest
-
     from . import conftest
 
     monkeypatch.setattr(conftest, "CHROMIUM", tmp_path / "no-chromium")
