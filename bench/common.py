@@ -13,9 +13,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as `python3 bench/x.py` without an installed package
@@ -28,7 +29,7 @@ REFERENCE_HALL = ROOT / "scenarios" / "lanling.yaml"
 LOOP, SIMULATE, END_TO_END = "event loop (run_replication)", "sim.simulate(workers=1)", "simulate + 5 summaries + visits"
 
 
-def engine_stages(plan, scenario, days: int) -> dict[str, Callable]:
+def engine_stages(hall, scenario, days: int) -> dict[str, Callable]:
     """Three timed steps of *days* days, serial: the event loop alone (``run_replication``),
     ``sim.simulate``, and ``sim.simulate`` plus every KPI summary and the visits table.
     Each takes one ignored argument, as ``interleaved`` calls it."""
@@ -37,7 +38,7 @@ def engine_stages(plan, scenario, days: int) -> dict[str, Callable]:
     from sim.runner import run_replication
 
     def loop(_):
-        return [run_replication(plan, 0, r) for r in range(days)]
+        return [run_replication(hall, 0, r) for r in range(days)]
 
     def simulate(_):
         return sim.simulate(scenario, replications=days, seed=0, workers=1)
@@ -92,7 +93,7 @@ def interleaved(fns: dict[str, Callable[[int], Any]], rounds: int) -> dict[str, 
     out: dict[str, list[Timing]] = {name: [] for name in fns}
     for r in range(rounds):
         for name, fn in fns.items():
-            out[name].append(time_once(lambda: fn(r)))
+            out[name].append(time_once(lambda fn=fn, r=r: fn(r)))
     return out
 
 

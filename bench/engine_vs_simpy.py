@@ -25,11 +25,10 @@ import argparse
 
 import numpy as np
 import simpy
-
 from common import LOOP, Goal, engine_stages, interleaved, median, print_goals, print_table, us
 
 import sim
-from sim.model.plan import compile_plan
+from sim.model.compiled import compile_hall
 from sim.runner import run_replication
 
 C = 10
@@ -63,8 +62,8 @@ def erlang_c_wait(lam: float, mean_service: float, c: int) -> float:
     return prob_wait * mean_service / (c - a)
 
 
-def run_engine(plan, seed: int) -> tuple[int, float]:
-    rec = run_replication(plan, seed, 0)
+def run_engine(hall, seed: int) -> tuple[int, float]:
+    rec = run_replication(hall, seed, 0)
     served = rec.outcome == 2
     return len(rec.visitor), float(np.mean(rec.start[served] - rec.arrival[served]))
 
@@ -113,9 +112,9 @@ def per_visitor(timings) -> tuple[float, float]:
     return (median([t.cpu / t.value[0] for t in timings]), median([t.wall / t.value[0] for t in timings]))
 
 
-def post_processing(plan, scenario, replications: int, rounds: int) -> list[list[str]]:
+def post_processing(hall, scenario, replications: int, rounds: int) -> list[list[str]]:
     """Event loop alone vs simulate vs simulate + every summary and the visits table."""
-    stages = engine_stages(plan, scenario, replications)
+    stages = engine_stages(hall, scenario, replications)
     n = sum(len(r.visitor) for r in stages[LOOP](0))
     runs = interleaved(stages, rounds)
     t_loop = median([t.cpu for t in runs[LOOP]])
@@ -129,9 +128,9 @@ def post_processing(plan, scenario, replications: int, rounds: int) -> list[list
 def main(quick: bool = False) -> list[Goal]:
     rounds = 3 if quick else 5
     scenario = mmc_scenario()
-    plan = compile_plan(scenario)
-    run_engine(plan, 99)  # warm up imports and caches
-    contenders = {"engine": lambda s: run_engine(plan, s), "bare SimPy": run_bare_simpy}
+    hall = compile_hall(scenario)
+    run_engine(hall, 99)  # warm up imports and caches
+    contenders = {"engine": lambda s: run_engine(hall, s), "bare SimPy": run_bare_simpy}
     try:
         import ciw
     except ImportError:
@@ -156,7 +155,7 @@ def main(quick: bool = False) -> list[Goal]:
     reps = 2 if quick else 3
     print_table(f"Engine cost split, same hall, R = {reps} replications: median CPU seconds of {rounds} interleaved runs",
                 ["what", "CPU s", "per visitor", "÷ loop", "post-processing share"],
-                post_processing(plan, scenario, reps, rounds))
+                post_processing(hall, scenario, reps, rounds))
 
     simpy_ratio = engine / cost["bare SimPy"][0]
     goals = [Goal("engine vs bare SimPy per visitor", "≤ 1.35×", f"{simpy_ratio:.2f}×", simpy_ratio <= 1.35)]

@@ -27,7 +27,7 @@ from pathlib import Path
 from common import REFERENCE_HALL, Goal, print_goals, print_table
 
 import sim
-from sim.model.plan import compile_plan
+from sim.model.compiled import compile_hall
 from sim.results import Results
 from sim.runner import run_records
 
@@ -91,12 +91,12 @@ def max_rss(mode: str, days: int) -> int:
 def main(quick: bool = False) -> list[Goal]:
     target_rows = 250_000 if quick else 1_000_000
     scenario = sim.load_scenario(REFERENCE_HALL)
-    plan = compile_plan(scenario)
+    hall = compile_hall(scenario)
     days = math.ceil(target_rows / visits_per_day(scenario))
     # Simulate untraced (worker processes would inherit tracing); trace the assembly.
-    records = run_records(plan, days, seed=0, progress=False)
-    results, peak_assembly = traced(lambda: Results.from_records(plan, records, seed=0))
-    del records
+    records = run_records(hall, days, seed=0, progress=False)
+    results, peak_assembly = traced(lambda: Results.from_records(hall, records, seed=0))
+    records.clear()  # free the day records before the visits table is built
     raw = sum(a.nbytes for a in results.columns.values())
     visits, peak_visits = traced(lambda: results.visits)
     rows = len(visits)
@@ -109,7 +109,7 @@ def main(quick: bool = False) -> list[Goal]:
                      f"{peak_assembly / rows:.1f}"],
                     ["peak while building visits (tracemalloc)", f"{peak_visits / MB:.1f}", f"{peak_visits / rows:.1f}"],
                 ])
-    del visits, results
+    visits = results = None  # free them before the next measurement
 
     base = max_rss("baseline", days)
     rss = {mode: max_rss(mode, days) for mode in ("memory", "stream")}

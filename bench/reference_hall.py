@@ -22,11 +22,21 @@ import io
 import pstats
 
 import numpy as np
-
-from common import END_TO_END, LOOP, REFERENCE_HALL, SIMULATE, Goal, engine_stages, interleaved, median, print_goals, print_table
+from common import (
+    END_TO_END,
+    LOOP,
+    REFERENCE_HALL,
+    SIMULATE,
+    Goal,
+    engine_stages,
+    interleaved,
+    median,
+    print_goals,
+    print_table,
+)
 
 import sim
-from sim.model.plan import compile_plan
+from sim.model.compiled import compile_hall
 from sim.results import GROUPINGS
 
 
@@ -50,11 +60,11 @@ def profile(fn, title: str, top: int = 15) -> None:
 
 def main(quick: bool = False, show_profile: bool = False) -> list[Goal]:
     scenario = sim.load_scenario(REFERENCE_HALL)
-    plan = compile_plan(scenario)
+    hall = compile_hall(scenario)
     days = 10 if quick else 30
     rounds = 3 if quick else 5
 
-    stages = engine_stages(plan, scenario, days)
+    stages = engine_stages(hall, scenario, days)
     loop, simulate = stages[LOOP], stages[SIMULATE]
     first = loop(0)
     visits = sum(len(r.visitor) for r in first)  # one visitor may queue several times
@@ -68,7 +78,7 @@ def main(quick: bool = False, show_profile: bool = False) -> list[Goal]:
         per_day[name] = cpu / days
         rows.append([name, f"{cpu / days:.4f}", f"{wall / days:.4f}", f"{visitors / cpu:,.0f}", f"{visits / cpu:,.0f}",
                      f"{cpu / median([t.cpu for t in runs[LOOP]]):.2f}"])
-    print_table(f"{scenario.name}: {plan.n_zones} zones, {visitors / days:,.0f} visitors and {visits / days:,.0f} visits "
+    print_table(f"{scenario.name}: {hall.n_zones} zones, {visitors / days:,.0f} visitors and {visits / days:,.0f} visits "
                 f"(queues joined) a day, {days} days, median of {rounds} interleaved runs, one core",
                 ["what", "CPU s / day", "wall s / day", "visitors / CPU s", "visits / CPU s", "÷ event loop"], rows)
 

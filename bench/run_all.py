@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import machine, print_goals
-
 import engine_vs_simpy
 import memory
 import reference_hall
 import workers
+from common import machine, print_goals
 
 
 def main() -> None:

@@ -21,7 +21,6 @@ import resource
 import time
 
 import pandas as pd
-
 from common import REFERENCE_HALL, Goal, cores, interleaved, median, print_goals, print_table
 
 import sim

@@ -16,7 +16,7 @@ from .reader import ReadReport, read_log, read_log_with_report
 from .report import format_report, save_plots
 from .scenario import build_scenario, check_with_engine, scenario_yaml, write_scenario
 from .service import ServiceTimeFit, fit_service_times
-from .staffing import STAFFING_METHODS, StaffingEstimate, infer_staffing
+from .staffing_inference import STAFFING_METHODS, StaffingEstimate, infer_staffing
 
 __all__ = [
     "ArrivalFit",

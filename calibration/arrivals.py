@@ -46,14 +46,6 @@ class ArrivalFit:
         return pd.DataFrame(rates, index=pd.Index(self.period_starts, name="period_start"), columns=list(self.services))
 
     @property
-    def rate_std_errors(self) -> pd.DataFrame:
-        """Standard errors of :attr:`rates_per_hour` from the day-to-day spread."""
-        n = len(self.dates)
-        sd = self.counts.std(axis=0, ddof=1) if n > 1 else np.full(self.counts.shape[1:], np.nan)
-        return pd.DataFrame(sd / np.sqrt(n) * 60.0 / self.period_minutes, index=self.rates_per_hour.index,
-                            columns=list(self.services))
-
-    @property
     def daily_totals(self) -> np.ndarray:
         """Arrivals in opening hours per day, all services."""
         return self.counts.sum(axis=(1, 2))

@@ -15,7 +15,7 @@ from .logformat import LogFormat, load_log_format
 from .patience import PatienceFit, fit_patience_by_service
 from .reader import ReadReport, read_log_with_report
 from .service import ServiceTimeFit, fit_service_times
-from .staffing import StaffingEstimate, infer_staffing
+from .staffing_inference import StaffingEstimate, infer_staffing
 
 __all__ = ["FitOptions", "Calibration", "calibrate", "calibrate_log", "options_from_format"]
 

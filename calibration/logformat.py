@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sim.clock import parse_clock
 from sim.yamlio import read_yaml
+
 from .errors import LogFormatError
 
 __all__ = ["LogFormat", "load_log_format", "log_format_from_dict", "WEEKDAYS"]

@@ -13,18 +13,16 @@ import numpy as np
 import pandas as pd
 
 from sim.clock import format_clock
+from sim.kpis import kpi
 from sim.stats import mean_ci
+
 from .arrivals import period_grid
 
 __all__ = ["KPIS", "unit_kpis", "compare_kpis", "validate_scenario"]
 
-#: KPI name -> meaning (waits in minutes, of every visitor arriving in the period).
-KPIS = {
-    "visitors": "arrivals in the period, per day",
-    "mean_wait": "mean wait, abandoners until they left (minutes)",
-    "abandonment": "abandoned / arrivals",
-    "service_level": "called within the target wait / arrivals",
-}
+KPIS = ("visitors", "mean_wait", "abandonment_rate", "service_level")
+"""The KPIs compared, as the engine's KPI registry (``sim.kpis``) defines them, for the
+visitors arriving in each period (waits in minutes)."""
 
 
 def unit_kpis(visits: pd.DataFrame, unit: str, open_minute: int, close_minute: int, period_minutes: int,
@@ -44,13 +42,22 @@ def unit_kpis(visits: pd.DataFrame, unit: str, open_minute: int, close_minute: i
         "unit": inside[unit].to_numpy(),
         "period": ((inside["arrival"] - open_minute) // period_minutes).astype(int).to_numpy(),
         "wait": inside["wait"].to_numpy(dtype=float),
+        "served": (outcome == "served").to_numpy(),
         "abandoned": (outcome == "abandoned").to_numpy(),
-        "within": ((outcome == "served") & (inside["wait"] <= target)).to_numpy(),
+        "balked": (outcome == "balked").to_numpy(),
+        "met": ((outcome == "served") & (inside["wait"] <= target + 1e-9)).to_numpy(),
     })
 
     def summarise(groups) -> pd.DataFrame:
-        return groups.agg(visitors=("wait", "size"), mean_wait=("wait", "mean"),
-                          abandonment=("abandoned", "mean"), service_level=("within", "mean"))
+        out = groups.agg(visitors=("wait", "size"), mean_wait=("wait", "mean"), served=("served", "sum"),
+                         abandoned=("abandoned", "sum"), balked=("balked", "sum"), met=("met", "sum"))
+        out["visits"] = out["visitors"]  # one call, one queue: a visitor is a visit
+        out["joined"] = out["served"] + out["abandoned"]
+        for name in KPIS:
+            if kpi(name).ratio is not None:  # the registry's definition, as for simulated results
+                num, den = kpi(name).ratio
+                out[name] = (out[num] / out[den].where(out[den] > 0)).astype(float)
+        return out[list(KPIS)]
 
     per_period = summarise(frame.groupby(["unit", "period"]))
     full = pd.MultiIndex.from_product([units, range(len(starts))], names=["unit", "period"])
@@ -72,10 +79,10 @@ def compare_kpis(observed: pd.DataFrame, simulated: pd.DataFrame) -> pd.DataFram
     for period in periods:
         obs = observed[observed["period"] == period]
         sim = simulated[simulated["period"] == period]
-        for kpi in KPIS:
-            o, s = mean_ci(obs[kpi].to_numpy(float)), mean_ci(sim[kpi].to_numpy(float))
+        for name in KPIS:
+            o, s = mean_ci(obs[name].to_numpy(float)), mean_ci(sim[name].to_numpy(float))
             overlap = bool(o[1] <= s[2] and s[1] <= o[2]) if not np.isnan([o[1], s[1]]).any() else None
-            rows.append((period, kpi, *o, *s, overlap))
+            rows.append((period, name, *o, *s, overlap))
     return pd.DataFrame(rows, columns=["period", "kpi", "obs_mean", "obs_low", "obs_high", "obs_n",
                                        "sim_mean", "sim_low", "sim_high", "sim_n", "overlap"])
 

@@ -1,5 +1,7 @@
 """Staffing optimizer for service halls: queueing formulas, requirements, rosters,
-and the simulation-based optimizer that checks and repairs them with ``sim``.
+and the simulation-based optimizer that checks and repairs them with ``sim``
+(through its public API: scenarios, ``sim.simulate``, results, the hall topology
+and the analytic flows).
 
 Units: times in minutes, arrival rates per minute, offered load in Erlangs.
 The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
@@ -9,7 +11,7 @@ The parts that simulate (``optimize_staffing``, ``simulation_requirements``,
 
 import importlib
 
-from optimize.demand import ZoneDemand, analytic_requirements, serving_zones, zone_demand
+from optimize.demand import analytic_requirements, serving_zones, zone_demand
 from optimize.errors import RosterError, ShiftFileError, TargetError
 from optimize.patterns import Lunch, Pool, ShiftPattern, ShiftSpec, ShiftVariant
 from optimize.periods import PeriodGrid, format_clock, parse_clock
@@ -27,6 +29,7 @@ from optimize.queueing.erlang_a import (
     erlang_a_service_level,
     erlang_a_wait_probability,
 )
+from optimize.queueing.min_servers import min_servers_erlang_a, min_servers_erlang_c
 from optimize.queueing.offered_load import lagged_rates, offered_load, period_offered_loads
 from optimize.queueing.qed import (
     garnett_beta,
@@ -36,7 +39,6 @@ from optimize.queueing.qed import (
     halfin_whitt_delay_probability,
     halfin_whitt_staffing,
 )
-from optimize.queueing.staffing import min_servers_erlang_a, min_servers_erlang_c
 from optimize.requirements import min_servers, requirements_by_zone, staffing_requirements
 from optimize.roster import solve_roster
 from optimize.roster_result import RosterResult, Unmet
@@ -46,6 +48,7 @@ from optimize.targets import Target, parse_target, parse_targets
 
 # Names whose modules import ``sim``: loaded on first use.
 _LAZY = {
+    "ZoneDemand": "optimize.demand",
     "LoopResult": "optimize.closed_loop",
     "SimulationStaffing": "optimize.simulation_method",
     "StaffingResult": "optimize.optimizer",

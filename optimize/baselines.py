@@ -53,7 +53,7 @@ def flat_plan(scenario, targets, *, upper=None, ignore=None, at_least=None, seed
     ignore = np.zeros((Z, T), dtype=bool) if ignore is None else np.asarray(ignore, dtype=bool)
     # zones without windows are served by pooled windows: their misses count against those
     ids = list(scenario.zone_ids)
-    dependents = [[] for _ in ids]
+    dependents: list[list[int]] = [[] for _ in ids]
     for z, servers in serving_zones(scenario).items():
         if scenario.zone(z).windows == 0:
             for y in servers:

@@ -34,6 +34,7 @@ from optimize.demand import period_labels, zone_demand
 from optimize.errors import RosterError
 from optimize.periods import PeriodGrid
 from optimize.roster import solve_roster
+from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
 from optimize.simulation_method import MAX_ATTEMPTS, _reach, pass_on, pooled_server
 from optimize.targets import parse_targets
@@ -73,7 +74,7 @@ def plan_hours(scenario, plan) -> float:
     return float(plan_array(scenario, plan).sum() * scenario.period_minutes / 60)
 
 
-def roster_plan(scenario, requirements, shifts, *, solver: str = "HiGHS", time_limit=None) -> RosterResult:
+def roster_plan(scenario, requirements, shifts, *, solver: str = DEFAULT_SOLVER, time_limit=None) -> RosterResult:
     """The cheapest roster of *shifts* (a ShiftSpec) covering *requirements* within the windows."""
     grid = PeriodGrid(scenario.open_minute, scenario.close_minute, scenario.period_minutes)
     reqs = plan_frame(scenario, plan_array(scenario, requirements))
@@ -243,7 +244,7 @@ def _raise(hall, state, max_iterations, record):
 
 def run_closed_loop(scenario, targets, requirements, *, shifts=None, seed: int = 1, replications: int = 30,
                     max_iterations: int = 8, confidence: float = 0.95, min_visitors: float = 1.0,
-                    rule: str = "confident", workers=None, executor=None, solver: str = "HiGHS", time_limit=None,
+                    rule: str = "confident", workers=None, executor=None, solver: str = DEFAULT_SOLVER, time_limit=None,
                     descent: bool = False, max_descent: int = 20, holdout_seed=None,
                     on_iteration=None) -> LoopResult:
     """Raise *requirements* (zone x period) until the simulated plan meets *targets* everywhere.

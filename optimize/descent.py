@@ -98,7 +98,7 @@ def _charge(hall, fails, pending, dropped, strong, weak) -> set[tuple[int, int]]
     for z, t in zip(*np.nonzero(fails)):
         z, t = int(z), int(t)
 
-        def near(zones):
+        def near(zones, t=t):
             return [(y, u) for y in zones for u in range(max(0, t - hall.reach[y] - 1), min(T, t + 2))
                     if changed[y, u]]
 

@@ -28,6 +28,7 @@ from optimize.baselines import flat_plan, sipp_plan
 from optimize.closed_loop import plan_hours, roster_plan, run_closed_loop
 from optimize.demand import analytic_requirements, period_labels
 from optimize.errors import RosterError
+from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
 from optimize.simulation_method import simulation_requirements
 from optimize.targets import Target, parse_targets
@@ -131,7 +132,7 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
                       replications: int = 30, verify_replications: int | None = None,
                       max_iterations: int = 8, max_evaluations: int = 60, confidence: float = 0.95,
                       min_visitors: float = 1.0, baselines: bool = True, workers=None, executor=None,
-                      solver: str = "HiGHS", time_limit: float | None = 120, loop_rule: str = "confident",
+                      solver: str = DEFAULT_SOLVER, time_limit: float | None = 120, loop_rule: str = "confident",
                       descent: bool = True, max_descent: int = 20, progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
@@ -156,7 +157,9 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     verify_replications = verify_replications or replications
     seeds = {"search": seed, "loop": seed + 1, "verification": seed + 2}
     common = dict(confidence=confidence, min_visitors=min_visitors, workers=workers, executor=executor)
-    seconds, frames, stuck = {}, [], ()
+    seconds: dict[str, float] = {}
+    frames: list[pd.DataFrame] = []
+    stuck: tuple[tuple[str, str], ...] = ()
 
     clock = time.perf_counter()
     if method == "simulation":
@@ -203,8 +206,8 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
         clock = time.perf_counter()
         labels = period_labels(scenario)
         ignore = np.zeros((len(scenario.zone_ids), len(labels)), dtype=bool)
-        for z, t in stuck:
-            ignore[list(scenario.zone_ids).index(z), labels.index(t)] = True
+        for zone_id, start in stuck:
+            ignore[list(scenario.zone_ids).index(zone_id), labels.index(start)] = True
         at_least = np.where(ignore, plan_array(scenario, loop.plan), 0).max(axis=1)
         # Bounded by the windows, not by the optimized plan: a baseline must not depend on
         # the result it is compared with (a lowered plan's peak can be too low for a flat day).

@@ -62,7 +62,3 @@ class PeriodGrid:
     def labels(self) -> tuple[str, ...]:
         """``"HH:MM"`` start of each period, used to label result tables."""
         return tuple(format_clock(s) for s in self.starts)
-
-    def is_aligned(self, minute: int) -> bool:
-        """True if *minute* falls on a period boundary (extended beyond the day)."""
-        return (minute - self.open_minute) % self.period_minutes == 0

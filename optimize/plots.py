@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from optimize.targets import KINDS
+
 __all__ = ["requirement_coverage", "save_plots", "verification_heatmap"]
 
 STATUS_COLORS = {"met": "#009E73", "borderline": "#E69F00", "missed": "#D55E00", "exempt": "#DDDDDD"}
@@ -110,7 +112,7 @@ def verification_heatmap(verification, scenario, title: str | None = None):
     codes = status.apply(lambda col: col.map(order.index)).to_numpy(float)
     first = verification[verification["target"] == verification["target"].iloc[0]]
     achieved = first.pivot(index="zone", columns="start", values="achieved").reindex(index=zones, columns=periods)
-    percent = first["kind"].iloc[0] in ("service_level", "abandon")
+    percent = KINDS[first["kind"].iloc[0]].percent
     with matplotlib.rc_context({"font.family": families, "font.size": 8}):
         fig = _figure(0.48 * len(periods) + 2.2, 0.3 * len(zones) + 1.4)
         ax = fig.add_subplot()

@@ -19,10 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
+from optimize.queueing.min_servers import min_servers_erlang_a, min_servers_erlang_c
 from optimize.queueing.offered_load import lagged_rates, period_offered_loads
-from optimize.queueing.staffing import min_servers_erlang_a, min_servers_erlang_c
 from optimize.targets import Target, parse_targets
 
 __all__ = ["METHODS", "min_servers", "requirements_by_zone", "staffing_requirements"]
@@ -31,7 +32,7 @@ METHODS = ("sipp", "lag", "mol")
 
 
 def min_servers(arrival_rate: float, mean_service: float, targets, *,
-                mean_patience: float = math.inf, definition: str = "all") -> int:
+                mean_patience: float = math.inf, definition: str = "served") -> int:
     """Smallest staff for a stationary queue meeting every target.
 
     *arrival_rate* per minute; *mean_service*, *mean_patience* in minutes;
@@ -41,12 +42,7 @@ def min_servers(arrival_rate: float, mean_service: float, targets, *,
     """
     criteria: dict = {}
     for target in parse_targets(targets):
-        if target.kind == "service_level":
-            key, value = "service_level", (target.wait, target.fraction)
-        elif target.kind == "mean_wait":
-            key, value = "max_mean_wait", target.wait
-        else:
-            key, value = "max_abandon", target.fraction
+        key, value = target.spec.criterion(target)
         if key in criteria:  # two targets of one kind: keep both by taking the max
             return max(min_servers(arrival_rate, mean_service, t, mean_patience=mean_patience,
                                    definition=definition) for t in parse_targets(targets))
@@ -64,7 +60,7 @@ def staffing_requirements(rates: Sequence[float], *, period_minutes: float,
                           mean_service: float, targets, method: str = "sipp",
                           mean_patience: float = math.inf, service=None,
                           before: float = 0.0, statistic: str = "mean",
-                          definition: str = "all") -> list[int]:
+                          definition: str = "served") -> list[int]:
     """Staff needed in each period (a list of ints, one per rate).
 
     *rates* per minute; *method* one of ``sipp``, ``lag``, ``mol``. For ``mol``,
@@ -78,7 +74,7 @@ def staffing_requirements(rates: Sequence[float], *, period_minutes: float,
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     parsed = parse_targets(targets)
     if method == "sipp":
-        effective = [float(r) for r in rates]
+        effective: Sequence[float] | np.ndarray = [float(r) for r in rates]
         if any(not (r >= 0 and math.isfinite(r)) for r in effective):
             raise ValueError(f"rates must be finite and >= 0 (per minute), got {list(rates)}")
     elif method == "lag":

@@ -27,6 +27,7 @@ from optimize import roster_model as rm
 from optimize.patterns import Pool, ShiftPattern, ShiftSpec
 from optimize.periods import PeriodGrid, format_clock
 from optimize.roster_inputs import per_zone_ints, requirements_table
+from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult, Unmet
 
 __all__ = ["solve_roster"]
@@ -89,7 +90,7 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
                  headcount: int | None = None, min_staff=None,
                  open_periods: Mapping[str, Sequence[bool]] | None = None,
                  soft: bool = True, shortfall_penalty: float | None = None,
-                 solver: str = "HiGHS", time_limit: float | None = None) -> RosterResult:
+                 solver: str = DEFAULT_SOLVER, time_limit: float | None = None) -> RosterResult:
     """Cheapest roster covering *requirements* per zone and period.
 
     *requirements*: DataFrame zone x period, (zone, period) Series or dict
@@ -145,6 +146,7 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
                          columns=pd.Index(labels, name="period"))
     req_frame = pd.DataFrame.from_dict(reqs, orient="index", columns=list(labels))
     req_frame.index.name, req_frame.columns.name = "zone", "period"
+    lunch_minutes = MappingProxyType({p.id: p.lunch.minutes for p in patterns if p.lunch is not None})
     times = MappingProxyType({p.id: (format_clock(p.start), format_clock(p.end))
                               for p in patterns})
 
@@ -200,14 +202,14 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
                "not solved": "the time limit ran out before any roster was found"}
         return failed(solver_status, [why.get(solver_status, f"solver status {solver_status}")])
     return _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y,
-                   pooled, req_frame, times)
+                   pooled, req_frame, times, lunch_minutes)
 
 
 def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, pooled,
-            req_frame, times) -> RosterResult:
+            req_frame, times, lunch_minutes) -> RosterResult:
     """Read integer values back and recompute coverage exactly from them."""
     n = len(labels)
-    counts = {}
+    counts: dict[tuple[str, str, str], int] = {}
     for (i, g), var in x.items():
         v = variants[i]
         key = (v.pattern, v.lunch_label, g)
@@ -218,7 +220,7 @@ def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, p
     for (i, g), var in x.items():
         if g in reqs and g not in pooled:
             duty.loc[g] += [round(rm.value(var)) * c for c in variants[i].coverage]
-    for (p, z, t), k in placed.items():
+    for (_, z, t), k in placed.items():
         duty.iloc[zones.index(z), t] += k
     assign_index = pd.MultiIndex.from_tuples([(p.id, z) for p in pools for z in p.zones],
                                              names=["pool", "zone"])
@@ -234,4 +236,4 @@ def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, p
         status="understaffed" if unmet else solver_status, solver_status=solver_status,
         cost=float(cost), staff_hours=hours / 60, counts=MappingProxyType(counts),
         on_duty=duty, requirements=req_frame, pool_assignment=assignment, unmet=unmet,
-        diagnosis=(), shift_times=times)
+        diagnosis=(), shift_times=times, lunch_minutes=lunch_minutes)

@@ -65,7 +65,7 @@ def per_zone_ints(value, zones: Sequence[str], n_periods: int, name: str,
     unknown = set(map(str, value)) - set(zones)
     if unknown:
         raise ValueError(f"{name} names zones without requirements: {sorted(unknown)}")
-    out = {}
+    out: dict[str, list[int | None]] = {}
     for z in zones:
         if z not in value:
             raise ValueError(f"{name} has no entry for zone {z!r}")

@@ -24,6 +24,8 @@ __all__ = [
 ]
 
 SOLVERS = ("HiGHS", "CBC")
+DEFAULT_SOLVER = "HiGHS"
+"""The solver every integer program uses unless told otherwise (``--solver``)."""
 
 
 def new_problem(name: str) -> pulp.LpProblem:
@@ -53,7 +55,7 @@ def _solver(name: str, time_limit: float | None):
     """HiGHS through highspy; CBC as a system ``cbc`` (COIN_CMD) or PuLP's bundled one."""
     if name not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {name!r}")
-    options = {"msg": False}
+    options: dict[str, object] = {"msg": False}
     if time_limit is not None:
         if not time_limit > 0:
             raise ValueError(f"time_limit must be > 0 seconds, got {time_limit!r}")
@@ -73,7 +75,7 @@ def _solver(name: str, time_limit: float | None):
     return solver
 
 
-def solve(problem: pulp.LpProblem, solver: str = "HiGHS",
+def solve(problem: pulp.LpProblem, solver: str = DEFAULT_SOLVER,
           time_limit: float | None = None) -> str:
     """Solve *problem*; return ``optimal``, ``feasible`` (stopped with an incumbent),
     ``infeasible``, ``unbounded`` or ``not solved``.

@@ -44,6 +44,7 @@ class RosterResult:
     unmet: tuple[Unmet, ...] = ()
     diagnosis: tuple[str, ...] = ()
     shift_times: Mapping[str, tuple[str, str]] | None = None
+    lunch_minutes: Mapping[str, int] | None = None
 
     @property
     def headcount(self) -> int:
@@ -58,15 +59,25 @@ class RosterResult:
     def to_frame(self) -> pd.DataFrame:
         """One row per (pattern, lunch start, zone or pool) with staff > 0.
 
-        Columns: ``pattern, start, end, lunch_start, zone_or_pool, staff``.
+        Columns: ``pattern, start, end, lunch_start, lunch_minutes, zone_or_pool, staff``
+        (``sim.staffing_plan.ROSTER_COLUMNS``: what ``simulate --staffing`` reads back).
         """
-        times = self.shift_times or {}
+        from sim.staffing_plan import ROSTER_COLUMNS
+
+        times, minutes = self.shift_times or {}, self.lunch_minutes or {}
         rows = [{"pattern": p, "start": times.get(p, ("", ""))[0],
                  "end": times.get(p, ("", ""))[1], "lunch_start": lunch,
+                 "lunch_minutes": minutes.get(p, "") if lunch else "",
                  "zone_or_pool": group, "staff": n}
                 for (p, lunch, group), n in self.counts.items() if n > 0]
-        columns = ["pattern", "start", "end", "lunch_start", "zone_or_pool", "staff"]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=list(ROSTER_COLUMNS))
+
+    def people(self, scenario) -> list[dict]:
+        """The roster's people as scenario ``people`` entries (see ``sim.apply_people``), lunches
+        where the roster put them; raises ScenarioError for pool rows (placed per period)."""
+        from sim.staffing_plan import roster_people
+
+        return roster_people(self.to_frame().to_dict("records"), scenario)
 
     def unmet_frame(self) -> pd.DataFrame:
         """Unmet requirements as a table: ``zone, period, shortfall``."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from optimize import roster_model as rm
+from optimize.roster_model import DEFAULT_SOLVER
 
 __all__ = ["ShiftSchedule", "schedule_shifts"]
 
@@ -64,7 +65,7 @@ def _check(requirements, coverage, costs) -> list[int]:
 
 
 def schedule_shifts(requirements: Sequence[int], coverage: Mapping[str, Sequence[int]],
-                    costs: Mapping[str, float], *, solver: str = "HiGHS",
+                    costs: Mapping[str, float], *, solver: str = DEFAULT_SOLVER,
                     time_limit: float | None = None, soft: bool = False,
                     shortfall_penalty: float | None = None) -> ShiftSchedule:
     """Cheapest integer staff per shift covering *requirements* (one int per period).

@@ -24,15 +24,15 @@ from __future__ import annotations
 import difflib
 import typing
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated
 
-from sim.yamlio import read_yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from optimize.errors import ShiftFileError
-from optimize.patterns import Lunch, PatternError, Pool, ShiftPattern, ShiftSpec
+from optimize.patterns import Lunch, Pool, ShiftPattern, ShiftSpec
 from optimize.periods import PeriodGrid, format_clock, parse_clock
+from sim.shifts import ShiftError
+from sim.yamlio import read_yaml
 
 __all__ = ["load_shift_file", "parse_shift_spec"]
 
@@ -149,7 +149,7 @@ def _semantic(model: _ShiftFileModel, grid: PeriodGrid | None, zones) -> tuple[S
                                  f"{format_clock(grid.open_minute)}-"
                                  f"{format_clock(grid.close_minute)} day"))
             patterns.append(pattern)
-        except PatternError as exc:
+        except ShiftError as exc:
             problems.append((f"{where}.{exc.field}", exc.message))
     for i, p in enumerate(model.pools):
         where = f"pools[{i}]"
@@ -165,7 +165,7 @@ def _semantic(model: _ShiftFileModel, grid: PeriodGrid | None, zones) -> tuple[S
                                      f"(zones: {', '.join(zones)})"))
         try:
             pools.append(Pool(p.id, tuple(p.zones), p.exclusive))
-        except PatternError as exc:
+        except ShiftError as exc:
             problems.append((f"{where}.{exc.field}", exc.message))
     spec = ShiftSpec(tuple(patterns), tuple(pools), model.headcount, model.min_staff,
                      model.period_minutes)

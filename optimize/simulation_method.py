@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from optimize.demand import analytic_requirements, period_labels, serving_zones, zone_demand
-from optimize.targets import parse_targets
+from optimize.targets import KINDS, parse_targets
 from optimize.verify import cell_estimates, failing_cells, plan_frame, simulate_plan
 
 __all__ = ["SimulationStaffing", "help_given", "help_received", "pass_on", "pooled_server", "simulation_requirements",
@@ -78,62 +78,14 @@ class SimulationStaffing:
 
 
 def zone_components(scenario, strong_only: bool = False) -> list[int]:
-    """A component number per zone: zones whose queues interact share one.
-
-    Zones interact strongly through pooled windows (``serves``), moves on alarm
-    and bundles visited zone by zone; weakly through kiosks, same-day pick-up
-    and the guide desk (they only shift when visitors arrive). *strong_only*
-    joins zones by the strong links alone.
+    """A component number per zone: zones whose queues interact share one (the hall
+    topology's couplings: strongly through pooled windows, moves on alarm, bundles
+    visited zone by zone and visitors sent on; weakly through kiosks, same-day
+    pick-up and the guide desk). *strong_only* joins zones by the strong links alone.
     """
-    ids = list(scenario.zone_ids)
-    index = {z: i for i, z in enumerate(ids)}
-    parent = list(range(len(ids)))
+    from sim.topology import hall_topology
 
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def join(a, b):
-        parent[find(index[a])] = find(index[b])
-
-    services = {s.id: s for s in scenario.services}
-    for zone in scenario.zones:
-        serves = zone.serves
-        if serves == "all":
-            for other in ids:
-                join(zone.id, other)
-        elif serves:
-            for item in serves:
-                key = item.split(".")[0]
-                if key in index:
-                    join(zone.id, key)
-                elif key in services:
-                    join(zone.id, services[key].zone)
-                else:  # a category
-                    for s in scenario.services:
-                        if s.category == key:
-                            join(zone.id, s.zone)
-        if scenario.alarm is not None:
-            helps = ids if zone.can_help == "all" else zone.can_help
-            for other in helps:
-                join(zone.id, other)
-    for b in scenario.bundles:
-        zones = [services[p].zone for p in b.services] if b.mode == "visit_each" else [b.window_zone]
-        for z in zones[1:]:
-            join(zones[0], z)
-    if not strong_only:
-        for s in scenario.services:
-            if s.kiosk:
-                join(s.zone, s.kiosk.zone)
-            if s.back_office is not None and s.back_office.pickup_zone:
-                join(s.zone, s.back_office.pickup_zone)
-            if scenario.guide_desk is not None:
-                join(s.zone, scenario.guide_desk.zone)
-    roots = [find(i) for i in range(len(ids))]
-    numbers = {r: k for k, r in enumerate(dict.fromkeys(roots))}
-    return [numbers[r] for r in roots]
+    return hall_topology(scenario).components(strong_only)
 
 
 def help_given(results, zone: str, period: int) -> dict[str, float]:
@@ -144,7 +96,7 @@ def help_given(results, zone: str, period: int) -> dict[str, float]:
     lo, hi = open_m + (period - 1) * P, open_m + (period + 1) * P
     visits = results.visits
     served = visits[(visits["outcome"] == "served") & (visits["start"] >= lo) & (visits["start"] < hi)]
-    at_zone = served["window"].astype(str).str.rsplit("-", n=1).str[0] == zone
+    at_zone = served["window_zone"].astype(str) == zone
     other = served[at_zone & (served["zone"].astype(str) != zone)]
     counts = other["zone"].astype(str).value_counts().to_dict()
     moves = results.moves
@@ -177,7 +129,7 @@ def help_received(results, zone: str, period: int) -> dict[str, float]:
     visits = results.visits
     served = visits[(visits["outcome"] == "served") & (visits["start"] >= lo) & (visits["start"] < hi)
                     & (visits["zone"].astype(str) == zone)]
-    at = served["window"].astype(str).str.rsplit("-", n=1).str[0]
+    at = served["window_zone"].astype(str)
     counts = at[at != zone].value_counts()
     return {z: n / results.replications for z, n in counts.items()}
 
@@ -202,9 +154,9 @@ def pass_on(scenario, results, z: int, t: int, full: np.ndarray, reach: np.ndarr
     has room, its own or its pooled windows'; None when there is nowhere."""
     zone_ids = list(scenario.zone_ids)
     helped = help_given(results, zone_ids[z], t)
-    for y, n in sorted(helped.items(), key=lambda kv: -kv[1]):
-        if n >= 0.5 and y in zone_ids and not full[zone_ids.index(y), t]:
-            return zone_ids.index(y), t
+    for other, n in sorted(helped.items(), key=lambda kv: -kv[1]):
+        if n >= 0.5 and other in zone_ids and not full[zone_ids.index(other), t]:
+            return zone_ids.index(other), t
     backlog = [z] + [zone_ids.index(y) for y in serving_zones(scenario)[zone_ids[z]]]
     for u in range(t - 1, max(-1, t - reach[z] - 1), -1):
         for y in backlog:
@@ -248,7 +200,8 @@ class _Search:
 
     def charge(self, fails: np.ndarray, lowered: list[tuple[int, int]]):
         """Split failures into lowered cells to undo and failures nothing lowered explains."""
-        undo, unexplained = set(), []
+        undo: set[tuple[int, int]] = set()
+        unexplained: list[tuple[int, int]] = []
         by_zone: dict[int, list[int]] = {}
         for z, t in lowered:
             by_zone.setdefault(z, []).append(t)
@@ -287,14 +240,14 @@ class _Search:
                 continue
             server = pooled_server(self.scenario, results, z, t, self.plan >= self.caps)
             if server is not None:  # the pooled windows are this zone's servers: a plain raise
-                self._bump(*server, 1, proven=False)
+                self._bump(server[0], server[1], 1, proven=False)
                 raised += 1
                 continue
             self.attempts[z, t] += 1
             if self.attempts[z, t] <= MAX_ATTEMPTS:
                 cell = pass_on(self.scenario, results, z, t, self.plan >= self.caps, self.reach)
                 if cell is not None:
-                    self._bump(*cell, 1, proven=False)
+                    self._bump(cell[0], cell[1], 1, proven=False)
                     raised += 1
                     continue
             # nothing left to try: freeze it and the periods that feed its backlog
@@ -306,8 +259,10 @@ class _Search:
 
 def _slack(estimates: pd.DataFrame, scenario) -> np.ndarray:
     """Zones x periods: the smallest margin by which the one-sided bound beats a target (scaled)."""
-    margin = estimates["bound"] - estimates["required"]
-    margin = np.where(estimates["kind"] == "service_level", margin, -margin / estimates["required"].clip(lower=1e-9))
+    margin = np.empty(len(estimates))
+    bound, required = estimates["bound"].to_numpy(float), estimates["required"].to_numpy(float)
+    for kind, rows in estimates.groupby("kind").indices.items():
+        margin[rows] = KINDS[kind].margin(bound[rows], required[rows])
     frame = estimates.assign(margin=np.nan_to_num(margin, nan=1.0))
     table = frame.groupby(["zone", "start"], sort=False)["margin"].min().unstack("start")
     return table.reindex(index=list(scenario.zone_ids), columns=period_labels(scenario)).to_numpy(float)
@@ -335,7 +290,9 @@ def simulation_requirements(scenario, targets, *, start="mol", replications: int
     search = _Search(scenario, start_plan, min_staff, _reach(scenario, targets),
                      zone_components(scenario, strong_only=True))
     hours = scenario.period_minutes / 60
-    rows, best, lowered = [], None, []
+    rows: list[dict] = []
+    best: tuple | None = None
+    lowered: list[tuple[int, int]] = []
     rounds_left = polish
     slack = np.zeros_like(search.plan, dtype=float)
     last = None
@@ -377,7 +334,9 @@ def simulation_requirements(scenario, targets, *, start="mol", replications: int
         if not fails.any() and not lowered:
             break
     converged = best is not None and not fails.any() and not lowered
-    plan, estimates = best if best is not None else last
+    chosen = best if best is not None else last
+    assert chosen is not None  # max_evaluations >= 1
+    plan, estimates = chosen
     labels = period_labels(scenario)
     holds = ~failing_cells(estimates, scenario)   # a cell given up on may hold in the end
     stuck = tuple((scenario.zone_ids[z], labels[t]) for z, t in zip(*np.nonzero(search.stuck & ~holds)))

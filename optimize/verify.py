@@ -102,7 +102,8 @@ def cell_estimates(results: sim.Results, targets, *, confidence: float = 0.95,
     frames = []
     cache: dict[float, pd.DataFrame] = {}
     for target in targets:
-        wait = target.wait if target.kind == "service_level" else scenario.target_wait
+        spec = target.spec
+        wait = spec.kpi_wait(target, scenario.target_wait)
         if wait not in cache:
             k = results.kpis("zone_period", target=wait)
             k = k.assign(zone=k["zone"].astype(str), period=k["period"].astype(str))
@@ -111,32 +112,23 @@ def cell_estimates(results: sim.Results, targets, *, confidence: float = 0.95,
             cache[wait] = k.reindex(full)
         k = cache[wait]
 
-        def grid(column):
+        def grid(column, k=k):
             return np.nan_to_num(k[column].to_numpy(float)).reshape(Z * T, R)
 
-        visitors = grid("visitors")
-        joined = grid("served") + grid("abandoned")
-        if target.kind == "service_level":
-            y, x = grid("service_level") * joined, joined
-            required = target.fraction
-        elif target.kind == "mean_wait":
-            y, x = grid("mean_wait") * joined, joined
-            required = target.wait
-        else:
-            y, x = grid("abandoned"), visitors
-            required = target.fraction
+        visitors = grid("visits")  # queue passes: the arrivals of the zone-period
+        y, x = spec.ratio(grid)
+        required = spec.required(target)
         est, half, one_sided = _ratio(y, x, confidence)
-        higher_is_better = target.kind == "service_level"
+        higher_is_better = spec.higher_is_better
         bound = est - one_sided if higher_is_better else est + one_sided
         per_day = visitors.mean(axis=1)
         exempt = (per_day < min_visitors) | np.isnan(est)
         low, high = est - half, est + half
-        if higher_is_better:
-            met, sure = est >= required - _TOL, np.nan_to_num(bound, nan=-np.inf) >= required - _TOL
-            reaches = np.nan_to_num(high, nan=np.inf) >= required - _TOL
-        else:
-            met, sure = est <= required + _TOL, np.nan_to_num(bound, nan=np.inf) <= required + _TOL
-            reaches = np.nan_to_num(low, nan=-np.inf) <= required + _TOL
+        worst, best = (-np.inf, np.inf) if higher_is_better else (np.inf, -np.inf)  # for a missing value
+        met = spec.meets(np.nan_to_num(est, nan=worst), required, _TOL)
+        sure = spec.meets(np.nan_to_num(bound, nan=worst), required, _TOL)
+        # borderline: the two-sided interval still reaches the target
+        reaches = spec.meets(np.nan_to_num(high if higher_is_better else low, nan=best), required, _TOL)
         status = np.where(exempt, "exempt", np.where(met, "met", np.where(reaches, "borderline", "missed")))
         frames.append(pd.DataFrame({
             "zone": np.repeat(zones, T), "start": np.tile(labels, Z), "target": str(target),

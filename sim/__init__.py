@@ -1,4 +1,4 @@
-"""servicehall simulation engine: scenario -> SimPy model -> replications -> results.
+"""servicehall simulation engine: scenario -> hall topology -> SimPy model -> replications -> results.
 
 Typical use::
 
@@ -6,53 +6,44 @@ Typical use::
     scenario = sim.load_scenario("scenarios/lanling.yaml")
     results = sim.simulate(scenario, replications=30, seed=0)
     results.summary(by="zone")
+
+``import sim`` is light: each name below loads its module on first use (the engine,
+pandas and matplotlib only when something needs them).
 """
+
+from __future__ import annotations
 
 import importlib
 
-from . import whatif
-from .clock import format_clock, parse_clock
-from .compare import Comparison, compare
-from .distributions import Deterministic, Empirical, Exponential, Gamma, LogNormal, Triangular, Uniform
-from .errors import InputError, ScenarioError
-from .results import KPI_HELP, KPIS, Results
-from .runner import simulate
-from .scenario import Scenario, load_scenario, merge_overrides, scenario_from_dict, scenario_to_dict
-from .staffing_plan import apply_staffing, read_staffing_csv
-from .sweep import sweep
+# Public name -> the module that defines it.
+_EXPORTS = {
+    "Comparison": "compare", "compare": "compare",
+    "Deterministic": "distributions", "Empirical": "distributions", "Exponential": "distributions",
+    "Gamma": "distributions", "LogNormal": "distributions", "Triangular": "distributions", "Uniform": "distributions",
+    "InputError": "errors", "ScenarioError": "errors",
+    "KPIS": "results", "KPI_HELP": "results", "Results": "results",
+    "Scenario": "scenario", "load_scenario": "scenario", "merge_overrides": "scenario",
+    "scenario_from_dict": "scenario", "scenario_to_dict": "scenario",
+    "apply_people": "staffing_plan", "apply_staffing": "staffing_plan", "read_roster_csv": "staffing_plan",
+    "read_staffing_csv": "staffing_plan", "read_staffing_file": "staffing_plan",
+    "format_clock": "clock", "parse_clock": "clock",
+    "simulate": "runner",
+    "sweep": "sweep_grid",
+}
+_MODULES = ("flows", "plots", "report", "stream", "topology", "whatif")
 
-__all__ = [
-    "Comparison",
-    "Deterministic",
-    "Empirical",
-    "Exponential",
-    "Gamma",
-    "InputError",
-    "KPIS",
-    "KPI_HELP",
-    "LogNormal",
-    "Results",
-    "Scenario",
-    "ScenarioError",
-    "Triangular",
-    "Uniform",
-    "apply_staffing",
-    "compare",
-    "format_clock",
-    "load_scenario",
-    "merge_overrides",
-    "parse_clock",
-    "read_staffing_csv",
-    "scenario_from_dict",
-    "scenario_to_dict",
-    "simulate",
-    "sweep",
-    "whatif",
-]
+__all__ = sorted(_EXPORTS) + list(_MODULES)
 
 
 def __getattr__(name: str):
-    # Plots and reports need matplotlib: load them on first use, not with ``import sim``.
-    if name in ("plots", "report"):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

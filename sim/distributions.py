@@ -24,12 +24,12 @@ class _Dist(BaseModel):
         raise NotImplementedError
 
     @property
+    def variance(self) -> float:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @property
     def std(self) -> float:
         return math.sqrt(self.variance)
-
-    def scaled(self, factor: float) -> "_Dist":
-        """The same shape with every value multiplied by *factor* (> 0)."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
 
 class Exponential(_Dist):
@@ -44,9 +44,6 @@ class Exponential(_Dist):
 
     def sample(self, rng, size):
         return rng.exponential(self.mean, size)
-
-    def scaled(self, factor):
-        return Exponential(mean=self.mean * factor)
 
 
 class LogNormal(_Dist):
@@ -68,9 +65,6 @@ class LogNormal(_Dist):
         mu, sigma = self._params()
         return rng.lognormal(mu, sigma, size)
 
-    def scaled(self, factor):
-        return LogNormal(mean=self.mean * factor, cv=self.cv)
-
 
 class Gamma(_Dist):
     """Gamma given by its *mean* and coefficient of variation *cv* (shape = 1/cv²)."""
@@ -86,9 +80,6 @@ class Gamma(_Dist):
     def sample(self, rng, size):
         shape = 1.0 / self.cv**2
         return rng.gamma(shape, self.mean / shape, size)
-
-    def scaled(self, factor):
-        return Gamma(mean=self.mean * factor, cv=self.cv)
 
 
 class Deterministic(_Dist):
@@ -107,9 +98,6 @@ class Deterministic(_Dist):
 
     def sample(self, rng, size):
         return np.full(size, float(self.value))
-
-    def scaled(self, factor):
-        return Deterministic(value=self.value * factor)
 
 
 class Uniform(_Dist):
@@ -135,9 +123,6 @@ class Uniform(_Dist):
 
     def sample(self, rng, size):
         return rng.uniform(self.low, self.high, size)
-
-    def scaled(self, factor):
-        return Uniform(low=self.low * factor, high=self.high * factor)
 
 
 class Triangular(_Dist):
@@ -168,9 +153,6 @@ class Triangular(_Dist):
     def sample(self, rng, size):
         return rng.triangular(self.low, self.mode, self.high, size)
 
-    def scaled(self, factor):
-        return Triangular(low=self.low * factor, mode=self.mode * factor, high=self.high * factor)
-
 
 class Empirical(_Dist):
     """Resamples the observed *values* with replacement."""
@@ -189,9 +171,6 @@ class Empirical(_Dist):
     def sample(self, rng, size):
         return rng.choice(np.asarray(self.values, dtype=float), size)
 
-    def scaled(self, factor):
-        return Empirical(values=[v * factor for v in self.values])
-
 
 class Normal(_Dist):
     """Normal with *mean* and standard deviation *sd*; for offsets that may be negative (e.g. arriving early)."""
@@ -206,9 +185,6 @@ class Normal(_Dist):
 
     def sample(self, rng, size):
         return rng.normal(self.mean, self.sd, size)
-
-    def scaled(self, factor):
-        return Normal(mean=self.mean * factor, sd=self.sd * factor)
 
 
 class SignedUniform(Uniform):

@@ -32,7 +32,7 @@ class InputError(Exception):
         super().__init__(self.__str__())
 
     @classmethod
-    def collect(cls, file: str, problems: Iterable[Problem]) -> "InputError":
+    def collect(cls, file: str, problems: Iterable[Problem]) -> InputError:
         """One error listing every problem (at least one) of *file*."""
         found = list(problems)
         if not found:
@@ -41,7 +41,7 @@ class InputError(Exception):
         return cls(file, path, message, found)
 
     @classmethod
-    def merge(cls, errors: Sequence["InputError"]) -> "InputError":
+    def merge(cls, errors: Sequence[InputError]) -> InputError:
         """One error listing the problems of several errors of the same file."""
         first = errors[0]
         if len(errors) == 1:

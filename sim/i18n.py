@@ -2,9 +2,10 @@
 in English (``en``) and simplified Chinese (``zh``).
 
 One entry per message, keyed by a dotted name (``report.*`` for the static report,
-``kpi.*`` for KPI names, ``app.*`` for the web app). Texts may hold ``{name}``
-fields filled by :func:`t`. Zone and service names are not translated: they are
-shown as the scenario gives them (``zone.name``, falling back to the id).
+``app.*`` and the tab names for the web app). Texts may hold ``{name}`` fields
+filled by :func:`t`. KPI headers and meanings: English from the KPI registry
+(``sim.kpis``), Chinese in :data:`KPI_ZH`. Zone and service names are not
+translated: they are shown as the scenario gives them (``zone.name``, else the id).
 """
 
 from __future__ import annotations
@@ -14,50 +15,6 @@ DEFAULT_LANG = "en"
 
 # key: (English, 简体中文)
 MESSAGES: dict[str, tuple[str, str]] = {
-    # -- KPI names, as table headers and heatmap choices --------------------------------------
-    "kpi.visitors": ("visitors / day", "到访人数/天"),
-    "kpi.served": ("served / day", "办结人数/天"),
-    "kpi.abandoned": ("abandoned / day", "放弃人数/天"),
-    "kpi.balked": ("balked / day", "未排队离开/天"),
-    "kpi.mean_wait": ("mean wait (min)", "平均等候(分钟)"),
-    "kpi.p50_wait": ("median wait (min)", "等候中位数(分钟)"),
-    "kpi.p90_wait": ("P90 wait (min)", "90%分位等候(分钟)"),
-    "kpi.p95_wait": ("P95 wait (min)", "95%分位等候(分钟)"),
-    "kpi.max_wait": ("longest wait (min)", "最长等候(分钟)"),
-    "kpi.service_level": ("within {t:g} min", "{t:g}分钟内叫号"),
-    "kpi.abandonment_rate": ("abandoned", "放弃率"),
-    "kpi.balk_rate": ("balked", "未排队离开率"),
-    "kpi.utilization": ("utilization", "窗口利用率"),
-    "kpi.mean_queue": ("mean queue", "平均排队人数"),
-    "kpi.max_queue": ("max queue", "最长排队"),
-    "kpi.overtime": ("overtime (min)", "延时服务(分钟)"),
-    "kpi.return_visits": ("return visits / day", "二次跑腿/天"),
-    "kpi.moves": ("staff moved on alarm / day", "预警调配人次/天"),
-    # -- what each KPI means (English: sim.KPI_HELP) ------------------------------------------
-    "kpihelp.visitors": ("arrivals (tickets taken), per day", "到达人数（取号数），每天"),
-    "kpihelp.served": ("visits served, per day", "办结人次，每天"),
-    "kpihelp.abandoned": ("visitors who left the queue before being called, per day", "叫号前离开队列的人数，每天"),
-    "kpihelp.balked": ("visitors who left at once because the queue was at its limit, per day",
-                       "因排队已达上限而立即离开的人数，每天"),
-    "kpihelp.mean_wait": ("mean wait of visitors who queued (abandoners: time before leaving), minutes",
-                          "排队群众的平均等候（放弃者计到离开为止），分钟"),
-    "kpihelp.p50_wait": ("median wait, minutes", "等候时间中位数，分钟"),
-    "kpihelp.p90_wait": ("90th percentile of wait, minutes", "等候时间 90% 分位数，分钟"),
-    "kpihelp.p95_wait": ("95th percentile of wait, minutes", "等候时间 95% 分位数，分钟"),
-    "kpihelp.max_wait": ("longest wait of the day, minutes", "当日最长等候，分钟"),
-    "kpihelp.service_level": ("share of visitors who queued and were called within the target wait",
-                              "排队群众中在目标等候时间内被叫号的比例"),
-    "kpihelp.abandonment_rate": ("abandoned / visitors", "放弃人数 / 到达人数"),
-    "kpihelp.balk_rate": ("balked / visitors", "未排队离开人数 / 到达人数"),
-    "kpihelp.utilization": ("busy window time / staffed window time (opening hours and overtime)",
-                            "窗口办理时间 / 窗口在岗时间（含延时服务）"),
-    "kpihelp.mean_queue": ("time-average number waiting during opening hours", "开放时间内的时间平均排队人数"),
-    "kpihelp.max_queue": ("largest number waiting at once", "同一时刻最多排队人数"),
-    "kpihelp.overtime": ("minutes from closing until the last visitor is served", "闭厅后到最后一位群众办完的分钟数"),
-    "kpihelp.return_visits": ("visits on another day (missing materials, back office), per day",
-                              "需另日再来的次数（材料不全、后台办理），每天"),
-    "kpihelp.moves": ("staff moved on alarm, per day (by zone: moved into the zone)",
-                      "预警时调配的人次，每天（按专区：调入该专区）"),
     # -- the static HTML report ---------------------------------------------------------------
     "report.title": ("{name}: simulation report", "{name}：仿真报告"),
     "report.subtitle": ("Simulation report.", "仿真报告。"),
@@ -333,6 +290,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# KPI headers and meanings in Chinese; the English ones are the registry's (``sim.kpis``).
+# In a header, ``{t:g}`` is the target wait in minutes.
+KPI_ZH: dict[str, tuple[str, str]] = {
+    "visitors": ("到访人数/天", "到厅人数（经导办台再到专区的群众只计一次），每天"),
+    "visits": ("排队人次/天", "加入队列的人次（经导办台再到专区的群众计两次），每天"),
+    "served": ("办结人次/天", "办结人次，每天"),
+    "abandoned": ("放弃人次/天", "叫号前离开队列的人次，每天"),
+    "balked": ("满队离开/天", "因排队已达上限而立即离开的人次，每天"),
+    "mean_wait": ("平均等候(分钟)", "排队人次的平均等候（放弃者计到离开为止），分钟"),
+    "p50_wait": ("等候中位数(分钟)", "等候时间中位数，分钟"),
+    "p90_wait": ("90%分位等候(分钟)", "等候时间 90% 分位数，分钟"),
+    "p95_wait": ("95%分位等候(分钟)", "等候时间 95% 分位数，分钟"),
+    "max_wait": ("最长等候(分钟)", "当日最长等候，分钟"),
+    "service_level": ("{t:g}分钟内叫号", "排队人次（办结或放弃）中在目标等候时间内被叫号的比例"),
+    "abandonment_rate": ("放弃率", "放弃人次 / 排队人次"),
+    "balk_rate": ("满队离开率", "满队离开人次 / 排队人次"),
+    "utilization": ("窗口利用率", "窗口办理时间 / 窗口在岗时间（含延时服务）"),
+    "mean_queue": ("平均排队人数", "开放时间内的时间平均排队人数"),
+    "max_queue": ("最长排队", "同一时刻最多排队人数"),
+    "overtime": ("延时服务(分钟)", "闭厅后到最后一位群众办完的分钟数"),
+    "return_visits": ("二次跑腿/天", "需另日再来的次数（材料不全、后台办理），每天"),
+    "moves": ("预警调配人次/天", "预警时调配的人次，每天（按专区：调入该专区）"),
+}
+
+
 def check_lang(lang: str | None) -> str:
     """*lang* when it is a known language, else the default (``en``)."""
     return lang if lang in LANGS else DEFAULT_LANG
@@ -359,14 +341,34 @@ def model_rules(lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
 
 
 def catalog(lang: str) -> dict[str, object]:
-    """Every message in *lang*, unformatted (for the web app's JavaScript)."""
-    i = 1 if check_lang(lang) == "zh" else 0
-    return {key: pair[i] for key, pair in MESSAGES.items()}
+    """Every message in *lang*, unformatted, with ``kpi.NAME`` for each KPI's header (for the
+    web app's JavaScript, which fills ``{t:g}`` with the target wait)."""
+    from .kpis import REGISTRY
+
+    zh = check_lang(lang) == "zh"
+    out: dict[str, object] = {key: pair[1 if zh else 0] for key, pair in MESSAGES.items()}
+    for name, k in REGISTRY.items():
+        out[f"kpi.{name}"] = KPI_ZH[name][0] if zh else k.title("{t:g} min")
+    return out
 
 
-def kpi_label(kpi: str, lang: str = DEFAULT_LANG, target: float = 15.0) -> str:
-    """The display name of *kpi* (``service_level`` names the target wait)."""
-    return t(f"kpi.{kpi}", lang, t=target) if kpi == "service_level" else t(f"kpi.{kpi}", lang)
+def kpi_label(name: str, lang: str = DEFAULT_LANG, target: float = 15.0) -> str:
+    """The column header of KPI *name* in *lang* (``service_level`` names the target wait)."""
+    if check_lang(lang) == "zh":
+        return KPI_ZH[name][0].format(t=target)
+    from .kpis import kpi
+
+    return kpi(name).title(target)
 
 
-__all__ = ["DEFAULT_LANG", "LANGS", "MESSAGES", "RULES", "catalog", "check_lang", "kpi_label", "model_rules", "t"]
+def kpi_help(name: str, lang: str = DEFAULT_LANG) -> str:
+    """What KPI *name* means, in *lang*."""
+    if check_lang(lang) == "zh":
+        return KPI_ZH[name][1]
+    from .kpis import kpi
+
+    return kpi(name).help
+
+
+__all__ = ["DEFAULT_LANG", "KPI_ZH", "LANGS", "MESSAGES", "RULES", "catalog", "check_lang", "kpi_help", "kpi_label",
+           "model_rules", "t"]

@@ -8,12 +8,13 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import pandas as pd
 
-from .results import GROUPINGS, Results
+from .results import GROUPINGS, KpiSource, Results
 
 
 @contextlib.contextmanager
@@ -77,7 +78,7 @@ def kpi_dict(summary: pd.DataFrame, kpis: Optional[list[str]] = None) -> dict[st
     return out
 
 
-def summary_json(results: Results, target: Optional[float] = None) -> dict[str, Any]:
+def summary_json(results: KpiSource, target: Optional[float] = None) -> dict[str, Any]:
     """The ``--json`` document: scenario, replications, seed, overall and per-zone KPIs."""
     target = results.scenario.target_wait if target is None else target
     zones = results.summary("zone", target)
@@ -109,9 +110,9 @@ def write_results(results: Results, out_dir: str | Path, target: Optional[float]
     return [out_dir / n for n in sorted(names)]
 
 
-def write_tables(results: Any, folder: Path, target: Optional[float] = None) -> None:
-    """``summary.csv``, ``levels.csv`` and ``summary.json`` of *results* (a ``Results`` or
-    anything with its ``summary``, ``levels``, ``scenario``, ``replications`` and ``seed``)."""
+def write_tables(results: KpiSource, folder: Path, target: Optional[float] = None) -> None:
+    """``summary.csv``, ``levels.csv`` and ``summary.json`` of *results* (a ``Results`` or a
+    streamed run: any :class:`~sim.results.KpiSource`)."""
     parts = []
     for by in GROUPINGS:
         frame = results.summary(by, target)
@@ -137,7 +138,7 @@ class VisitsWriter:
     The CSV file is the one ``DataFrame.to_csv`` writes for all the batches at once. The
     Parquet file gets row groups of about *row_group* rows (batches are buffered until
     then); its schema is the first batch's, so every batch must have the same columns
-    and categories (``Results.visits`` of the same plan do). Use as a context manager;
+    and categories (``Results.visits`` of the same hall do). Use as a context manager;
     the file is complete only after a clean exit.
     """
 
@@ -152,7 +153,7 @@ class VisitsWriter:
         self._parquet = None
         self._csv = None
 
-    def __enter__(self) -> "VisitsWriter":
+    def __enter__(self) -> VisitsWriter:
         if self.format == "csv":
             self._csv = open(self.path, "w", encoding="utf-8", newline="")
         return self

@@ -10,25 +10,26 @@ from __future__ import annotations
 import itertools
 import os
 from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from typing import Callable, Iterable, Optional
+from typing import Optional
 
+from .model.compiled import CompiledHall, compile_hall
 from .model.hall import DayRecord, simulate_day
-from .model.plan import HallPlan, compile_plan
 from .model.visitors import draw_visitors
 from .progress import progress_bar
 from .results import Results
 from .scenario import Scenario
 
 
-def run_replication(plan: HallPlan, seed: int, replication: int) -> DayRecord:
-    """Simulate replication *replication* of *plan* under *seed*."""
-    return simulate_day(plan, draw_visitors(plan, seed, replication))
+def run_replication(hall: CompiledHall, seed: int, replication: int) -> DayRecord:
+    """Simulate replication *replication* of *hall* under *seed*."""
+    return simulate_day(hall, draw_visitors(hall, seed, replication))
 
 
-def run_batch(plan: HallPlan, seed: int, replications: list[int]) -> list[DayRecord]:
+def run_batch(hall: CompiledHall, seed: int, replications: list[int]) -> list[DayRecord]:
     """Several replications in one task (fewer round trips to workers)."""
-    return [run_replication(plan, seed, r) for r in replications]
+    return [run_replication(hall, seed, r) for r in replications]
 
 
 MAX_BATCH = 10
@@ -49,7 +50,7 @@ def default_workers() -> int:
 
 
 def run_records(
-    plan: HallPlan,
+    hall: CompiledHall,
     replications: int,
     seed: int,
     workers: Optional[int] = None,
@@ -90,22 +91,22 @@ def run_records(
     try:
         if executor is None and (n_workers == 1 or replications == 1):
             for r in range(replications):
-                collect([run_replication(plan, seed, r)])
+                collect([run_replication(hall, seed, r)])
             return records
         if executor is not None:
             # Several batches per (unknown number of) workers keep a cluster busy.
-            _run_windowed(executor, plan, seed, _batches(replications, 32), 32, collect)
+            _run_windowed(executor, hall, seed, _batches(replications, 32), 32, collect)
         else:
             # Several batches per worker keep every core busy and the bar moving.
             batches = _batches(replications, n_workers * 4)
             with ProcessPoolExecutor(max_workers=min(n_workers, len(batches))) as pool:
-                _run_windowed(pool, plan, seed, batches, 2 * n_workers, collect)
+                _run_windowed(pool, hall, seed, batches, 2 * n_workers, collect)
         return records
     finally:
         bar.close()
 
 
-def _run_windowed(executor: Executor, plan: HallPlan, seed: int, batches: list[list[int]], window: int,
+def _run_windowed(executor: Executor, hall: CompiledHall, seed: int, batches: list[list[int]], window: int,
                   collect: Callable[[Iterable[DayRecord]], None]) -> None:
     """Run *batches* on *executor* with at most *window* submitted but not collected,
     collecting results in order; on any error cancel what has not started."""
@@ -113,12 +114,12 @@ def _run_windowed(executor: Executor, plan: HallPlan, seed: int, batches: list[l
     todo = iter(batches)
     try:
         for batch in itertools.islice(todo, window):
-            pending.append(executor.submit(run_batch, plan, seed, batch))
+            pending.append(executor.submit(run_batch, hall, seed, batch))
         while pending:
             result = pending.popleft().result()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append(executor.submit(run_batch, plan, seed, nxt))
+                pending.append(executor.submit(run_batch, hall, seed, nxt))
             collect(result)
             del result
     finally:
@@ -141,12 +142,12 @@ def simulate(
     callable ``progress(done, total)`` called as replications finish in order;
     an exception raised by it stops the run (tasks not started are cancelled).
     """
-    plan = compile_plan(scenario)
+    hall = compile_hall(scenario)
     on_record = None
     if callable(progress):
         report = progress
         on_record = lambda done, _record: report(done + 1, replications)  # noqa: E731
         progress = False
-    records = run_records(plan, replications, seed, workers=workers, executor=executor, progress=progress,
+    records = run_records(hall, replications, seed, workers=workers, executor=executor, progress=progress,
                           on_record=on_record)
-    return Results.from_records(plan, records, seed=seed)
+    return Results.from_records(hall, records, seed=seed)

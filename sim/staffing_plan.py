@@ -157,4 +157,98 @@ def apply_staffing(scenario: Scenario, plan) -> Scenario:
     return scenario_from_dict(data, source=PLAN_LABEL)
 
 
-__all__ = ["apply_staffing", "read_staffing_csv"]
+
+# -- rosters: people on shifts, as ``servicehall optimize --shifts`` writes them --------------
+
+ROSTER_COLUMNS = ("pattern", "start", "end", "lunch_start", "lunch_minutes", "zone_or_pool", "staff")
+ROSTER_LABEL = "<roster>"
+
+
+def roster_people(rows, scenario: Scenario, file: str = ROSTER_LABEL, first_row: int = 2) -> list[dict]:
+    """The scenario's ``people`` for roster rows (mappings with :data:`ROSTER_COLUMNS`): one
+    group per row, lunches fixed where the roster put them (``earliest == latest``).
+
+    Raises ScenarioError naming the row for an unknown zone (a pool's rows are placed per
+    period: simulate its ``staffing.csv`` instead), bad clock times or staff.
+    """
+    zones = set(scenario.zone_ids)
+    people, problems = [], []
+    for number, row in enumerate(rows, start=first_row):
+        where = f"row {number}"
+        group, pattern = str(row["zone_or_pool"]).strip(), str(row["pattern"]).strip()
+        if group not in zones:
+            problems.append(ScenarioError(file, f"{where}: zone_or_pool",
+                                          f"not a zone of the scenario (a pool's staff move between zones period by "
+                                          f"period: simulate the plan's staffing.csv instead), got {group!r}"))
+            continue
+        try:
+            staff = int(str(row["staff"]).strip())
+        except ValueError:
+            staff = -1
+        if staff < 0:
+            problems.append(ScenarioError(file, f"{where}: staff", f"must be a whole number >= 0, got {row['staff']!r}"))
+            continue
+        if staff == 0:
+            continue
+        person = {"id": f"{pattern}_{group}", "count": staff, "start": str(row["start"]).strip(),
+                  "end": str(row["end"]).strip(), "zones": [group]}
+        lunch = str(row.get("lunch_start", "") or "").strip()
+        if lunch:
+            try:
+                minutes = int(str(row.get("lunch_minutes", "")).strip())
+            except ValueError:
+                problems.append(ScenarioError(file, f"{where}: lunch_minutes",
+                                              f"must be a whole number of minutes, got {row.get('lunch_minutes')!r}"))
+                continue
+            person["id"] += "_" + lunch.replace(":", "")
+            person["lunch"] = {"minutes": minutes, "earliest": lunch, "latest": lunch}
+        people.append(person)
+    _raise(problems)
+    return people
+
+
+def apply_people(scenario: Scenario, people: list[dict]) -> Scenario:
+    """*scenario* staffed by *people* (``people`` entries) instead of staff per period; validated
+    like any scenario (clock times, lunches within shifts, no more people than windows)."""
+    data = scenario_to_dict(scenario)
+    for zone in data["zones"]:
+        zone.pop("staff", None)
+    data["people"] = people
+    return scenario_from_dict(data, source=ROSTER_LABEL)
+
+
+def read_roster_csv(path: str | Path, scenario: Scenario) -> Scenario:
+    """*scenario* staffed by the people of the roster file at *path* (``roster.csv`` of
+    ``servicehall optimize --shifts``), each with the shift and lunch the roster gave them."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ScenarioError(file, "", f"cannot read the roster file: {exc.strerror or exc}") from None
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in reader.fieldnames or []]
+    if sorted(header) != sorted(ROSTER_COLUMNS):
+        raise ScenarioError(file, "row 1", f"the header must name the columns {', '.join(ROSTER_COLUMNS)}; "
+                                           f"got {','.join(header)!r}")
+    rows = [{k.strip(): v for k, v in row.items()} for row in reader]
+    people = roster_people(rows, scenario, file)
+    try:
+        return apply_people(scenario, people)
+    except ScenarioError as exc:
+        raise ScenarioError.collect(file, [(f"roster: {p}", m) for p, m in exc.problems]) from None
+
+
+def read_staffing_file(path: str | Path, scenario: Scenario) -> Scenario:
+    """*scenario* staffed by the file at *path*: a roster (``roster.csv``: the people with their
+    shifts and lunches) or a staffing plan (``staffing.csv``: staff per zone and period)."""
+    try:
+        first = Path(path).read_text(encoding="utf-8-sig").splitlines()[:1]
+    except OSError:
+        first = []
+    if first and "zone_or_pool" in first[0]:
+        return read_roster_csv(path, scenario)
+    return apply_staffing(scenario, read_staffing_csv(path, scenario))
+
+
+__all__ = ["ROSTER_COLUMNS", "apply_people", "apply_staffing", "read_roster_csv", "read_staffing_csv",
+           "read_staffing_file", "roster_people"]

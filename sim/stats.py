@@ -69,6 +69,6 @@ def summarize(per_rep: pd.DataFrame, group_cols: list[str], kpis: list[str], lev
                 low[rows] = mean[rows] - half
                 high[rows] = mean[rows] + half
         columns.append((mean.tolist(), low.tolist(), high.tolist(), counts.tolist()))
-    rows = [(*keys[g], kpi, m[g], lo[g], hi[g], n[g])
-            for g in range(n_groups) for kpi, (m, lo, hi, n) in zip(kpis, columns)]
-    return pd.DataFrame(rows, columns=[*group_cols, "kpi", "mean", "low", "high", "n"])
+    out = [(*keys[g], kpi, m[g], lo[g], hi[g], n[g])
+           for g in range(n_groups) for kpi, (m, lo, hi, n) in zip(kpis, columns)]
+    return pd.DataFrame(out, columns=[*group_cols, "kpi", "mean", "low", "high", "n"])

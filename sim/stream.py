@@ -19,13 +19,13 @@ import dataclasses
 from concurrent.futures import Executor
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
 
+from .model.compiled import CompiledHall, compile_hall
 from .model.hall import DayRecord
-from .model.plan import HallPlan, compile_plan
 from .output import VisitsWriter, atomic_dir, check_visits_format, write_tables
 from .results import GROUPINGS, KPIS, Results
 from .runner import run_records
@@ -42,35 +42,18 @@ STREAM_ABOVE = 1_000_000
 """Expected visit records above which ``servicehall simulate --out`` streams by default."""
 
 
-def expected_visits(scenario: Scenario, replications: int = 1) -> float:
-    """About how many visit records *replications* days of *scenario* produce.
-
-    Mean arrivals a day of every service, plus each bundle's arrivals times its number
-    of services, plus a guide-desk visit for its *share* of them; kiosk, pick-up and
-    misdirected steps are not counted (the reference hall has about 6% more visits
-    than this). Good enough to choose between streaming and holding visits in memory.
-    """
-    hours = scenario.period_minutes / 60.0
-    per_day = sum(sum(scenario.rates_per_hour(s.id)) * hours for s in scenario.services)
-    for b in scenario.bundles:
-        steps = len(b.services) if b.mode == "visit_each" else 1
-        per_day += sum(scenario.arrival_rates(b.arrivals)) * hours * steps
-    if scenario.guide_desk is not None:
-        per_day *= 1 + scenario.guide_desk.share
-    return per_day * replications
-
-
 class StreamedResults:
-    """The KPIs and levels of a streamed run: what ``Results`` offers but the visit tables.
+    """The KPIs and levels of a streamed run: what ``Results`` offers but the visit tables
+    (a :class:`~sim.results.KpiSource`).
 
-    ``kpis``, ``summary``, ``levels``, ``scenario``, ``plan``, ``seed`` and
+    ``kpis``, ``summary``, ``levels``, ``scenario``, ``hall``, ``seed`` and
     ``replications`` behave as on ``Results``; KPIs were computed as the days went by,
     for the service-level *target* given then. The visits are in ``visits_path``.
     """
 
-    def __init__(self, plan: HallPlan, seed: int, target: float, visits_path: Path,
+    def __init__(self, hall: CompiledHall, seed: int, target: float, visits_path: Path,
                  kpi_frames: dict[str, pd.DataFrame], levels_source: Results):
-        self.plan = plan
+        self.hall = hall
         self.seed = seed
         self.target = target
         self.visits_path = visits_path
@@ -80,7 +63,7 @@ class StreamedResults:
 
     @property
     def scenario(self) -> Scenario:
-        return self.plan.scenario
+        return self.hall.scenario
 
     @cached_property
     def levels(self) -> pd.DataFrame:
@@ -143,8 +126,8 @@ class _Rows:
 class _Collector:
     """Turns day records, chunk by chunk, into written visits and kept KPI rows."""
 
-    def __init__(self, plan: HallPlan, seed: int, target: float, writer: VisitsWriter, chunk_visits: int):
-        self.plan, self.seed, self.target = plan, seed, target
+    def __init__(self, hall: CompiledHall, seed: int, target: float, writer: VisitsWriter, chunk_visits: int):
+        self.hall, self.seed, self.target = hall, seed, target
         self.writer = writer
         self.chunk_visits = chunk_visits
         self.chunk: list[DayRecord] = []
@@ -164,7 +147,7 @@ class _Collector:
     def flush(self) -> None:
         if not self.chunk:
             return
-        part = Results.from_records(self.plan, self.chunk, seed=self.seed)
+        part = Results.from_records(self.hall, self.chunk, seed=self.seed)
         offset = self.first
         self.first += len(self.chunk)
         self.chunk, self.chunk_size = [], 0
@@ -178,7 +161,7 @@ class _Collector:
             self.kpis[by].append(frame)
         # Keep the per-day arrays (levels, last ends, day factors, diversions), not the visits.
         if self.template is None:
-            self.template = dataclasses.replace(part, columns={}, people={}, move_array=None)
+            self.template = dataclasses.replace(part, columns={}, visitor_columns={}, move_array=None)
         for name in PER_DAY_ARRAYS:
             if getattr(part, name) is not None:
                 kept = self.days.setdefault(name, [])
@@ -189,9 +172,11 @@ class _Collector:
     def results(self) -> StreamedResults:
         self.flush()
         kpis = {by: rows.frame() for by, rows in self.kpis.items()}
-        arrays = {name: np.concatenate(parts) for name, parts in self.days.items()}
+        arrays: dict[str, Any] = {name: np.concatenate(parts) for name, parts in self.days.items()}
+        if self.template is None:
+            raise ValueError("no replication was streamed")
         days = dataclasses.replace(self.template, replications=self.first, **arrays)
-        return StreamedResults(self.plan, self.seed, self.target, self.writer.path, kpis, days)
+        return StreamedResults(self.hall, self.seed, self.target, self.writer.path, kpis, days)
 
 
 def simulate_to_dir(
@@ -216,13 +201,13 @@ def simulate_to_dir(
     check_visits_format(visits_format)
     if chunk_visits < 1:
         raise ValueError(f"chunk_visits must be >= 1, got {chunk_visits}")
-    plan = compile_plan(scenario)
+    hall = compile_hall(scenario)
     target = float(scenario.target_wait if target is None else target)
     out_dir = Path(out_dir)
     with atomic_dir(out_dir) as stage:
         with VisitsWriter(stage, visits_format) as writer:
-            collector = _Collector(plan, seed, target, writer, chunk_visits)
-            run_records(plan, replications, seed, workers=workers, executor=executor, progress=progress,
+            collector = _Collector(hall, seed, target, writer, chunk_visits)
+            run_records(hall, replications, seed, workers=workers, executor=executor, progress=progress,
                         on_record=collector.add, keep=False)
             results = collector.results()
         write_tables(results, stage, target)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import copy
 import typing
-from typing import Any, Mapping, Optional, Sequence, Union
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional, Union
 
 from pydantic import BaseModel
 
@@ -99,7 +100,7 @@ def vary(scenario: Scenario, path: str, value: Any) -> Scenario:
     value = _plain(value)
     if _whole_number_field(fields):
         value = _integral(value)
-    parent[key] = value
+    parent[key] = value  # type: ignore[index]  # a list's key is an int (see _locate)
     return scenario_from_dict(data, source=f"what-if {path}={value!r}")
 
 
@@ -107,7 +108,7 @@ def get_value(scenario: Scenario, path: str) -> Any:
     """The current value at dotted *path* (None for a field left at its default)."""
     parent, key, _ = _locate(scenario_to_dict(scenario), path)
     if isinstance(parent, list):
-        return parent[key]
+        return parent[key]  # type: ignore[index]  # a list's key is an int (see _locate)
     return parent.get(key)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim import scenario_from_dict
+from sim.model.compiled import compile_hall
 from sim.model.hall import HallModel
-from sim.model.plan import compile_plan
 from sim.model.visitors import Visitors
 
 
@@ -32,7 +33,7 @@ def run_trace(data, arrivals, works, services=None, patience=None, queues=None, 
     *services* are service indices (their walk-in queues) or *queues* queue labels;
     *rest* maps a visitor to later steps ``(queue label, work, patience, delay)``.
     """
-    plan = compile_plan(scenario_from_dict(data))
+    plan = compile_hall(scenario_from_dict(data))
     n = len(arrivals)
     services = services if services is not None else [0] * n
     if queues is None:
@@ -56,3 +57,38 @@ def run_trace(data, arrivals, works, services=None, patience=None, queues=None, 
 def rel(values, plan):
     """Times relative to opening, rounded for exact comparison."""
     return [None if np.isnan(x) else round(float(x) - plan.open, 9) for x in values]
+
+
+@dataclass
+class CliRun:
+    """What one in-process ``servicehall`` call returned and printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args, cwd=None) -> CliRun:
+    """Run ``servicehall ARGS`` in this process (no interpreter start-up), capturing its output.
+
+    *cwd* runs it from another folder (relative paths in *args* resolve there).
+    """
+    import contextlib
+    import io
+    import os
+
+    from servicehall.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as exc:  # argparse: --help, bad options
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        os.chdir(before)
+    return CliRun(int(code), out.getvalue(), err.getvalue())

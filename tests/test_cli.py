@@ -1,12 +1,12 @@
 """The command line end to end: tables, JSON documents, output files."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "tests" / "data" / "small.yaml"
@@ -14,7 +14,7 @@ SMALL_MORE = ROOT / "tests" / "data" / "small_more_staff.yaml"
 
 
 def cli(*args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "servicehall", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+    proc = run_cli(*args, cwd=ROOT)
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc

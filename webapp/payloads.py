@@ -12,6 +12,7 @@ from typing import Optional
 import pandas as pd
 
 import sim
+from sim.kpis import REGISTRY, kpi
 
 from .session import HallSession, Run
 
@@ -20,10 +21,7 @@ HEATMAP_KPIS = ("mean_wait", "p90_wait", "service_level", "mean_queue", "max_que
 ZONE_KPIS = ("visitors", "mean_wait", "p90_wait", "service_level", "abandonment_rate", "utilization",
              "mean_queue", "max_queue", "overtime", "moves")
 COMPARE_KPIS = ("mean_wait", "p90_wait", "service_level", "abandonment_rate", "utilization", "max_queue")
-PERCENT = ("service_level", "abandonment_rate", "balk_rate", "utilization")
-# Larger is better for visitors only for the service level; volumes and utilization are neutral.
-HIGHER_IS_BETTER = ("service_level",)
-NEUTRAL = ("visitors", "served", "utilization")
+PERCENT = tuple(name for name, k in REGISTRY.items() if k.percent)  # shown as %, from the KPI registry
 
 
 def num(x) -> Optional[float]:
@@ -114,11 +112,10 @@ def results_core(run: Run, periods: list[str]) -> dict:
     }
 
 
-def direction(kpi: str, low: Optional[float], high: Optional[float]) -> str:
-    """``better``/``worse`` for visitors when the interval of a difference excludes zero, else ''."""
-    if kpi in NEUTRAL or low is None or high is None or not (low > 0 or high < 0):
-        return ""
-    return "better" if (low > 0) == (kpi in HIGHER_IS_BETTER) else "worse"
+def direction(name: str, low: Optional[float], high: Optional[float]) -> str:
+    """``better``/``worse`` for visitors when the interval of a difference excludes zero, else ''
+    (the registry's rule: volumes and utilization are neither)."""
+    return kpi(name).direction(low, high)
 
 
 def compare_payload(session: HallSession) -> dict:

@@ -96,12 +96,13 @@ class ErlangA:
                                   limit=200)
         return float(theta * value)
 
-    def service_level(self, t: float, definition: str = "all") -> float:
+    def service_level(self, t: float, definition: str = "served") -> float:
         """Service level at *t* minutes.
 
-        *definition* ``"all"`` (default): P(W <= t) over all arrivals, an
-        abandoner counting with its time to leave (what the simulator measures).
-        ``"served"``: P(served and waited <= t); abandoners always count as misses.
+        *definition* ``"served"`` (default): P(served and waited <= t) - abandoners
+        always count as misses, which is what the simulator measures (``service_level``
+        in ``sim.kpis``). ``"all"``: P(W <= t) over all arrivals, an abandoner counting
+        with its time to leave (so one who leaves early "meets" the target).
         """
         if definition == "all":
             return 1.0 - self.wait_tail(t)
@@ -192,7 +193,7 @@ def erlang_a_mean_wait(servers, arrival_rate, mean_service, mean_patience) -> fl
 
 
 def erlang_a_service_level(servers, arrival_rate, mean_service, mean_patience, t,
-                           definition: str = "all") -> float:
+                           definition: str = "served") -> float:
     """Service level at *t* minutes; *definition* as in :meth:`ErlangA.service_level`."""
     return erlang_a(servers, arrival_rate, mean_service, mean_patience).service_level(
         t, definition)

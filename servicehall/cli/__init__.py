@@ -12,30 +12,48 @@ import argparse
 import importlib
 import sys
 
+from .commands import COMMANDS
 from .errors import user_error_types
 
-COMMANDS = ("simulate", "compare", "sweep", "optimize", "calibrate", "schema", "app")
 
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser: every command's full options when *command* is None, else only that
+    command's (the others listed by their one-line help), so ``servicehall --help`` and
+    each command's run import only what they need."""
     parser = argparse.ArgumentParser(
         prog="servicehall",
         description="Simulate service halls and optimise their staffing.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.endswith(f"cli.{name}"):
-                continue  # command not built yet
-            raise
-        module.add_parser(sub)
+    full = {m for m, _ in COMMANDS.values()} if command is None else {COMMANDS[command][0]} if command else set()
+    for module_name in dict.fromkeys(m for m, _ in COMMANDS.values()):
+        if module_name in full:
+            importlib.import_module(f".{module_name}", __name__).add_parser(sub)
+    for name, (module_name, help_text) in COMMANDS.items():
+        if module_name not in full:
+            sub.add_parser(name, help=help_text)
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("servicehall")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def _command(argv: list[str]) -> str | None:
+    """The command named in *argv* (the first word that is one), else None."""
+    return next((a for a in argv if a in COMMANDS), None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    command = _command(argv)
+    parser = build_parser(command) if command is not None else build_parser("")
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

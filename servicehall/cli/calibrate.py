@@ -17,15 +17,18 @@ from calibration import (
 )
 from calibration.scenario import scenario_header, scenario_yaml
 from calibration.validate import KPIS, validate_scenario
+from sim.kpis import format_ci, kpi
 from sim.output import atomic_write_text
 
+from .commands import summary
 from .executors import open_executor
 from .options import nonneg_float, positive_int
-from .tables import fmt_ci, render_table
+from .tables import render_table
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("calibrate", help="fit a scenario to a ticketing log",
+    p = sub.add_parser(
+        "calibrate", help=summary("calibrate"),
                        description="Read a ticketing log as described by a log-format file, fit arrival rates, "
                                    "service times, patience and staffing, print the calibration report and write "
                                    "the scenario.")
@@ -44,7 +47,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="patience fit for the scenario: exponential, or lowest AIC (default: the format file's)")
     p.set_defaults(func=run_calibrate)
 
-    v = sub.add_parser("validate", help="compare a scenario's simulated KPIs with a ticketing log",
+    v = sub.add_parser(
+        "validate", help=summary("validate"),
                        description="Simulate a scenario and print observed (95%% interval across days) vs simulated "
                                    "(across replications) mean wait, abandonment and service level per period.")
     v.add_argument("scenario", help="scenario YAML file")
@@ -75,20 +79,23 @@ def run_calibrate(args: argparse.Namespace) -> int:
 
 
 def validation_table(table, target: float, title: str) -> str:
-    """Observed vs simulated, one row per period; each cell ``mean ± 95% half-width``."""
-    spec = {"visitors": (1, False), "mean_wait": (2, False), "abandonment": (1, True), "service_level": (1, True)}
+    """Observed vs simulated, one row per period; each cell ``mean ± 95% half-width``.
+
+    KPIs as the registry (``sim.kpis``) shows them, counts and waits with one more
+    digit: per-period values of a log are small numbers.
+    """
     headers = ["period"]
-    for kpi in KPIS:
-        label = f"within {target:g} min" if kpi == "service_level" else kpi.replace("_", " ")
-        headers += [f"{label} obs", "sim"]
+    for name in KPIS:
+        headers += [f"{kpi(name).title(target)} obs", "sim"]
     rows = []
     for period, frame in table.groupby("period", sort=False):
         row, by_kpi = [period], frame.set_index("kpi")
-        for kpi, (digits, percent) in spec.items():
-            r = by_kpi.loc[kpi]
+        for name in KPIS:
+            k, r = kpi(name), by_kpi.loc[name]
             mark = "" if r["overlap"] in (True, None) else " !"
-            row.append(fmt_ci(r["obs_mean"], r["obs_low"], r["obs_high"], digits, percent))
-            row.append(fmt_ci(r["sim_mean"], r["sim_low"], r["sim_high"], digits, percent) + mark)
+            digits = k.digits + (0 if k.percent else 1)
+            row.append(format_ci(r["obs_mean"], r["obs_low"], r["obs_high"], digits, k.percent))
+            row.append(format_ci(r["sim_mean"], r["sim_low"], r["sim_high"], digits, k.percent) + mark)
         rows.append(row)
     return render_table(headers, rows, title)
 

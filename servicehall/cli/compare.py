@@ -7,25 +7,19 @@ import json
 import sys
 
 import sim
+from sim.kpis import COMPARE_KPIS, kpi
 from sim.output import kpi_dict, summary_json
 
+from .commands import summary
 from .executors import open_executor
 from .options import add_run_options
-from .tables import fmt_ci, fmt_diff, render_table
+from .tables import render_table
 from .visuals import add_visual_options, write_visuals
-
-COMPARE_KPIS = (  # (kpi, header, digits, percent)
-    ("mean_wait", "mean wait", 1, False),
-    ("p90_wait", "P90 wait", 1, False),
-    ("service_level", "within {t:g} min", 1, True),
-    ("abandonment_rate", "abandoned", 1, True),
-    ("utilization", "utilization", 1, True),
-    ("max_queue", "max queue", 1, False),
-)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("compare", help="compare two scenarios (paired, common random numbers)",
+    p = sub.add_parser(
+        "compare", help=summary("compare"),
                        description="Simulate A and B with the same visitors and report B - A with 95% intervals.")
     p.add_argument("a", help="scenario A (YAML)")
     p.add_argument("b", help="scenario B (YAML)")
@@ -48,12 +42,13 @@ def comparison_table(comparison: sim.Comparison, target: float) -> str:
     b = comparison.b.summary("overall", target).set_index("kpi")
     d = comparison.differences("overall", target).set_index("kpi")
     rows = []
-    for k, header, digits, pct in COMPARE_KPIS:
+    for name in ("visitors", "visits", *COMPARE_KPIS):
+        k = kpi(name)
         rows.append([
-            header.format(t=target),
-            fmt_ci(*a.loc[k, ["mean", "low", "high"]], digits=digits, percent=pct),
-            fmt_ci(*b.loc[k, ["mean", "low", "high"]], digits=digits, percent=pct),
-            fmt_diff(*d.loc[k, ["mean", "low", "high"]], digits=digits, percent=pct),
+            k.title(target),
+            k.format(*a.loc[name, ["mean", "low", "high"]]),
+            k.format(*b.loc[name, ["mean", "low", "high"]]),
+            k.format_diff(*d.loc[name, ["mean", "low", "high"]]),
         ])
     title = (f"A = {comparison.a.scenario.name}\nB = {comparison.b.scenario.name}\n"
              f"{comparison.a.replications} paired replications, seed {comparison.a.seed}; "
@@ -64,9 +59,8 @@ def comparison_table(comparison: sim.Comparison, target: float) -> str:
         zrows = []
         for zone_id, frame in zones.groupby("zone", sort=False, observed=True):
             f = frame.set_index("kpi")
-            zrows.append([zone_id] + [fmt_diff(*f.loc[k, ["mean", "low", "high"]], digits=dg, percent=p)
-                                      for k, _, dg, p in COMPARE_KPIS[:4]])
-        text += "\n\n" + render_table(["zone (B - A)"] + [h.format(t=target) for _, h, _, _ in COMPARE_KPIS[:4]], zrows)
+            zrows.append([zone_id] + [kpi(k).format_diff(*f.loc[k, ["mean", "low", "high"]]) for k in COMPARE_KPIS[:4]])
+        text += "\n\n" + render_table(["zone (B - A)"] + [kpi(k).title(target) for k in COMPARE_KPIS[:4]], zrows)
     return text
 
 

@@ -10,6 +10,7 @@ import sys
 import sim
 from sim.output import atomic_dir
 
+from .commands import summary
 from .errors import UserError
 from .executors import open_executor
 from .options import nonneg_int, positive_int
@@ -20,7 +21,7 @@ METHODS = ("sipp", "lag", "mol", "simulation")
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "optimize", help="find the cheapest staffing that meets a waiting-time target",
+        "optimize", help=summary("optimize"),
         description="Staff per zone and period (and a roster when shift patterns are given) that meets the "
                     "target in every zone and period of the simulated hall, checked with fresh seeds and "
                     "shown beside SIPP and flat baselines.")
@@ -44,6 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "they still hold on two seeds)")
     p.add_argument("--max-descent", type=nonneg_int, default=20,
                    help="simulations the cost descent may use at most (default 20)")
+    p.add_argument("--solver", choices=("HiGHS", "CBC"), default="HiGHS",
+                   help="integer-programming solver for the rosters (default HiGHS)")
     p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     p.add_argument("--executor", default=None, metavar="ADDRESS",
                    help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
@@ -136,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
                 scenario, targets, method=args.method, shifts=shifts, seed=args.seed,
                 replications=args.replications, verify_replications=args.verify_replications,
                 max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
-                baselines=args.baselines, workers=args.workers,
+                baselines=args.baselines, workers=args.workers, solver=args.solver,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:
             raise UserError(f"{args.shifts}: {exc}") from None

@@ -7,9 +7,12 @@ import json
 
 from sim.scenario.jsonschema import scenario_json_schema
 
+from .commands import summary
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)",
+    p = sub.add_parser(
+        "schema", help=summary("schema"),
                        description="Print the JSON Schema that scenario files follow; editors use it to check and complete them.")
     p.set_defaults(func=run)
 

@@ -7,33 +7,27 @@ import json
 import sys
 
 import sim
+from sim.flows import expected_visits
+from sim.kpis import TABLE_KPIS, kpi
 from sim.output import VISITS_FORMATS, summary_json, write_results
-from sim.stream import STREAM_ABOVE, expected_visits, simulate_to_dir
+from sim.stream import STREAM_ABOVE, simulate_to_dir
 
+from .commands import summary
 from .errors import UserError
 from .executors import open_executor
 from .options import add_run_options
-from .tables import fmt_ci, render_table
+from .tables import render_table
 from .visuals import add_visual_options, write_visuals
-
-ZONE_COLUMNS = (  # (kpi, header, digits, percent)
-    ("visitors", "visitors", 0, False),
-    ("mean_wait", "mean wait", 1, False),
-    ("p90_wait", "P90 wait", 1, False),
-    ("service_level", "within {t:g} min", 1, True),
-    ("abandonment_rate", "abandoned", 1, True),
-    ("utilization", "utilization", 0, True),
-    ("max_queue", "max queue", 0, False),
-    ("overtime", "overtime", 0, False),
-)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("simulate", help="simulate a scenario and report waiting times per zone",
+    p = sub.add_parser(
+        "simulate", help=summary("simulate"),
                        description="Simulate a scenario for several independent days and report KPIs with 95% intervals.")
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--staffing", metavar="STAFFING.csv",
-                   help="staff per zone and period (zone,start,staff), e.g. from `servicehall optimize`")
+                   help="staff per zone and period (zone,start,staff: staffing.csv of `servicehall optimize`), or a "
+                        "roster of people on shifts (roster.csv: simulated with their own shifts and lunches)")
     add_run_options(p)
     p.add_argument("--out", metavar="DIR", help="write visits.csv, summary.csv, levels.csv and summary.json here")
     p.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
@@ -50,12 +44,12 @@ def zone_table(results: sim.Results, target: float) -> str:
     zones = results.summary("zone", target)
     overall = results.summary("overall", target)
     labels = {z.id: z.label for z in results.scenario.zones}
-    headers = ["zone"] + [h.format(t=target) for _, h, _, _ in ZONE_COLUMNS]
+    headers = ["zone"] + [kpi(k).title(target) for k in TABLE_KPIS]
     rows = []
 
     def row(label: str, frame) -> list[str]:
         by_kpi = frame.set_index("kpi")
-        return [label] + [fmt_ci(*by_kpi.loc[k, ["mean", "low", "high"]], digits=d, percent=p) for k, _, d, p in ZONE_COLUMNS]
+        return [label] + [kpi(k).format(*by_kpi.loc[k, ["mean", "low", "high"]]) for k in TABLE_KPIS]
 
     for zone_id, frame in zones.groupby("zone", sort=False, observed=True):
         rows.append(row(labels.get(zone_id, zone_id), frame))
@@ -67,7 +61,7 @@ def zone_table(results: sim.Results, target: float) -> str:
     extras = [(k, label) for k, label in (("moves", "staff moved on alarm"), ("return_visits", "visits on another day"))
               if notes.loc[k, "mean"] > 0]
     for k, label in extras:
-        text += f"\n{label}: {fmt_ci(*notes.loc[k, ['mean', 'low', 'high']], digits=1)} a day"
+        text += f"\n{label}: {kpi(k).format(*notes.loc[k, ['mean', 'low', 'high']])} a day"
     return text
 
 
@@ -83,7 +77,7 @@ def streaming(args: argparse.Namespace, scenario: sim.Scenario) -> bool:
 def run(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
     if args.staffing:
-        scenario = sim.apply_staffing(scenario, sim.read_staffing_csv(args.staffing, scenario))
+        scenario = sim.read_staffing_file(args.staffing, scenario)
     target = scenario.target_wait if args.target is None else args.target
     stream = streaming(args, scenario)
     with open_executor(args.executor) as executor:

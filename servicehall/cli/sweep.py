@@ -10,22 +10,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Union
 
 import sim
+from sim.kpis import SWEEP_KPIS, kpi
 from sim.output import atomic_write_text, kpi_dict
-from sim.sweep import MAX_PARAMETERS, SWEEP_GROUPINGS, sweep_points
+from sim.sweep_grid import MAX_PARAMETERS, SWEEP_GROUPINGS, sweep_points
 
+from .commands import summary
 from .errors import UserError
 from .executors import open_executor
 from .options import add_run_options
-from .tables import fmt_ci, render_table
+from .tables import render_table
 from .visuals import writing
 
-SWEEP_COLUMNS = (  # (kpi, header, digits, percent)
-    ("mean_wait", "mean wait", 1, False),
-    ("p90_wait", "P90 wait", 1, False),
-    ("service_level", "within {t}", 1, True),
-    ("abandonment_rate", "abandoned", 1, True),
-    ("utilization", "utilization", 1, True),
-)
 MAX_POINTS = 1000  # per parameter: a typo such as 0:100:0.001 should fail, not run for hours
 CLOCK = re.compile(r"^\d{1,2}:\d{2}$")  # "17:30" is a clock time, not a range
 VARY_HELP = ("PATH=VALUES: a field path (demand_scale, zones.tax.staff, services.invoice.service_time.mean) "
@@ -34,7 +29,7 @@ VARY_HELP = ("PATH=VALUES: a field path (demand_scale, zones.tax.staff, services
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "sweep", help="simulate a scenario over a grid of what-if values",
+        "sweep", help=summary("sweep"),
         description="Simulate a scenario at every value of one or two parameters, all with the same seed "
                     "(common random numbers), and report KPIs with 95%% intervals per point.",
         epilog="example: servicehall sweep scenarios/lanling.yaml --vary demand_scale=0.8:1.3:0.1 "
@@ -128,11 +123,11 @@ def _value(v: Any) -> str:
 
 def sweep_tables(frame, parameters: list[str], by: str, target_label: str, labels: dict[str, str]) -> str:
     """One table for an overall sweep (a row per point); per zone etc., a table per point."""
-    headers_kpi = [h.format(t=target_label) for _, h, _, _ in SWEEP_COLUMNS]
+    headers_kpi = [kpi(k).title(target_label) for k in SWEEP_KPIS]
 
     def cells(group_frame) -> list[str]:
         f = group_frame.set_index("kpi")
-        return [fmt_ci(*f.loc[k, ["mean", "low", "high"]], digits=d, percent=p) for k, _, d, p in SWEEP_COLUMNS]
+        return [kpi(k).format(*f.loc[k, ["mean", "low", "high"]]) for k in SWEEP_KPIS]
 
     points = frame.groupby(parameters, sort=False)
     if by == "overall":

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def display_width(text: str) -> int:
@@ -28,26 +27,3 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: s
     for r in rows:
         lines.append("  ".join(_pad(str(c), w, i > 0) for i, (c, w) in enumerate(zip(r, widths))))
     return "\n".join(lines)
-
-
-def fmt_ci(mean: float, low: float, high: float, digits: int = 1, percent: bool = False) -> str:
-    """``12.3 ± 0.4`` (or ``91.0% ± 1.2``); ``-`` for a missing value."""
-    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
-        return "-"
-    scale = 100.0 if percent else 1.0
-    text = f"{mean * scale:.{digits}f}" + ("%" if percent else "")
-    if low is None or high is None or math.isnan(low) or math.isnan(high):
-        return text
-    half = (high - low) / 2 * scale
-    return f"{text} ± {half:.{digits}f}"
-
-
-def fmt_diff(mean: float, low: float, high: float, digits: int = 1, percent: bool = False) -> str:
-    """``-3.2 [-4.0, -2.4]`` for a difference with its interval."""
-    if mean is None or math.isnan(mean):
-        return "-"
-    s = 100.0 if percent else 1.0
-    unit = "pp" if percent else ""
-    if math.isnan(low) or math.isnan(high):
-        return f"{mean * s:+.{digits}f}{unit}"
-    return f"{mean * s:+.{digits}f}{unit} [{low * s:+.{digits}f}, {high * s:+.{digits}f}]"

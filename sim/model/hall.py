@@ -29,12 +29,11 @@ import numpy as np
 import simpy
 from simpy.events import Timeout
 
-from .alarm import AlarmMonitor
-from .plan import HallPlan
+from ..mechanics import MECHANICS
+from .compiled import CompiledHall
 from .visitors import Visitors
 
 WAITING, IN_SERVICE, SERVED, ABANDONED, BALKED = 0, 1, 2, 3, 4
-OUTCOME_NAMES = ("waiting", "in_service", "served", "abandoned", "balked")
 
 
 class ZoneState:
@@ -49,8 +48,9 @@ class ZoneState:
         "t_last", "q_area", "busy_area", "staffed_area", "q_max", "last_end",
     )
 
-    def __init__(self, plan: HallPlan, index: int):
-        first, windows = int(plan.window_offset[index]), int(plan.windows[index])
+    def __init__(self, hall: CompiledHall, index: int):
+        topo = hall.topology
+        first, windows = int(topo.window_offset[index]), int(topo.windows[index])
         self.index = index
         # Idle windows in ascending order: the lowest number serves next, the highest closes first.
         self.idle: list[int] = []
@@ -58,13 +58,13 @@ class ZoneState:
         self.windows = windows
         self.busy = self.target = self.to_close = self.waiting = 0
         self.planned = self.offset = 0
-        self.serves = plan.serves[index]
-        self.own_count = plan.own_count[index]
-        self.own_first = plan.own_first[index]
-        self.speed = plan.zone_speed[index]
-        self.speed_of = plan.speed[index]
-        self.reserve = plan.reserve[index]
-        self.t_last = plan.open
+        self.serves = topo.serves[index]
+        self.own_count = topo.own_count[index]
+        self.own_first = hall.own_first[index]
+        self.speed = hall.zone_speed[index]
+        self.speed_of = hall.speed[index]
+        self.reserve = hall.reserve[index]
+        self.t_last = hall.open
         self.q_area = self.busy_area = self.staffed_area = 0.0
         self.q_max = 0
         self.last_end = -math.inf
@@ -114,12 +114,12 @@ class DayRecord:
 
 
 class HallModel:
-    """One day of the hall described by *plan*, for the given *visitors*."""
+    """One day of the hall described by *hall*, for the given *visitors*."""
 
-    def __init__(self, plan: HallPlan, visitors: Visitors):
-        self.plan = plan
+    def __init__(self, hall: CompiledHall, visitors: Visitors):
+        self.hall = hall
         self.v = visitors
-        self.env = simpy.Environment(initial_time=plan.open)
+        self.env = simpy.Environment(initial_time=hall.open)
         n = len(visitors)
         # Visits: the first n are the visitors' first steps; later steps are appended.
         self.state = [WAITING] * n
@@ -134,14 +134,18 @@ class HallModel:
         self.step = [0] * n
         self.rest = {k: list(v) for k, v in visitors.rest.items()}
         self.returns = visitors.returns.copy()
-        self.queue_key = plan.queue_key
-        self.queue_home = [q.home for q in plan.queues]
-        self.queue_pickup = [q.kind == "pickup" for q in plan.queues]
-        self.queues = [deque() for _ in range(plan.n_queues)]
-        self.zones = [ZoneState(plan, z) for z in range(plan.n_zones)]
-        self.levels = np.zeros((plan.n_zones, plan.n_periods + 1, 5))
+        self.queue_key = hall.queue_key
+        self.queue_home = [q.home for q in hall.queues]
+        self.queue_pickup = [q.kind == "pickup" for q in hall.queues]
+        self.queues: list[deque[int]] = [deque() for _ in range(hall.n_queues)]
+        self.zones = [ZoneState(hall, z) for z in range(hall.n_zones)]
+        self.levels = np.zeros((hall.n_zones, hall.n_periods + 1, 5))
         self.closed = False
-        self.alarm = AlarmMonitor(self) if plan.alarm is not None else None
+        self.moves: list[tuple[float, int, int, int]] = []  # (time, from zone, to zone, is_return)
+
+    def timeout(self, delay: float, value=None) -> Timeout:
+        """A SimPy timeout on the model's clock (mechanics schedule their events with it)."""
+        return Timeout(self.env, delay, value)
 
     # -- processes -------------------------------------------------------------
     def _arrivals(self):
@@ -155,9 +159,9 @@ class HallModel:
             arrive(i)
 
     def _clock(self):
-        plan, env = self.plan, self.env
-        events = list(plan.staff_events)
-        boundaries = [plan.open + k * plan.period for k in range(1, plan.n_periods + 1)]
+        hall, env = self.hall, self.env
+        events = list(hall.staff_events)
+        boundaries = [hall.open + k * hall.period for k in range(1, hall.n_periods + 1)]
         e = b = 0
         while e < len(events) or b < len(boundaries):
             # Close a period's bucket before applying changes that start the next one.
@@ -173,7 +177,7 @@ class HallModel:
                 yield Timeout(env, t - env.now)
             zone = self.zones[z]
             zone.planned = level
-            self._apply_staff(zone)
+            self.apply_staff(zone)
             e += 1
         self.closed = True
         self._serve_the_stranded()
@@ -182,13 +186,13 @@ class HallModel:
     def _arrive(self, v: int) -> None:
         q = self.queue[v]
         home = self.zones[self.queue_home[q]]
-        limit = self.plan.queue_limit[home.index]
+        limit = self.hall.queue_limit[home.index]
         if limit is not None and home.waiting >= limit:
             self.state[v] = BALKED
             self.end[v] = self.env.now
             return
         now = self.env.now
-        for zi in self.plan.servers_of[q]:
+        for zi in self.hall.topology.servers_of[q]:
             z = self.zones[zi]
             if z.idle and self._may_start(z, q, len(z.idle) - 1):
                 z.touch(now)
@@ -240,7 +244,7 @@ class HallModel:
     def _next_step(self, v: int, steps: list) -> None:
         q, work, patience, delay = steps.pop(0)
         visitor = self.visitor[v]
-        if self.queue_pickup[q] and self.env.now + delay >= self.plan.close:
+        if self.queue_pickup[q] and self.env.now + delay >= self.hall.close:
             # The back office finishes after closing: the visitor comes back another day.
             self.returns[visitor] += 1
             return
@@ -305,7 +309,7 @@ class HallModel:
         home.waiting -= 1
         self._start(v, z, w)
 
-    def _apply_staff(self, z: ZoneState) -> None:
+    def apply_staff(self, z: ZoneState) -> None:
         """Bring zone *z* to its planned staff plus the staff moved in, within its windows."""
         staff = min(max(z.planned + z.offset, 0), z.windows)
         z.touch(self.env.now)
@@ -329,16 +333,16 @@ class HallModel:
         for q, dq in enumerate(self.queues):
             if not any(self.state[v] == WAITING for v in dq):
                 continue
-            servers = [self.zones[zi] for zi in self.plan.servers_of[q]]
+            servers = [self.zones[zi] for zi in self.hall.topology.servers_of[q]]
             if servers and all(z.target == 0 for z in servers):
                 servers[0].planned = max(servers[0].planned, 1 - servers[0].offset)
-                self._apply_staff(servers[0])
+                self.apply_staff(servers[0])
 
     def _close_bucket(self, k: int) -> None:
         now = self.env.now
         for z in self.zones:
             z.touch(now)
-            self.levels[z.index, k] = (z.q_area, z.q_max, z.busy_area, z.staffed_area, self.plan.period)
+            self.levels[z.index, k] = (z.q_area, z.q_max, z.busy_area, z.staffed_area, self.hall.period)
             z.q_area = z.busy_area = z.staffed_area = 0.0
             z.q_max = z.waiting
 
@@ -347,15 +351,16 @@ class HallModel:
         """Simulate the day to the last departure and return its record."""
         self.env.process(self._arrivals())
         self.env.process(self._clock())
-        if self.alarm is not None:
-            self.env.process(self.alarm.run())
+        for m in MECHANICS:
+            for process in m.processes(self):
+                self.env.process(process)
         self.env.run()
-        close = self.plan.close
+        close = self.hall.close
         last_end = np.array([max(z.last_end, close) for z in self.zones])
         for z, t_end in zip(self.zones, last_end):
             z.touch(t_end)
             self.levels[z.index, -1] = (z.q_area, z.q_max, z.busy_area, z.staffed_area, t_end - close)
-        moves = np.array(self.alarm.moves if self.alarm else [], dtype=float).reshape(-1, 4)
+        moves = np.array(self.moves, dtype=float).reshape(-1, 4)
         return DayRecord(
             visitor=np.asarray(self.visitor, dtype=np.int64),
             step=np.asarray(self.step, dtype=np.int16),
@@ -378,6 +383,6 @@ class HallModel:
         )
 
 
-def simulate_day(plan: HallPlan, visitors: Visitors) -> DayRecord:
-    """Run one day of *plan* with *visitors*."""
-    return HallModel(plan, visitors).run()
+def simulate_day(hall: CompiledHall, visitors: Visitors) -> DayRecord:
+    """Run one day of *hall* with *visitors*."""
+    return HallModel(hall, visitors).run()

@@ -2,13 +2,19 @@
 
 Each service's base demand (arrival times, service times, patience) comes from its
 own named streams; every mechanism (online share, kiosks, appointments, the green
-channel, the guide desk, the back office) draws its decisions from streams of its
-own. So switching a mechanism on or off changes only the visitors it touches, and
-a visitor keeps its service time whatever the staffing: comparisons stay paired.
+channel, the guide desk, the back office ...) draws its decisions from streams of its
+own, in its own module (``sim.mechanics``). So switching a mechanism on or off changes
+only the visitors it touches, and a visitor keeps its service time whatever the
+staffing: comparisons stay paired.
 
-An itinerary is a list of steps ``(queue, work, patience, delay)``: queue index,
-minutes of service at a window of speed 1, minutes of patience (``inf`` = none),
-and minutes between the end of the previous step and the arrival at this one.
+For one service the draw goes: arrivals, work and patience; one uniform per visitor
+picks the channel (walk in, or a mechanic's: online, kiosk, booked); mechanics
+*classify* (who comes, when, in which class), the class gives the window queue, and
+mechanics *route* (steps before the window, instead of it, or after it, and return
+visits). An itinerary is a list of steps ``(queue, work, patience, delay)``: queue
+index, minutes of service at a window of speed 1, minutes of patience (``inf`` =
+none), and minutes between the end of the previous step and the arrival at this one
+(``None`` while drawing: walk from the previous step's zone).
 """
 
 from __future__ import annotations
@@ -17,10 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..clock import parse_clock
-from ..streams import stream
-from .plan import HallPlan
-from .queues import BOOKED, GREEN, WALK_IN, redirect_zones
+from ..mechanics import MECHANICS, WALK_IN
+from ..randomness import stream
+from .compiled import CompiledHall
 
 INF = float("inf")
 
@@ -53,9 +58,9 @@ class Visitors:
         return len(self.arrival)
 
 
-def day_factor(plan: HallPlan, seed: int, replication: int) -> float:
+def day_factor(hall: CompiledHall, seed: int, replication: int) -> float:
     """The day's demand multiplier: gamma with mean 1 and the scenario's cv (1 without)."""
-    dv = plan.scenario.day_variation
+    dv = hall.scenario.day_variation
     if dv is None or dv.cv == 0:
         return 1.0
     shape = 1.0 / dv.cv**2
@@ -73,35 +78,22 @@ def poisson_arrivals(rng: np.random.Generator, rates: np.ndarray, start: float, 
     return np.sort(times)
 
 
-def assign_slots(intended: np.ndarray, open_m: float, close_m: float, slot: float, per_slot: int) -> np.ndarray:
-    """Slot start for each booking (in order of *intended* time), or NaN when the day is full.
-
-    A booking takes the slot holding its intended time, else the next one with room.
-    """
-    n_slots = int(np.ceil((close_m - open_m) / slot))
-    free = np.full(n_slots, per_slot)
-    out = np.full(len(intended), np.nan)
-    for i in np.argsort(intended, kind="stable"):
-        k = int((intended[i] - open_m) // slot)
-        while k < n_slots and free[k] == 0:
-            k += 1
-        if k < n_slots:
-            free[k] -= 1
-            out[i] = open_m + k * slot
-    return out
-
-
-class _Day:
+class DayDraw:
     """Accumulates first steps and itineraries of one day's visitors."""
 
-    def __init__(self, plan: HallPlan, seed: int, replication: int):
-        self.plan, self.seed, self.rep = plan, seed, replication
-        self.cols = {k: [] for k in ("arrival", "queue", "work", "patience", "service", "bundle", "klass", "returns")}
+    def __init__(self, hall: CompiledHall, seed: int, replication: int):
+        self.hall, self.scenario, self.seed, self.rep = hall, hall.scenario, seed, replication
+        self.cols: dict[str, list] = {k: [] for k in ("arrival", "queue", "work", "patience", "service", "bundle",
+                                                      "klass", "returns")}
         self.rest_parts: list[tuple[int, tuple]] = []  # (index in concatenation order, steps)
         self.count = 0
 
     def rng(self, purpose: str, key: str) -> np.random.Generator:
         return stream(self.seed, self.rep, purpose, key)
+
+    def arrivals(self, rng: np.random.Generator, rates: np.ndarray) -> np.ndarray:
+        """Poisson arrival times over the day for *rates* per minute per period."""
+        return poisson_arrivals(rng, rates, self.hall.open, self.hall.period)
 
     def add(self, arrival, queue, work, patience, service, bundle, klass, returns, rest=None):
         n = len(arrival)
@@ -127,165 +119,126 @@ class _Day:
         )
 
 
-def _service_visitors(day: _Day, s: int, factor: float) -> tuple[int, int]:
+class ServiceDraw:
+    """One service's visitors of one day while the mechanics shape them (see the module docstring).
+
+    Arrays have one entry per visitor drawn (*n*): *intended* and *arrival* times,
+    *work*, *patience*, *klass*, *keep* (False: never comes), *returns*; *window_queue*
+    is set between classifying and routing. *before*, *instead* and *after* map a
+    visitor to steps before the window step, replacing it (``WINDOW`` marks where it
+    still happens), and after it (kept only when the window step happens).
+    """
+
+    WINDOW = ("window",)
+
+    def __init__(self, day: DayDraw, s: int, factor: float):
+        hall = day.hall
+        self.day, self.hall, self.scenario, self.index = day, hall, day.scenario, s
+        self.service = svc = self.scenario.services[s]
+        self.home = hall.queues[hall.queue_of(svc.id)].home
+        rates = np.asarray(self.scenario.rates_per_hour(svc.id)) / 60.0 * factor
+        self.intended = day.arrivals(self.rng("arrivals"), rates)
+        self.n = n = len(self.intended)
+        self.arrival = self.intended.copy()
+        self.work = svc.service_time.sample(self.rng("service"), n)
+        self.patience = np.full(n, INF) if svc.patience is None else svc.patience.sample(self.rng("patience"), n)
+        self.klass = np.full(n, WALK_IN)
+        self.keep = np.ones(n, dtype=bool)
+        self.returns = np.zeros(n, dtype=np.int64)
+        self.counts = {"online": 0, "no_shows": 0}
+        self.before: dict[int, list] = {}
+        self.instead: dict[int, list] = {}
+        self.after: dict[int, list] = {}
+        self.window_queue = np.zeros(0, dtype=np.int64)
+        self._channel = self._choose_channels()
+
+    def rng(self, purpose: str) -> np.random.Generator:
+        """The stream of *purpose* for this service (same seed, replication and service id)."""
+        return self.day.rng(purpose, self.service.id)
+
+    def _choose_channels(self) -> dict[str, np.ndarray]:
+        # One uniform per visitor splits them among the channels, in the mechanics' channel order.
+        mechanics = sorted(MECHANICS, key=lambda m: m.channel_rank)
+        channels = [(name, share) for m in mechanics for name, share, _, _ in m.channels(self.service)]
+        if not any(share > 0 for _, share in channels):
+            return {}
+        u = self.rng("channel").random(self.n)
+        out, low = {}, 0.0
+        for name, share in channels:
+            out[name] = (u >= low) & (u < low + share)
+            low += share
+        return out
+
+    def users(self, channel: str) -> np.ndarray:
+        """Visitors who came by *channel* (online, kiosk, booked ...)."""
+        found = self._channel.get(channel)
+        return np.zeros(self.n, dtype=bool) if found is None else found
+
+    def indices(self, mask: np.ndarray) -> np.ndarray:
+        """Indices of the visitors in *mask* who come to the hall."""
+        return np.flatnonzero(mask & self.keep)
+
+    def class_queues(self) -> np.ndarray:
+        """The window queue of each visitor, by class (walk-in, booked, green)."""
+        by_class = {q.klass: qi for qi, q in enumerate(self.hall.queues) if q.kind == "service" and q.service == self.index}
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        return np.vectorize(by_class.get, otypes=[np.int64])(self.klass)
+
+    def finish(self) -> None:
+        """Assemble the itineraries and add the visitors who come to the day."""
+        hall, walk = self.hall, self.hall.walk
+        wq = self.window_queue
+        first_queue, first_work, first_patience = wq.copy(), self.work.copy(), self.patience.copy()
+        rest = {}
+        kept_index = np.cumsum(self.keep) - 1
+        multi = sorted(set(self.before) | set(self.instead) | set(self.after))
+        for i in multi:
+            window = (int(wq[i]), float(self.work[i]), float(self.patience[i]), None)
+            middle = self.instead.get(i, [self.WINDOW])
+            steps = list(self.before.get(i, ()))
+            steps += [window if step is self.WINDOW else step for step in middle]
+            if any(step is self.WINDOW for step in middle):
+                steps += self.after.get(i, [])
+            placed, zone = [], None
+            for q, work, patience, delay in steps:
+                here = hall.queues[q].home
+                if delay is None:  # walk from the previous step's zone (none before the first)
+                    delay = float(walk[zone, here]) if zone is not None else 0.0
+                placed.append((q, work, patience, delay))
+                zone = here
+            first_queue[i], first_work[i], first_patience[i], _ = placed[0]
+            if len(placed) > 1:
+                rest[int(kept_index[i])] = tuple(placed[1:])
+        keep = self.keep
+        self.day.add(self.arrival[keep], first_queue[keep], first_work[keep], first_patience[keep], self.index, -1,
+                     self.klass[keep], self.returns[keep], rest)
+
+
+def _service_visitors(day: DayDraw, s: int, factor: float) -> tuple[int, int]:
     """Add service *s*'s visitors to *day*; return (online count, no-show count)."""
-    plan = day.plan
-    sc = plan.scenario
-    svc = sc.services[s]
-    sid = svc.id
-    home = plan.queues[plan.queue_of(sid)].home
-    rates = np.asarray(sc.rates_per_hour(sid)) / 60.0 * factor
-    times = poisson_arrivals(day.rng("arrivals", sid), rates, plan.open, plan.period)
-    n = len(times)
-    work = svc.service_time.sample(day.rng("service", sid), n)
-    patience = np.full(n, INF) if svc.patience is None else svc.patience.sample(day.rng("patience", sid), n)
-
-    kiosk_share = svc.kiosk.share if svc.kiosk else 0.0
-    appt_share = svc.appointments.share if svc.appointments else 0.0
-    if svc.online_share + kiosk_share + appt_share > 0:
-        u = day.rng("channel", sid).random(n)
-    else:
-        u = np.ones(n)
-    c1 = svc.online_share
-    c2 = c1 + kiosk_share
-    c3 = c2 + appt_share
-    online = u < c1
-    kiosk = (u >= c1) & (u < c2)
-    booked = (u >= c2) & (u < c3)
-    klass = np.full(n, WALK_IN)
-    klass[booked] = BOOKED
-    arrival = times.copy()
-    keep = ~online
-
-    no_shows = 0
-    if booked.any():
-        appt = svc.appointments
-        slots = assign_slots(times[booked], plan.open, plan.close, appt.slot_minutes, appt.per_slot)
-        idx = np.flatnonzero(booked)
-        full = np.isnan(slots)
-        klass[idx[full]] = WALK_IN  # the day was full: they walk in at their intended time
-        shows = day.rng("no_show", sid).random(len(idx)) >= appt.no_show
-        offset = np.zeros(len(idx)) if appt.punctuality is None else appt.punctuality.sample(day.rng("punctuality", sid), len(idx))
-        booked_ok = ~full
-        arrival[idx[booked_ok]] = np.clip(slots[booked_ok] + offset[booked_ok], plan.open, np.nextafter(plan.close, 0))
-        gone = booked_ok & ~shows
-        keep[idx[gone]] = False
-        no_shows = int(gone.sum())
-    if svc.green_share > 0:
-        green = (day.rng("green", sid).random(n) < svc.green_share) & (klass == WALK_IN) & ~kiosk
-        klass[green] = GREEN
-
-    queue_for_class = {WALK_IN: plan.queue_of(sid)}
-    if svc.appointments is not None:
-        queue_for_class[BOOKED] = plan.queue_of(f"{sid}.booked")
-    if svc.green_share > 0:
-        queue_for_class[GREEN] = plan.queue_of(f"{sid}.green")
-    window_queue = np.vectorize(queue_for_class.get, otypes=[np.int64])(klass) if n else np.zeros(0, dtype=np.int64)
-
-    returns = np.zeros(n, dtype=np.int64)
-    if svc.missing_materials > 0 and not sc.accept_with_deficiencies:
-        returns += day.rng("missing", sid).random(n) < svc.missing_materials
-    pickup = np.zeros(n, dtype=bool)
-    bo = svc.back_office
-    if bo is not None:
-        to_back = day.rng("back_office", sid).random(n) < bo.share
-        if bo.pickup == "another_day":
-            returns += to_back & ~kiosk
-        elif bo.pickup == "same_day":
-            pickup = to_back & ~kiosk
-            delay = bo.delay.sample(day.rng("pickup_delay", sid), n)
-            pickup_work = bo.pickup_time.sample(day.rng("pickup_time", sid), n)
-            pickup_queue = plan.queue_of(f"pickup@{bo.pickup_zone}")
-
-    guided = np.zeros(n, dtype=bool)
-    gd = sc.guide_desk
-    if gd is not None:
-        guided = day.rng("guide", sid).random(n) < gd.share
-        guide_work = gd.service_time.sample(day.rng("guide_time", sid), n)
-        guide_queue = plan.queue_of("guide")
-        guide_zone = plan.queues[guide_queue].home
-        wrong = day.rng("misdirect", sid).random(n) < gd.misdirected
-        choices = [z for z in redirect_zones(sc) if z != home]
-        wrong_zone = day.rng("misdirect_zone", sid).choice(choices, n) if choices else np.full(n, -1)
-        redirect_work = gd.redirect_time.sample(day.rng("redirect", sid), n)
-    if kiosk.any():
-        ks = svc.kiosk
-        kiosk_work = ks.service_time.sample(day.rng("kiosk", sid), n)
-        kiosk_failed = day.rng("kiosk_fail", sid).random(n) < ks.failure
-        kiosk_queue = plan.queue_of(f"kiosk@{ks.zone}")
-        kiosk_zone = plan.queues[kiosk_queue].home
-
-    # Single-step visitors stay vectorised; the others get an itinerary.
-    multi = keep & (guided | kiosk | pickup)
-    first_queue = window_queue.copy()
-    first_work = work.copy()
-    first_patience = patience.copy()
-    rest = {}
-    kept_index = np.cumsum(keep) - 1
-    for i in np.flatnonzero(multi):
-        steps = []
-        zone = None
-        if guided[i]:
-            steps.append((guide_queue, float(guide_work[i]), INF, 0.0))
-            zone = guide_zone
-            if wrong[i] and wrong_zone[i] >= 0:
-                wz = int(wrong_zone[i])
-                steps.append((plan.queue_of(f"misdirected@{sc.zones[wz].id}"), float(redirect_work[i]), INF, float(plan.walk[zone, wz])))
-                zone = wz
-        if kiosk[i]:
-            steps.append((kiosk_queue, float(kiosk_work[i]), INF, float(plan.walk[zone, kiosk_zone]) if zone is not None else 0.0))
-            zone = kiosk_zone
-            if kiosk_failed[i]:
-                steps.append((int(window_queue[i]), float(work[i]), float(patience[i]), float(plan.walk[zone, home])))
-        else:
-            steps.append((int(window_queue[i]), float(work[i]), float(patience[i]), float(plan.walk[zone, home]) if zone is not None else 0.0))
-            if pickup[i]:
-                steps.append((pickup_queue, float(pickup_work[i]), INF, float(delay[i])))
-        first_queue[i], first_work[i], first_patience[i], _ = steps[0]
-        if len(steps) > 1:
-            rest[int(kept_index[i])] = tuple(steps[1:])
-    day.add(arrival[keep], first_queue[keep], first_work[keep], first_patience[keep], s, -1, klass[keep], returns[keep], rest)
-    return int(online.sum()), no_shows
+    draw = ServiceDraw(day, s, factor)
+    for m in MECHANICS:
+        m.classify(draw)
+    draw.window_queue = draw.class_queues()
+    for m in MECHANICS:
+        m.route(draw)
+    draw.finish()
+    return draw.counts["online"], draw.counts["no_shows"]
 
 
-def _bundle_visitors(day: _Day, b: int, factor: float) -> None:
-    plan = day.plan
-    sc = plan.scenario
-    bundle = sc.bundles[b]
-    rates = np.asarray(sc.arrival_rates(bundle.arrivals)) / 60.0 * factor
-    times = poisson_arrivals(day.rng("bundle_arrivals", bundle.id), rates, plan.open, plan.period)
-    n = len(times)
-    parts = [sc.service(p) for p in bundle.services]
-    works = np.array([p.service_time.sample(day.rng("bundle_work", f"{bundle.id}:{p.id}"), n) for p in parts]).reshape(len(parts), n)
-    patience = np.full(n, INF) if bundle.patience is None else bundle.patience.sample(day.rng("bundle_patience", bundle.id), n)
-    if bundle.mode == "one_window":
-        if bundle.service_time is not None:
-            work = bundle.service_time.sample(day.rng("bundle_time", bundle.id), n)
-        else:
-            work = works.sum(axis=0) * bundle.reduction
-        day.add(times, plan.queue_of(f"bundle:{bundle.id}"), work, patience, -1, b, WALK_IN, 0)
-        return
-    queues = [plan.queue_of(p.id) for p in parts]
-    zones = [plan.queues[q].home for q in queues]
-    rest = {}
-    for i in range(n):
-        rest[i] = tuple((queues[k], float(works[k, i]), float(patience[i]), float(plan.walk[zones[k - 1], zones[k]]))
-                        for k in range(1, len(parts)))
-    day.add(times, queues[0], works[0], patience, -1, b, WALK_IN, 0, rest if len(parts) > 1 else None)
-
-
-def draw_visitors(plan: HallPlan, seed: int, replication: int) -> Visitors:
+def draw_visitors(hall: CompiledHall, seed: int, replication: int) -> Visitors:
     """All visitors of one replication with their itineraries, in order of first arrival."""
-    factor = day_factor(plan, seed, replication)
-    day = _Day(plan, seed, replication)
+    factor = day_factor(hall, seed, replication)
+    day = DayDraw(hall, seed, replication)
     online, no_shows = [], []
-    for s in range(plan.n_services):
+    for s in range(hall.n_services):
         o, ns = _service_visitors(day, s, factor)
         online.append(o)
         no_shows.append(ns)
-    for b in range(len(plan.scenario.bundles)):
-        _bundle_visitors(day, b, factor)
+    for m in MECHANICS:
+        m.sources(day, factor)
     return day.finish(factor, online, no_shows)
 
 
-__all__ = ["Visitors", "assign_slots", "day_factor", "draw_visitors", "parse_clock", "poisson_arrivals"]
+__all__ = ["DayDraw", "ServiceDraw", "Visitors", "day_factor", "draw_visitors", "poisson_arrivals"]

@@ -9,10 +9,12 @@ still shows a returned Figure (with ``%matplotlib inline``).
 from __future__ import annotations
 
 import functools
-from typing import Callable, Optional
+from collections.abc import Callable
+from typing import Optional
 
 import numpy as np
 
+from ..kpis import REGISTRY
 from . import fonts
 
 # Matplotlib settings used while a figure is built (objects copy them when created).
@@ -29,36 +31,27 @@ STYLE = {
 }
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
-# (axis label, unit, shown as percent) for each KPI of ``Results.summary``.
-KPI_AXES = {
-    "visitors": ("visitors per day", "", False),
-    "served": ("served per day", "", False),
-    "abandoned": ("abandoned per day", "", False),
-    "balked": ("balked per day", "", False),
-    "mean_wait": ("mean wait", "min", False),
-    "p50_wait": ("median wait", "min", False),
-    "p90_wait": ("90th percentile wait", "min", False),
-    "p95_wait": ("95th percentile wait", "min", False),
-    "max_wait": ("longest wait", "min", False),
-    "service_level": ("called within target", "%", True),
-    "abandonment_rate": ("abandonment", "%", True),
-    "balk_rate": ("balking", "%", True),
-    "utilization": ("utilization", "%", True),
-    "mean_queue": ("mean queue", "people", False),
-    "max_queue": ("longest queue", "people", False),
-    "overtime": ("overtime", "min", False),
-}
+_UNITS = {"minutes": "min", "share": "%", "people": "people", "per day": "per day"}
+
+
+def kpi_unit(kpi: str) -> str:
+    """The axis unit of a KPI of the registry (``sim.kpis``): ``min``, ``%``, ``people`` ..."""
+    k = REGISTRY.get(kpi)
+    return "" if k is None else _UNITS.get(k.unit, k.unit)
 
 
 def kpi_label(kpi: str) -> str:
-    """``mean wait (min)`` for an axis."""
-    text, unit, _ = KPI_AXES.get(kpi, (kpi.replace("_", " "), "", False))
+    """``mean wait (min)`` for an axis (the KPI's header in the registry, with its unit)."""
+    k = REGISTRY.get(kpi)
+    text = kpi.replace("_", " ") if k is None else k.title()
+    unit = kpi_unit(kpi)
     return f"{text} ({unit})" if unit else text
 
 
 def kpi_scale(kpi: str) -> float:
     """100 for KPIs shown as percent (stored as shares), else 1."""
-    return 100.0 if KPI_AXES.get(kpi, ("", "", False))[2] else 1.0
+    k = REGISTRY.get(kpi)
+    return 100.0 if k is not None and k.percent else 1.0
 
 
 def style() -> dict:

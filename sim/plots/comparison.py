@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 import numpy as np
 
-from .canvas import KPI_AXES, figure_function, kpi_label, kpi_scale, new_figure, scenario_title, zone_labels
+from .canvas import figure_function, kpi_label, kpi_scale, kpi_unit, new_figure, scenario_title, zone_labels
 
 
 def _by_zone(summary, kpi: str):
@@ -64,7 +65,7 @@ def compare_zones(comparison, kpi: str = "mean_wait", target: Optional[float] = 
     for mask, face in ((significant, "#0072B2"), (~significant, "white")):
         right.errorbar(md[mask], y[mask], xerr=ed[:, mask], fmt="o", markersize=4.5, color="#0072B2",
                        markerfacecolor=face, ecolor="#0072B2", elinewidth=1, capsize=2)
-    unit = "percentage points" if scale == 100 else KPI_AXES.get(kpi, ("", "", False))[1]
+    unit = "percentage points" if scale == 100 else kpi_unit(kpi)
     right.set_xlabel(f"B - A ({unit}), paired, {level:.0%} interval" if unit else f"B - A, paired, {level:.0%} interval")
     right.grid(axis="y", visible=False)
     right.set_title("difference B - A (solid: interval excludes 0)", loc="left")

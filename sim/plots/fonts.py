@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import warnings
-from typing import Iterable, Optional
+from collections.abc import Iterable
+from typing import Optional
 
 BASE_FONT = "DejaVu Sans"
 

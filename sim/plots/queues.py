@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,8 @@ def queue_over_day(results, zones: Optional[Sequence[str]] = None, ncols: int = 
         b = bands[bands["zone"] == zone].sort_values("start")
         # Each value holds for its whole period: draw steps up to closing time.
         x = np.append(b["start"].to_numpy(float), close_m)
-        def ext(col):
+
+        def ext(col, b=b):
             v = b[col].to_numpy(float)
             return np.append(v, v[-1] if len(v) else np.nan)
         ax.fill_between(x, ext("low"), ext("high"), step="post", alpha=0.25, linewidth=0, label=f"{level:.0%} interval")

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 import numpy as np
 import pandas as pd
 
+from ..flows import zone_loads
 from .canvas import clock_axis, figure_function, hide_unused, scenario_title, zone_panels
 
 
 def offered_load(scenario) -> pd.DataFrame:
     """Offered load and staff per zone and period: columns ``zone, start`` (minutes
-    since midnight), ``load`` (busy windows needed on average: arrivals per hour x
-    mean service time in minutes / 60, Erlangs), ``staff``, ``windows``."""
+    since midnight), ``load`` (busy windows needed on average, Erlangs: the zone's
+    expected visits per minute x their mean service time, from every mechanic's flows -
+    bundles, kiosks, the guide desk, pick-ups, visitors sent on - see ``sim.flows``),
+    ``staff``, ``windows``."""
     starts = scenario.period_starts
+    loads = zone_loads(scenario)
     rows = []
     for zone in scenario.zones:
-        load = np.zeros(len(starts))
-        for service in scenario.services:
-            if service.zone == zone.id:
-                load += np.asarray(scenario.rates_per_hour(service.id), float) * service.service_time.mean / 60.0
+        load = loads[zone.id].offered_load
         staff = scenario.staff_per_period(zone.id)
         for k, start in enumerate(starts):
             rows.append((zone.id, start, float(load[k]), staff[k], zone.windows))
@@ -55,6 +57,6 @@ def staffing_vs_demand(source, zones: Optional[Sequence[str]] = None, ncols: int
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncols=3)
     fig.suptitle(f"{scenario_title(scenario)}: staffed windows against offered load "
-                 "(arrivals per hour x mean service time / 60)", x=0.01, ha="left", fontsize=10)
+                 "(visits per minute x mean service time)", x=0.01, ha="left", fontsize=10)
     fig.supylabel("windows", fontsize=9)
     return fig

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Optional
 
 import numpy as np
 
@@ -25,7 +26,7 @@ def sweep_plot(frame, kpi: str = "mean_wait", groups: Optional[Sequence[str]] = 
     display names (default: the sweep's own, e.g. zone names). Returns a
     matplotlib Figure.
     """
-    from sim.sweep import sweep_parameters
+    from sim.sweep_grid import sweep_parameters
 
     params = sweep_parameters(frame)
     data = frame[frame["kpi"] == kpi]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 import html
-import math
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Optional
 
 # Local fonts only: the report must open offline, so nothing is fetched.
 CSS = """
@@ -79,45 +79,3 @@ def page(title: str, body: str, lang: str = "en") -> str:
     return (f"<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
-
-
-def _missing(x: Optional[float]) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def _r(x: float, digits: int) -> float:
-    # Round before formatting so that -0.04 shows as +0.0, not -0.0.
-    v = round(x, digits)
-    return 0.0 if v == 0 else v
-
-
-def fmt_ci(mean: float, low: float, high: float, digits: int = 1, percent: bool = False) -> str:
-    """``12.3 ± 0.4`` (``91.0% ± 1.2``); ``–`` when there is no value."""
-    if _missing(mean):
-        return "–"
-    s = 100.0 if percent else 1.0
-    text = f"{_r(mean * s, digits):.{digits}f}" + ("%" if percent else "")
-    if _missing(low) or _missing(high):
-        return text
-    return f"{text} ± {(high - low) / 2 * s:.{digits}f}"
-
-
-def fmt_interval(low: float, high: float, digits: int = 1, percent: bool = False) -> str:
-    """``[12.0, 12.6]`` (``[89.8%, 92.2%]``)."""
-    if _missing(low) or _missing(high):
-        return "–"
-    s = 100.0 if percent else 1.0
-    u = "%" if percent else ""
-    return f"[{_r(low * s, digits):.{digits}f}{u}, {_r(high * s, digits):.{digits}f}{u}]"
-
-
-def fmt_diff(mean: float, low: float, high: float, digits: int = 1, percent: bool = False) -> str:
-    """``-3.2 [-4.0, -2.4]`` for a difference (percentage points for percent KPIs)."""
-    if _missing(mean):
-        return "–"
-    s = 100.0 if percent else 1.0
-    u = " pp" if percent else ""
-    if _missing(low) or _missing(high):
-        return f"{_r(mean * s, digits):+.{digits}f}{u}"
-    return (f"{_r(mean * s, digits):+.{digits}f}{u} "
-            f"[{_r(low * s, digits):+.{digits}f}, {_r(high * s, digits):+.{digits}f}]")

@@ -13,11 +13,28 @@ from pydantic import Field
 
 from ..clock import parse_clock
 from ..distributions import Distribution
-from .arrivals import Arrivals
-from .base import Clock, Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat
-from .mechanics import Alarm, Appointments, BackOffice, Bundle, GuideDesk, Kiosk, Person, Reserve, Share, Walking
+from ..fields import Arrivals, Clock, Frozen, Id, NonNegFloat, NonNegInt, PositiveFloat, Share
+from ..mechanics.alarm import Alarm
+from ..mechanics.appointments import Appointments
+from ..mechanics.back_office import BackOffice
+from ..mechanics.bundles import Bundle
+from ..mechanics.diversion import Kiosk
+from ..mechanics.guide_desk import GuideDesk
+from ..mechanics.people import Person, people_staff_per_period
+from ..mechanics.pooling import Reserve
+from ..mechanics.sent_on import SentOn
 
-CLASSES = ("green", "booked", "walk_in")
+ClassName = Literal["green", "booked", "walk_in"]
+CLASSES: tuple[ClassName, ...] = ("green", "booked", "walk_in")
+"""The default ``priority_order``: visitor classes, first served first."""
+
+
+class Walking(Frozen):
+    """Minutes to walk between two zones: *same_floor*, plus *per_floor* for each floor of difference."""
+
+    same_floor: NonNegFloat = 1.0
+    per_floor: NonNegFloat = 2.0
+
 
 class Hours(Frozen):
     """Opening hours as clock times ``"HH:MM"``; ``close`` may be ``"24:00"``."""
@@ -85,6 +102,9 @@ class Service(Frozen):
     missing_materials: Share = Field(
         default=0.0, description="share that must come back another day unless the hall accepts with deficiencies"
     )
+    sent_on: list[SentOn] = Field(
+        default_factory=list, description="shares of the visitors served who go on to another service"
+    )
 
     @property
     def label(self) -> str:
@@ -115,7 +135,7 @@ class Scenario(Frozen):
     bundles: list[Bundle] = Field(default_factory=list)
     walking: Walking = Field(default_factory=Walking)
     guide_desk: Optional[GuideDesk] = None
-    priority_order: list[Literal["green", "booked", "walk_in"]] = Field(
+    priority_order: list[ClassName] = Field(
         default_factory=lambda: list(CLASSES), description="visitor classes, first served first"
     )
     accept_with_deficiencies: bool = Field(default=False, description="容缺受理: no return visits for missing materials")
@@ -163,11 +183,11 @@ class Scenario(Frozen):
     def staff_per_period(self, zone_id: str) -> list[float]:
         """Staff of *zone_id* in each period (time-averaged when people with shifts staff the hall)."""
         if self.people is not None:
-            from ..model.staffing import people_staff_per_period
-
             return people_staff_per_period(self)[zone_id]
         staff = self.zone(zone_id).staff
-        return list(staff) if isinstance(staff, list) else [staff] * self.n_periods
+        if isinstance(staff, list):
+            return [float(v) for v in staff]
+        return [float(staff or 0)] * self.n_periods
 
     def bundle(self, bundle_id: str) -> Bundle:
         for b in self.bundles:
@@ -186,9 +206,9 @@ class Scenario(Frozen):
             rates = [a.rate_per_hour] * n
         elif a.rates_per_hour is not None:
             rates = list(a.rates_per_hour)
-        else:
-            profile = self.profiles[a.profile] if isinstance(a.profile, str) else a.profile
-            total = sum(profile)
+        else:  # per_day with a profile (the Arrivals validator guarantees both)
+            profile = self.profiles[a.profile] if isinstance(a.profile, str) else list(a.profile or [])
+            total, per_day = sum(profile), float(a.per_day or 0.0)
             hours = self.period_minutes / 60
-            rates = [a.per_day * w / total / hours for w in profile]
+            rates = [per_day * w / total / hours for w in profile]
         return [r * self.demand_scale for r in rates]

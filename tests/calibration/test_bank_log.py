@@ -7,8 +7,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-
 from conftest import BANK_FORMAT, BANK_LOG
+
 from calibration import build_scenario, calibrate_log, format_report, load_log_format, save_plots
 
 

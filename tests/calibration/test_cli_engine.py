@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SYNTHETIC_FORMAT, simulate_day, write_synthetic_log
 
 import sim
-from conftest import SYNTHETIC_FORMAT, simulate_day, write_synthetic_log
-from servicehall.cli import main
-from calibration import calibrate_log, check_with_engine, build_scenario
+from calibration import build_scenario, calibrate_log, check_with_engine
 from calibration.validate import compare_kpis, unit_kpis
+from servicehall.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_unit_kpis_by_hand():
         "outcome": ["served", "abandoned", "served", "served"],
     })
     kpis = unit_kpis(visits, "day", 480, 600, 60, target=3.0).set_index(["unit", "period"])
-    assert kpis.loc[(1, "08:00"), "mean_wait"] == 6.0 and kpis.loc[(1, "08:00"), "abandonment"] == 0.5
+    assert kpis.loc[(1, "08:00"), "mean_wait"] == 6.0 and kpis.loc[(1, "08:00"), "abandonment_rate"] == 0.5
     assert kpis.loc[(1, "08:00"), "service_level"] == 0.5 and kpis.loc[(2, "08:00"), "service_level"] == 0.0
     assert kpis.loc[(2, "09:00"), "visitors"] == 0 and np.isnan(kpis.loc[(2, "09:00"), "mean_wait"])
     assert kpis.loc[(1, "all"), "visitors"] == 3

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import yaml
-
 from conftest import BANK_FORMAT, REPO
+
 from calibration import load_log_format, log_format_from_dict
 from sim.yamlio import StrictLoader
 

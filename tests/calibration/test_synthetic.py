@@ -12,8 +12,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
-
 from conftest import SYNTHETIC_FORMAT, simulate_day, write_synthetic_log
+
 from calibration import build_scenario, calibrate_log, format_report, save_plots
 
 RATES = [35, 50, 70, 70, 55, 70, 50, 35]  # per hour, 08:00-16:00

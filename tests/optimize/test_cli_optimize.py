@@ -1,12 +1,12 @@
 """``servicehall optimize`` end to end, ``simulate --staffing`` with its output, and bad input (exit 2)."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 HALL = ROOT / "tests" / "data" / "optimize_hall.yaml"
@@ -14,8 +14,7 @@ SHIFTS = ROOT / "tests" / "data" / "optimize_shifts.yaml"
 
 
 def cli(*args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "servicehall", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
+    proc = run_cli(*args, cwd=ROOT)
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -36,7 +35,7 @@ def test_files_and_columns(run_dir):
     assert list(staffing.columns) == ["zone", "start", "staff"]
     assert len(staffing) == 3 * 18 and staffing["start"].str.match(r"^\d\d:\d\d$").all()
     roster = pd.read_csv(out / "roster.csv")
-    assert list(roster.columns) == ["pattern", "start", "end", "lunch_start", "zone_or_pool", "staff"]
+    assert list(roster.columns) == ["pattern", "start", "end", "lunch_start", "lunch_minutes", "zone_or_pool", "staff"]
     assert set(roster["pattern"]) <= {"full", "early", "late", "morning"}
     verification = pd.read_csv(out / "verification.csv")
     assert {"zone", "start", "target", "required", "achieved", "low", "high", "status"} <= set(verification.columns)

@@ -84,7 +84,7 @@ def test_wait_distribution_matches_tagged_customer_chain(n, lam, es, patience, t
     queue_pi = pi[n:]
     expected_all = 1 - queue_pi @ tail_k
     expected_served = pi[:n].sum() + queue_pi @ served_k
-    assert erlang_a_service_level(n, lam, es, patience, t) == pytest.approx(expected_all,
+    assert erlang_a_service_level(n, lam, es, patience, t, definition="all") == pytest.approx(expected_all,
                                                                              abs=1e-10)
     assert erlang_a_service_level(n, lam, es, patience, t, definition="served") == \
         pytest.approx(expected_served, abs=1e-8)
@@ -94,13 +94,13 @@ def test_wait_distribution_matches_tagged_customer_chain(n, lam, es, patience, t
 def test_wait_distribution_ends(n, lam, es, patience):
     q = erlang_a(n, lam, es, patience)
     # t = 0: only those who find a free server have W <= 0, under both definitions
-    assert q.service_level(0) == pytest.approx(1 - q.p_wait, abs=1e-14)
+    assert q.service_level(0, "all") == pytest.approx(1 - q.p_wait, abs=1e-14)
     assert q.service_level(0, "served") == pytest.approx(1 - q.p_wait, abs=1e-14)
     # t -> infinity: everyone has left the queue; only abandoners miss when served-only
-    assert q.service_level(500) == pytest.approx(1.0, abs=1e-12)
+    assert q.service_level(500, "all") == pytest.approx(1.0, abs=1e-12)
     assert q.service_level(500, "served") == pytest.approx(1 - q.p_abandon, abs=1e-8)
     assert q.abandoned_by(500) == pytest.approx(q.p_abandon, rel=1e-8)
-    levels = [q.service_level(t) for t in np.linspace(0, 20, 41)]
+    levels = [q.service_level(t, "all") for t in np.linspace(0, 20, 41)]
     assert all(b >= a for a, b in zip(levels, levels[1:]))
 
 
@@ -129,7 +129,7 @@ def test_zero_servers_everyone_abandons():
     assert q.p_wait == pytest.approx(1.0)
     assert q.p_abandon == pytest.approx(1.0)
     assert q.mean_wait == pytest.approx(4.0)
-    assert q.service_level(2.0) == pytest.approx(1 - math.exp(-0.5))
+    assert q.service_level(2.0, "all") == pytest.approx(1 - math.exp(-0.5))
     assert q.service_level(2.0, "served") == pytest.approx(0.0, abs=1e-12)
 
 
@@ -154,3 +154,18 @@ def test_no_arrivals():
     q = erlang_a(2, 0.0, 3.0, 5.0)
     assert (q.p_wait, q.p_abandon, q.mean_wait) == (0.0, 0.0, 0.0)
     assert q.service_level(0) == 1.0
+
+
+def test_public_functions_default_to_the_served_definition():
+    # 60 visitors an hour, 8-minute services, 5 minutes of patience, wait<=15@80%: counting
+    # abandoners as served in time, zero staff would "meet" it; the simulator's definition
+    # (abandoners are misses) needs exactly the smallest n whose exact Erlang A value holds.
+    from optimize import erlang_a, min_servers, min_servers_erlang_a, staffing_requirements
+
+    exact = next(n for n in range(1, 40) if erlang_a(n, 1.0, 8.0, 5.0).service_level(15, "served") >= 0.8)
+    assert exact == 8
+    assert min_servers(1.0, 8.0, "wait<=15@80%", mean_patience=5.0) == exact
+    assert min_servers_erlang_a(1.0, 8.0, 5.0, service_level=(15, 0.8)) == exact
+    assert staffing_requirements([1.0, 1.0], period_minutes=30, mean_service=8.0, targets="wait<=15@80%",
+                                 mean_patience=5.0) == [exact, exact]
+    assert erlang_a(8, 1.0, 8.0, 5.0).service_level(15) == erlang_a(8, 1.0, 8.0, 5.0).service_level(15, "served")

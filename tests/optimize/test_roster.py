@@ -170,8 +170,8 @@ def test_realistic_day_same_optimum_with_both_solvers():
     for roster in (highs, cbc):
         check_roster(roster, DAY_REQS, DAY_WINDOWS, DAY_SHIFTS, grid)
     table = highs.to_frame()
-    assert list(table.columns) == ["pattern", "start", "end", "lunch_start", "zone_or_pool",
-                                   "staff"]
+    assert list(table.columns) == ["pattern", "start", "end", "lunch_start", "lunch_minutes",
+                                   "zone_or_pool", "staff"]
     assert table["staff"].sum() == highs.headcount
     assert highs.staff_hours == pytest.approx(
         sum(r.staff * {"early": 7.5, "late": 7.0, "short": 4.0}[r.pattern]

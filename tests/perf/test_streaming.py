@@ -14,11 +14,12 @@ import sim
 import sim.runner
 from servicehall.cli import main
 from servicehall.cli.simulate import streaming
-from sim.model.plan import compile_plan
+from sim.flows import expected_visits
+from sim.model.compiled import compile_hall
 from sim.output import write_results
 from sim.results import GROUPINGS
 from sim.runner import run_records
-from sim.stream import expected_visits, simulate_to_dir
+from sim.stream import simulate_to_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small.yaml"
@@ -137,7 +138,7 @@ def test_a_failure_mid_run_leaves_no_output(small, tmp_path, monkeypatch):
 
 
 def test_records_not_kept_still_reach_on_record_in_order(small):
-    plan = compile_plan(small)
+    plan = compile_hall(small)
     seen = []
     kept = run_records(plan, 7, seed=1, workers=2, on_record=lambda r, rec: seen.append((r, len(rec.visitor))),
                        keep=False)

@@ -9,6 +9,7 @@ from sim.results import GROUPINGS, KPIS
 from sim.stats import mean_ci, summarize
 from tests.helpers import hall
 
+
 def summarize_by_loop(per_rep, group_cols, kpis, level=0.95):
     """The reference: one group and KPI at a time with ``mean_ci``."""
     rows = []

@@ -2,6 +2,7 @@
 
 import io
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -131,3 +132,13 @@ def test_importing_sim_does_not_import_matplotlib():
     code = "import sys, sim; sim.simulate; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_offered_load_counts_bundles_kiosks_and_the_guide_desk():
+    # The staffing plot's load comes from the flows of every mechanic, not only a zone's own services.
+    from sim.plots.staffing import offered_load
+
+    lanling = sim.load_scenario(Path(__file__).resolve().parents[2] / "scenarios" / "lanling.yaml")
+    loads = offered_load(lanling).groupby("zone")["load"].sum()
+    special = [z.id for z in lanling.zones if not any(s.zone == z.id for s in lanling.services)]
+    assert special and all(loads[z] > 0 for z in special if z in loads.index and lanling.zone(z).windows > 0)

@@ -1,8 +1,6 @@
 """Sweeps: grid points, common random numbers, the tidy table, and the command line."""
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -11,7 +9,8 @@ import sim
 from servicehall.cli import main
 from servicehall.cli.errors import UserError
 from servicehall.cli.sweep import parse_range, parse_values, parse_vary
-from sim.sweep import sweep_points
+from sim.sweep_grid import sweep_points
+from tests.helpers import run_cli
 
 from .conftest import ROOT, SMALL
 
@@ -126,8 +125,7 @@ def test_same_path_twice_or_three_parameters():
 # -- the command ----------------------------------------------------------------------
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "servicehall", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
+    return run_cli(*args, cwd=ROOT)
 
 
 @pytest.mark.parametrize("vary, message", [

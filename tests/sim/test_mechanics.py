@@ -84,7 +84,7 @@ def test_own_first_dispatch_and_reserve():
     v = r.visits
     y_busy = v[v.service == "y"]
     # y visitors never occupy both windows at once
-    for rep, g in y_busy.groupby("replication"):
+    for _, g in y_busy.groupby("replication"):
         ev = sorted([(s, 1) for s in g.start.dropna()] + [(e, -1) for e in g.end.dropna()], key=lambda x: (x[0], x[1]))
         level = max(np.cumsum([d for _, d in ev])) if ev else 0
         assert level <= 1

@@ -93,7 +93,7 @@ def test_non_preemptive_priority_mm1_waits_per_class(lams):
     r = sim.simulate(scenario, replications=40, seed=15, workers=1)
     exact = oracles.priority_mm1_waits(list(lams), 1.0)
     for k, w in enumerate(exact):
-        assert_in_ci(daily(r, lambda g: g[g.service == f"c{k}"].wait.mean()), w)
+        assert_in_ci(daily(r, lambda g, k=k: g[g.service == f"c{k}"].wait.mean()), w)
 
 
 def test_arrival_counts_per_period_mean_and_variance_time_varying():

@@ -99,10 +99,10 @@ def test_time_weighted_queue_length_is_exact():
 
 def test_draw_visitors_never_arrive_after_closing():
     from sim import scenario_from_dict
-    from sim.model.plan import compile_plan
+    from sim.model.compiled import compile_hall
     from sim.model.visitors import draw_visitors
 
-    plan = compile_plan(scenario_from_dict(hall(services=[{"id": "s", "zone": "z", "arrivals": {"rate_per_hour": 600},
+    plan = compile_hall(scenario_from_dict(hall(services=[{"id": "s", "zone": "z", "arrivals": {"rate_per_hour": 600},
                                                              "service_time": {"dist": "exponential", "mean": 1}}])))
     v = draw_visitors(plan, seed=1, replication=0)
     assert len(v) > 400

@@ -70,7 +70,8 @@ const label = (zid) => {
   const z = App.hall && App.hall.zones.find((x) => x.id === zid);
   return z ? z.label : zid;
 };
-const isPercent = (kpi) => ["service_level", "abandonment_rate", "balk_rate", "utilization"].includes(kpi);
+// Which KPIs are shares comes with the results (from the KPI registry); these until the first run.
+const isPercent = (kpi) => ((App.results && App.results.percent) || ["service_level", "abandonment_rate", "balk_rate", "utilization"]).includes(kpi);
 function kpiName(kpi) {
   const tw = App.hall ? App.hall.target_wait : 15;
   return t("kpi." + kpi, {t: tw});

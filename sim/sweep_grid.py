@@ -8,15 +8,16 @@ not from a fresh draw of arrivals.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 import pandas as pd
 
+from . import whatif
 from .progress import progress_bar
 from .runner import default_workers, simulate
 from .scenario import Scenario
-from . import whatif
 
 SWEEP_GROUPINGS = ("overall", "zone", "service", "period")
 MAX_PARAMETERS = 2

@@ -121,7 +121,7 @@ def min_servers_erlang_a(arrival_rate: float, mean_service: float, mean_patience
                          max_mean_wait: float | None = None,
                          max_wait_probability: float | None = None,
                          max_abandon: float | None = None,
-                         definition: str = "all",
+                         definition: str = "served",
                          max_servers: int = MAX_SERVERS) -> int:
     """Smallest n for M/M/n+M meeting every criterion given.
 

@@ -1,0 +1,76 @@
+"""Building blocks of the scenario format: field types, the frozen base model, arrivals.
+
+The lowest layer of the scenario format: the mechanics (``sim.mechanics``) and the
+scenario schema (``sim.scenario``) are made of these.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .clock import parse_clock
+
+# No dots: ``SERVICE.booked`` names the booked visitors of a service.
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$", max_length=64)]
+NonNegInt = Annotated[int, Field(ge=0, strict=True)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+PositiveFloat = Annotated[float, Field(gt=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+def _clock_text(value: object) -> object:
+    parse_clock(value)  # type: ignore[arg-type]  # raises ValueError saying what is wrong; runs before the str check
+    return value
+
+
+# A clock time "HH:MM" ("24:00" allowed), kept as written.
+Clock = Annotated[str, BeforeValidator(_clock_text)]
+
+
+class Frozen(BaseModel):
+    """Validated, immutable, and strict about unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Arrivals(Frozen):
+    """Arrival rate of one service (or bundle): exactly one of the three forms.
+
+    *rate_per_hour* (constant), *rates_per_hour* (one per period), or *per_day*
+    visitors spread by *profile*: relative weights per period (normalised), or the
+    name of one of the scenario's ``profiles``.
+    """
+
+    rate_per_hour: Optional[NonNegFloat] = None
+    rates_per_hour: Optional[list[NonNegFloat]] = None
+    per_day: Optional[NonNegFloat] = None
+    profile: Optional[Union[list[NonNegFloat], str]] = None
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        forms = [self.rate_per_hour is not None, self.rates_per_hour is not None, self.per_day is not None]
+        if sum(forms) != 1:
+            raise ValueError("give exactly one of rate_per_hour, rates_per_hour, or per_day with profile")
+        if (self.per_day is None) != (self.profile is None):
+            raise ValueError("per_day and profile go together")
+        if isinstance(self.profile, list) and sum(self.profile) <= 0:
+            raise ValueError("profile must have a positive sum")
+        return self
+
+
+def arrival_problems(s, a: Arrivals, path: str) -> list[tuple[str, str]]:
+    """Problems of *a* against scenario *s*'s period grid and named profiles."""
+    n = s.n_periods
+    if isinstance(a.profile, str):
+        if a.profile not in s.profiles:
+            known = ", ".join(s.profiles) or "none defined"
+            return [(f"{path}.profile", f"unknown profile {a.profile!r}; known profiles: {known}")]
+        return []
+    problems = []
+    for field in ("rates_per_hour", "profile"):
+        values = getattr(a, field)
+        if values is not None and len(values) != n:
+            problems.append((f"{path}.{field}", f"needs one value per period ({n} periods of {s.period_minutes} min), got {len(values)}"))
+    return problems

@@ -1,0 +1,145 @@
+"""People with shifts and staggered lunches staff the hall instead of counts per period.
+
+Schema: ``people`` (:class:`Person` groups). Each group's day is a
+:class:`sim.shifts.Shift`; lunches of a group are staggered evenly over the allowed
+window ("no closing at noon"), or fixed where ``earliest == latest`` (a roster's
+placement). A person works in the first of their *zones*.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import numpy as np
+from pydantic import Field
+
+from ..clock import format_clock, parse_clock
+from ..fields import Clock, Frozen, Id
+from ..shifts import Lunch as ShiftLunch
+from ..shifts import Shift, staggered_lunch_starts
+from .base import Mechanic, Problem, zone_ref
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sim.scenario.schema import Scenario
+
+
+class Lunch(Frozen):
+    """A lunch break of *minutes*, starting between *earliest* and *latest* (clock times)."""
+
+    minutes: Annotated[int, Field(gt=0, strict=True)]
+    earliest: Clock
+    latest: Clock
+
+
+class Person(Frozen):
+    """*count* people on one shift, working in the first of *zones* (the others are skills for moves).
+
+    Lunches of a group are staggered evenly over the allowed window ("no closing at noon").
+    """
+
+    id: Id
+    count: Annotated[int, Field(ge=1, strict=True)] = 1
+    start: Clock
+    end: Clock
+    lunch: Optional[Lunch] = None
+    zones: Annotated[list[Id], Field(min_length=1)]
+
+    @property
+    def shift(self) -> Shift:
+        """This group's day as a Shift (minutes); raises ShiftError if inconsistent."""
+        lunch = None
+        if self.lunch is not None:
+            lunch = ShiftLunch(self.lunch.minutes, parse_clock(self.lunch.earliest), parse_clock(self.lunch.latest))
+        return Shift(parse_clock(self.start), parse_clock(self.end), lunch)
+
+
+def people_intervals(s: Scenario) -> list[tuple[float, float, int, str]]:
+    """Every working interval ``(start, end, zone index, person label)`` of the people."""
+    zindex = {z.id: i for i, z in enumerate(s.zones)}
+    out = []
+    for group in s.people or []:
+        shift = group.shift
+        home = zindex[group.zones[0]]
+        breaks = [None] * group.count if shift.lunch is None else staggered_lunch_starts(shift.lunch, group.count)
+        for k in range(group.count):
+            label = f"{group.id}#{k + 1}"
+            out += [(a, b, home, label) for a, b in shift.working(breaks[k])]
+    return out
+
+
+def people_events(s: Scenario) -> list[tuple[float, int, int]]:
+    """``(time, zone, staff level)`` changes from the people's intervals during opening hours,
+    every zone starting at 0 at opening."""
+    open_m, close_m = s.open_minute, s.close_minute
+    deltas: dict[tuple[float, int], int] = {}
+    for start, end, z, _ in people_intervals(s):
+        a, b = max(start, open_m), min(end, close_m)
+        if b <= a:
+            continue
+        deltas[(a, z)] = deltas.get((a, z), 0) + 1
+        deltas[(b, z)] = deltas.get((b, z), 0) - 1
+    levels = [0] * len(s.zones)
+    events = [(float(open_m), z, 0) for z in range(len(s.zones))]
+    for (t, z), d in sorted(deltas.items()):
+        levels[z] += d
+        if t < close_m:
+            events.append((t, z, levels[z]))
+    return events
+
+
+def people_staff_per_period(s: Scenario) -> dict[str, list[float]]:
+    """Time-average staff per zone and period when people with shifts staff the hall."""
+    n = s.n_periods
+    edges = s.open_minute + s.period_minutes * np.arange(n + 1)
+    out = {z.id: np.zeros(n) for z in s.zones}
+    for start, end, z, _ in people_intervals(s):
+        overlap = np.clip(np.minimum(edges[1:], end) - np.maximum(edges[:-1], start), 0, None)
+        out[s.zones[z].id] += overlap / s.period_minutes
+    return {k: [round(float(x), 6) for x in v] for k, v in out.items()}
+
+
+def max_concurrent(s: Scenario) -> dict[int, tuple[int, float]]:
+    """Per zone, the most people working at once and the first time that happens."""
+    best: dict[int, tuple[int, float]] = {}
+    for t, z, level in sorted(people_events(s), key=lambda e: (e[0], e[1])):
+        if level > best.get(z, (-math.inf, 0))[0]:
+            best[z] = (level, t)
+    return best
+
+
+class People(Mechanic):
+    name = "people"
+
+    def check(self, s: Scenario) -> list[Problem]:
+        problems: list[Problem] = []
+        for i, z in enumerate(s.zones):
+            if s.people is None and z.staff is None:
+                problems.append((f"zones[{i}].staff", "required field missing (or give `people` with shifts)"))
+            if s.people is not None and z.staff is not None:
+                problems.append((f"zones[{i}].staff", "give staff per zone or `people` with shifts, not both"))
+        for p, person in enumerate(s.people or []):
+            for k, zid in enumerate(person.zones):
+                problems += zone_ref(s, f"people[{p}].zones[{k}]", zid)
+            start, end = parse_clock(person.start), parse_clock(person.end)
+            if end <= start:
+                problems.append((f"people[{p}].end", f"must be after start ({person.start}), got {person.end!r}"))
+            elif person.lunch is not None:
+                lo, hi = parse_clock(person.lunch.earliest), parse_clock(person.lunch.latest)
+                if hi < lo:
+                    problems.append((f"people[{p}].lunch.latest",
+                                     f"must not be before earliest ({person.lunch.earliest}), got {person.lunch.latest!r}"))
+                elif lo < start or hi + person.lunch.minutes > end:
+                    problems.append((f"people[{p}].lunch", f"must lie within the shift {person.start}-{person.end}, "
+                                                           f"got {person.lunch.earliest}-{person.lunch.latest} + {person.lunch.minutes} min"))
+        if problems or s.people is None:
+            return problems
+        for zi, (level, t) in max_concurrent(s).items():
+            zone = s.zones[zi]
+            if level > zone.windows:
+                problems.append(("people", f"{level} people work in zone {zone.id!r} at {format_clock(t)}, "
+                                           f"more than its {zone.windows} windows"))
+        return problems
+
+
+MECHANIC = People()
