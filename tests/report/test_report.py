@@ -142,3 +142,12 @@ def test_report_in_chinese_translates_headings_and_keeps_zone_names(results, com
         assert zone.label in zh
     cmp = sim.report.comparison_html(comparison, lang="zh")
     assert "配对对比" in cmp and "改动了什么" in cmp and "zones.tax.staff" in cmp
+
+
+def test_every_kpi_has_a_chinese_header_and_meaning():
+    from sim.i18n import KPI_ZH, catalog
+    from sim.kpis import KPIS
+
+    assert set(KPI_ZH) == set(KPIS)
+    assert catalog("zh")["kpi.service_level"].format(t=15) == "15分钟内叫号"
+    assert catalog("en")["kpi.service_level"].format(t=15) == "within 15 min"
