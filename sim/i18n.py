@@ -204,7 +204,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff.hours": ("staff-hours", "人·小时"),
     "staff.total": ("total staff-hours: {h:.1f}", "合计人·小时：{h:.1f}"),
     "staff.pasted": ("Pasted {rows} × {cols} cells", "已粘贴 {rows} × {cols} 个单元格"),
-    "staff.invalid": ("{zone} {start}: {message}", "{zone} {start}：{message}"),
     "staff.reset": ("Reset to the scenario", "恢复为方案原排班"),
     "staff.people": ("This hall is staffed by people with shifts: the grid shows their average staff per half hour, "
                      "and editing it replaces the shifts.",
@@ -267,7 +266,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "replay.per_second": ("{n} min/s", "{n} 分钟/秒"),
     "replay.day": ("day", "模拟日"),
     "replay.export": ("Download as offline HTML", "下载离线 HTML"),
-    "replay.load": ("Load the replay of the last run", "载入最近一次运行的回放"),
     "replay.waiting": ("waiting", "排队"),
     "replay.served": ("served", "已办"),
     "replay.moves": ("Staff moves", "人员调配"),
@@ -283,10 +281,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.replay": ("Replay of one day (offline HTML)", "一日回放（离线 HTML）"),
     "export.help": ("Files are made from the current grid; the report and replay from the last run.",
                     "文件按当前排班生成；报告与回放取自最近一次运行。"),
-    "err.upload_too_large": ("the file is larger than {kib} KiB", "文件超过 {kib} KiB"),
-    "err.not_utf8": ("the file is not UTF-8 text", "文件不是 UTF-8 文本"),
     "err.no_results": ("no run yet: run the hall first", "尚未运行：请先运行"),
     "err.busy": ("a job is already running", "已有任务在运行"),
+    "err.invalid": ("invalid input", "输入有误"),
+    "err.too_large": ("the file is larger than {kib} KiB", "文件超过 {kib} KiB"),
+    "err.no_plan": ("no optimized plan yet", "尚无优化方案"),
 }
 
 

@@ -53,3 +53,21 @@ def test_browser_tests_fail_rather_than_skip_under_ci_without_chromium(monkeypat
     monkeypatch.setenv("CI", "false")
     with pytest.raises(pytest.skip.Exception):
         conftest.need_browser()
+
+
+def test_every_message_the_page_names_is_in_the_catalog_in_both_languages():
+    import re
+    from importlib import resources
+
+    from sim.i18n import catalog
+
+    files = [resources.files("webapp").joinpath(*p) for p in
+             (("static", "app.js"), ("static", "views.js"), ("static", "replay.js"), ("templates", "index.html"))]
+    text = "\n".join(f.read_text(encoding="utf-8") for f in files)
+    keys = set(re.findall(r"""\bt[r]?\(\s*["']([a-z_]+\.[a-z_.]+)["']""", text))
+    keys |= set(re.findall(r'data-i18n="([a-z_.]+)"', text))
+    keys |= {f"{a}.{b}" for a, b in re.findall(r'"(compare)\.(no_baseline|mismatch|need_run)"', text)}
+    assert len(keys) > 60, sorted(keys)
+    for lang in ("en", "zh"):
+        missing = sorted(k for k in keys if k not in catalog(lang))
+        assert not missing, (lang, missing)

@@ -63,7 +63,13 @@ async function api(method, url, body, headers) {
   const res = await fetch(url, init);
   let data = null;
   try { data = await res.json(); } catch (e) { data = null; }
-  if (!res.ok) { const err = new Error((data && data.error) || res.statusText); err.status = res.status; err.data = data; throw err; }
+  if (!res.ok) {
+    // The server names the error with a code; show the catalog's words for it when there are some.
+    const code = data && data.error;
+    const known = code && App.catalogs[App.lang]["err." + code] !== undefined;
+    const err = new Error(known ? t("err." + code, {kib: Math.round(window.SERVICEHALL.maxUpload / 1024)}) : code || res.statusText);
+    err.status = res.status; err.data = data; throw err;
+  }
   return data;
 }
 const label = (zid) => {
@@ -166,7 +172,7 @@ async function uploadFile(file) {
     renderAll();
   } catch (e) {
     const problems = (e.data && e.data.problems) || [["", e.message]];
-    if (e.status === 413) problems.splice(0, problems.length, ["", t("err.upload_too_large", {kib: Math.round(limit / 1024)})]);
+    if (e.status === 413) problems.splice(0, problems.length, ["", t("err.too_large", {kib: Math.round(limit / 1024)})]);
     showProblems(file.name + ": " + t("app.errors", {n: problems.length}), problems);
     status("");
   }
