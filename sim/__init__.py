@@ -17,7 +17,7 @@ import importlib
 
 # Public name -> the module that defines it.
 _EXPORTS = {
-    "Comparison": "compare", "compare": "compare",
+    "Comparison": "comparison", "compare": "comparison",
     "Deterministic": "distributions", "Empirical": "distributions", "Exponential": "distributions",
     "Gamma": "distributions", "LogNormal": "distributions", "Triangular": "distributions", "Uniform": "distributions",
     "InputError": "errors", "ScenarioError": "errors",

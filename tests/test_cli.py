@@ -79,10 +79,22 @@ def test_published_schema_is_up_to_date_and_accepts_every_scenario():
 
     published = json.loads((ROOT / "docs" / "scenario.schema.json").read_text(encoding="utf-8"))
     assert published == json.loads(cli("schema").stdout), "regenerate docs/scenario.schema.json with `servicehall schema`"
+    checked = 0
     for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if "extends" not in data and "zones" in data:
+        if "extends" in data or "zones" in data:  # scenarios and their overrides, not shift or log files
             jsonschema.validate(data, published)
+            checked += 1
+    assert checked >= 20
+    # an override is checked too: a misspelt key or a bad value is flagged, a partial block is not
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"extends": "lanling.yaml", "zones": [{"id": "tax", "staf": 9}]}, published)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"extends": "lanling.yaml", "demand_scale": "high"}, published)
+    jsonschema.validate({"extends": "lanling.yaml", "services": [{"id": "x", "service_time": {"mean": 9}},
+                                                                 {"id": "y", "remove": True}]}, published)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "no hours", "zones": [], "services": []}, published)
 
 
 def test_written_report_files_are_not_private(tmp_path):
@@ -98,3 +110,19 @@ def test_written_report_files_are_not_private(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_compare_names_unpaired_zones_and_refuses_unrelated_halls(tmp_path):
+    linqu = ROOT / "scenarios"
+    out = cli("compare", linqu / "linqu_departmental.yaml", linqu / "linqu_comprehensive.yaml", "-n", "2",
+              "--workers", "1").stdout
+    doc = json.loads(cli("compare", linqu / "linqu_departmental.yaml", linqu / "linqu_comprehensive.yaml", "-n", "2",
+                         "--workers", "1", "--json").stdout)
+    only_b = doc["difference"]["unpaired_zones"]["b"]
+    assert only_b and f"zones only in B (in the all-zones rows, not paired by zone): {', '.join(only_b)}" in out
+    other = tmp_path / "other.yaml"
+    other.write_text('name: other\nhours: {open: "08:00", close: "09:00"}\nzones: [{id: x, windows: 1, staff: 1}]\n'
+                     'services: [{id: s, zone: x, arrivals: {rate_per_hour: 5}, service_time: {dist: exponential, mean: 5}}]\n',
+                     encoding="utf-8")
+    proc = cli("compare", SMALL, other, "-n", "2", check=False)
+    assert proc.returncode == 2 and "share no zone" in proc.stderr

@@ -7,10 +7,12 @@ import json
 import sys
 
 import sim
+from sim.comparison import unpairable
 from sim.kpis import COMPARE_KPIS, kpi
 from sim.output import kpi_dict, summary_json
 
 from .commands import summary
+from .errors import UserError
 from .executors import open_executor
 from .options import add_run_options
 from .tables import render_table
@@ -34,6 +36,7 @@ def difference_json(comparison: sim.Comparison, target: float) -> dict:
     return {
         "overall": kpi_dict(overall),
         "zones": {z: kpi_dict(f) for z, f in zones.groupby("zone", sort=False, observed=True)},
+        "unpaired_zones": comparison.unpaired_zones(),
     }
 
 
@@ -61,12 +64,19 @@ def comparison_table(comparison: sim.Comparison, target: float) -> str:
             f = frame.set_index("kpi")
             zrows.append([zone_id] + [kpi(k).format_diff(*f.loc[k, ["mean", "low", "high"]]) for k in COMPARE_KPIS[:4]])
         text += "\n\n" + render_table(["zone (B - A)"] + [kpi(k).title(target) for k in COMPARE_KPIS[:4]], zrows)
+    unpaired = comparison.unpaired_zones()
+    for side in ("a", "b"):
+        if unpaired[side]:
+            text += f"\nzones only in {side.upper()} (in the all-zones rows, not paired by zone): {', '.join(unpaired[side])}"
     return text
 
 
 def run(args: argparse.Namespace) -> int:
     a = sim.load_scenario(args.a)
     b = sim.load_scenario(args.b)
+    problem = unpairable(a, b)
+    if problem:
+        raise UserError(f"{args.a}, {args.b}: {problem}")
     target = a.target_wait if args.target is None else args.target
     kwargs = dict(replications=args.replications, seed=args.seed, workers=args.workers, progress=args.progress)
     with open_executor(args.executor) as executor:

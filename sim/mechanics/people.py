@@ -36,6 +36,7 @@ class Person(Frozen):
     """*count* people on one shift, working in the first of *zones* (the others are skills for moves).
 
     Lunches of a group are staggered evenly over the allowed window ("no closing at noon").
+    Zones that keep ``staff`` are staffed by their counts; the others by the people.
     """
 
     id: Id
@@ -113,11 +114,15 @@ class People(Mechanic):
 
     def check(self, s: Scenario) -> list[Problem]:
         problems: list[Problem] = []
+        working = {p.zones[0]: k for k, p in enumerate(s.people or [])}  # the zone each group works in
         for i, z in enumerate(s.zones):
             if s.people is None and z.staff is None:
                 problems.append((f"zones[{i}].staff", "required field missing (or give `people` with shifts)"))
-            if s.people is not None and z.staff is not None:
-                problems.append((f"zones[{i}].staff", "give staff per zone or `people` with shifts, not both"))
+            if z.staff is not None and z.id in working:
+                problems.append((f"zones[{i}].staff", f"give staff per zone or `people` with shifts, not both: "
+                                                      f"people[{working[z.id]}] works here (remove this zone's "
+                                                      "staff to staff it by people; zones without people keep "
+                                                      "their staff)"))
         for p, person in enumerate(s.people or []):
             for k, zid in enumerate(person.zones):
                 problems += zone_ref(s, f"people[{p}].zones[{k}]", zid)

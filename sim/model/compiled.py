@@ -16,18 +16,18 @@ from ..topology import Topology, hall_topology
 
 def staff_events(s: Scenario) -> list[tuple[float, int, int]]:
     """Sorted ``(time, zone, staff level)`` changes during opening hours (first at opening):
-    from the staff per period, or from the people's shifts."""
+    from the staff per period, or, for zones without ``staff``, from the people's shifts."""
     open_m, close_m, period = s.open_minute, s.close_minute, s.period_minutes
-    events: list[tuple[float, int, int]] = []
-    if s.people is None:
-        for z, zone in enumerate(s.zones):
-            level = None
-            for k, staff in enumerate(s.staff_per_period(zone.id)):
-                if staff != level:
-                    events.append((float(open_m + k * period), z, int(staff)))
-                    level = staff
-    else:
-        events = people_events(s)
+    by_people = {z for z, zone in enumerate(s.zones) if s.people is not None and zone.staff is None}
+    events = [e for e in people_events(s) if e[1] in by_people] if by_people else []
+    for z, zone in enumerate(s.zones):
+        if z in by_people:
+            continue
+        level = None
+        for k, staff in enumerate(s.staff_per_period(zone.id)):
+            if staff != level:
+                events.append((float(open_m + k * period), z, int(staff)))
+                level = staff
     events.sort(key=lambda e: (e[0], e[1]))
     return [e for e in events if e[0] < close_m]
 

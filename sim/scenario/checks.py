@@ -9,6 +9,7 @@ from ..mechanics import MECHANICS
 from ..mechanics.pooling import resolve_selectors
 from ..topology import build_queues, zone_serves
 from .schema import Scenario
+from .staff_ranges import expand_staff
 
 Problem = tuple[str, str]
 
@@ -36,19 +37,19 @@ def _check_grid(s: Scenario) -> list[Problem]:
     for i, z in enumerate(s.zones):
         if z.staff is None:
             continue
-        if isinstance(z.staff, list):
-            if len(z.staff) != n:
-                problems.append(
-                    (f"zones[{i}].staff", f"needs one value per period ({n} periods of {s.period_minutes} min), got {len(z.staff)}")
-                )
-                continue
-            for k, v in enumerate(z.staff):
-                if v > z.windows:
-                    problems.append(
-                        (f"zones[{i}].staff[{k}]", f"exceeds the zone's {z.windows} windows at {format_clock(s.open_minute + k * s.period_minutes)}, got {v}")
-                    )
-        elif z.staff > z.windows:
-            problems.append((f"zones[{i}].staff", f"exceeds the zone's {z.windows} windows, got {z.staff}"))
+        values, found = expand_staff(z.staff, s.period_starts, s.period_minutes, f"zones[{i}].staff")
+        problems += found
+        if found:
+            continue
+        if isinstance(z.staff, int):
+            if z.staff > z.windows:
+                problems.append((f"zones[{i}].staff", f"exceeds the zone's {z.windows} windows, got {z.staff}"))
+            continue
+        for k, v in enumerate(values):
+            if v > z.windows:
+                at = format_clock(s.open_minute + k * s.period_minutes)
+                where = f"zones[{i}].staff[{k}]" if isinstance(z.staff, list) else f"zones[{i}].staff"
+                problems.append((where, f"exceeds the zone's {z.windows} windows at {at}, got {v}"))
     return problems
 
 

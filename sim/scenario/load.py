@@ -14,6 +14,7 @@ from ..yamlio import read_yaml
 from .checks import check_scenario
 from .errors import translate
 from .schema import Scenario
+from .staff_ranges import merge_staff
 
 # Lists whose items carry an ``id``: an override changes items by id instead of
 # replacing the whole list, so a variant file names only what it changes.
@@ -31,6 +32,8 @@ def merge_overrides(base: Mapping[str, Any], override: Mapping[str, Any]) -> dic
     for key, value in override.items():
         if key in KEYED_LISTS and isinstance(value, list) and isinstance(out.get(key), list):
             out[key] = _merge_keyed(out[key], value)
+        elif key == "staff" and isinstance(value, Mapping):  # clock ranges over the base's staff
+            out[key] = merge_staff(out.get(key), value)
         elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and not _new_kind(out[key], value):
             out[key] = merge_overrides(out[key], value)
         else:

@@ -23,6 +23,7 @@ from ..mechanics.guide_desk import GuideDesk
 from ..mechanics.people import Person, people_staff_per_period
 from ..mechanics.pooling import Reserve
 from ..mechanics.sent_on import SentOn
+from .staff_ranges import expand_staff
 
 ClassName = Literal["green", "booked", "walk_in"]
 CLASSES: tuple[ClassName, ...] = ("green", "booked", "walk_in")
@@ -57,8 +58,9 @@ class Zone(Frozen):
     id: Id
     name: Optional[str] = None
     windows: NonNegInt
-    staff: Optional[Union[NonNegInt, list[NonNegInt]]] = Field(
-        default=None, description="staffed windows: a constant or one per period; omit when `people` staff the hall"
+    staff: Optional[Union[NonNegInt, list[NonNegInt], dict[str, Union[NonNegInt, list[NonNegInt]]]]] = Field(
+        default=None, description="staffed windows: a constant, one per period, or {default: N, 'HH:MM-HH:MM': M} "
+                                  "for clock ranges; omit when `people` staff the hall"
     )
     queue_limit: Optional[NonNegInt] = Field(
         default=None, description="arrivals that find this many waiting in the zone balk (leave at once)"
@@ -182,12 +184,11 @@ class Scenario(Frozen):
 
     def staff_per_period(self, zone_id: str) -> list[float]:
         """Staff of *zone_id* in each period (time-averaged when people with shifts staff the hall)."""
-        if self.people is not None:
-            return people_staff_per_period(self)[zone_id]
         staff = self.zone(zone_id).staff
-        if isinstance(staff, list):
-            return [float(v) for v in staff]
-        return [float(staff or 0)] * self.n_periods
+        if self.people is not None and staff is None:
+            return people_staff_per_period(self)[zone_id]
+        values, _ = expand_staff(0 if staff is None else staff, self.period_starts, self.period_minutes, "staff")
+        return [float(v) for v in values]
 
     def bundle(self, bundle_id: str) -> Bundle:
         for b in self.bundles:

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-BANK_LOG = REPO.parent / "shared" / "data" / "anonymous_bank" / "calls_1999_02.tsv"
+BANK_LOG = REPO / "data" / "anonymous_bank" / "calls_1999_02.tsv.gz"  # shipped, read compressed
+SHARED_LOG = REPO.parent / "shared" / "data" / "anonymous_bank" / "calls_1999_02.tsv"
 BANK_FORMAT = REPO / "scenarios" / "anonymous_bank" / "log_format.yaml"
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import BANK_FORMAT, BANK_LOG
 
@@ -23,7 +25,7 @@ def independent_hourly_counts() -> dict[int, int]:
     """Arrivals to the agent queue per hour of day, summed over Sunday-Thursday, with the
     README's rules written out in plain Python (no pandas, no calibration)."""
     counts: dict[int, int] = {}
-    with open(BANK_LOG, newline="", encoding="utf-8") as fh:
+    with gzip.open(BANK_LOG, "rt", newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             row = {k.strip(): v.strip() for k, v in row.items()}
             outcome, q_start, ser_start = row["outcome"], row["q_start"], row["ser_start"]
@@ -120,3 +122,15 @@ def test_bank_scenario_and_report(bank, tmp_path):
     assert 0.05 < scenario["day_variation"]["cv"] < 0.2
     assert "Staffing inferred" in format_report(cal)
     assert len(save_plots(cal, tmp_path)) == 7
+
+
+def test_the_shipped_compressed_log_is_the_shared_one():
+    # The repository ships the log gzip-compressed; it reads to the same visits as the original.
+    from conftest import SHARED_LOG
+
+    from calibration import read_log
+
+    if not SHARED_LOG.exists():
+        pytest.skip(f"the original is not beside the repository at {SHARED_LOG}")
+    shipped, original = read_log(BANK_LOG, BANK_FORMAT), read_log(SHARED_LOG, BANK_FORMAT)
+    pd.testing.assert_frame_equal(shipped.reset_index(drop=True), original.reset_index(drop=True))

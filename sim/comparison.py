@@ -18,6 +18,11 @@ class Comparison:
     a: Results
     b: Results
 
+    def unpaired_zones(self) -> dict[str, list[str]]:
+        """Zones only one side has (``{"a": [...], "b": [...]}``): per-zone differences leave them out."""
+        za, zb = list(self.a.scenario.zone_ids), list(self.b.scenario.zone_ids)
+        return {"a": [z for z in za if z not in zb], "b": [z for z in zb if z not in za]}
+
     def differences(self, by: str = "zone", target: Optional[float] = None, level: float = 0.95) -> pd.DataFrame:
         """Paired differences ``b - a`` with confidence intervals: ``[group], kpi, mean, low, high, n``.
 
@@ -46,4 +51,15 @@ def compare(a: Results, b: Results) -> Comparison:
             "paired comparison needs the same seed and replications, got "
             f"seed {a.seed} vs {b.seed}, replications {a.replications} vs {b.replications}"
         )
+    problem = unpairable(a.scenario, b.scenario)
+    if problem:
+        raise ValueError(problem)
     return Comparison(a, b)
+
+
+def unpairable(a, b) -> Optional[str]:
+    """Why scenarios *a* and *b* cannot be compared zone by zone (they share no zone), or None."""
+    if set(a.zone_ids) & set(b.zone_ids):
+        return None
+    return (f"the two halls share no zone ({a.name!r} and {b.name!r}): a paired comparison compares "
+            "one hall under two settings")
