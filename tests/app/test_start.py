@@ -71,3 +71,23 @@ def test_every_message_the_page_names_is_in_the_catalog_in_both_languages():
     for lang in ("en", "zh"):
         missing = sorted(k for k in keys if k not in catalog(lang))
         assert not missing, (lang, missing)
+
+
+def test_a_hall_staffed_by_people_runs_as_shifts_until_its_grid_is_edited(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from webapp.server import create_app
+
+    from .conftest import ROOT
+
+    shifts = ROOT / "scenarios" / "examples" / "shifts.yaml"
+    with TestClient(create_app(tmp_path / "work", scenario=shifts, workers=1), base_url="http://127.0.0.1") as c:
+        hall = c.get("/api/state").json()["hall"]
+        assert hall["people"] and all(isinstance(v, int) for row in hall["staffing"].values() for v in row)
+        session = c.app.state.hall.session
+        assert session.current_scenario().people is not None  # unedited: the shifts themselves
+        row = [v + 1 for v in hall["staffing"]["tax"]]
+        assert c.put("/api/staffing", json={"grid": {"tax": row}}, headers=WRITE).status_code == 200
+        edited = session.current_scenario()
+        assert edited.people is None and edited.staff_per_period("tax") == row
