@@ -133,12 +133,21 @@ def simulate(
     seed: int = 0,
     workers: Optional[int] = None,
     executor: Optional[Executor] = None,
-    progress: Optional[bool] = None,
+    progress: Optional[bool | Callable[[int, int], None]] = None,
 ) -> Results:
     """Simulate *replications* independent days of *scenario* from *seed*.
 
     Results are identical for a given seed whatever *workers* or *executor*.
+    *progress*: True/False for a bar on stderr (None: only on a terminal), or a
+    callable ``progress(done, total)`` called as replications finish in order;
+    an exception raised by it stops the run (tasks not started are cancelled).
     """
     hall = compile_hall(scenario)
-    records = run_records(hall, replications, seed, workers=workers, executor=executor, progress=progress)
+    on_record = None
+    if callable(progress):
+        report = progress
+        on_record = lambda done, _record: report(done + 1, replications)  # noqa: E731
+        progress = False
+    records = run_records(hall, replications, seed, workers=workers, executor=executor, progress=progress,
+                          on_record=on_record)
     return Results.from_records(hall, records, seed=seed)

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import sim
 from sim.progress import progress_bar
 
@@ -43,3 +45,22 @@ def test_default_follows_the_terminal(monkeypatch):
 def test_python_api_is_quiet_by_default_in_tests(capsys):
     sim.simulate(sim.load_scenario(SMALL), replications=2, seed=0, workers=1)
     assert capsys.readouterr().err == ""
+
+
+def test_a_callable_gets_each_finished_replication_and_can_stop_the_run(capsys):
+    scenario = sim.load_scenario(SMALL)
+    seen = []
+    results = sim.simulate(scenario, replications=4, seed=0, workers=1,
+                           progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)] and results.replications == 4
+    assert capsys.readouterr().err == ""  # no bar besides the callable
+
+    class Stop(Exception):
+        pass
+
+    def stop(done, total):
+        if done == 2:
+            raise Stop()
+
+    with pytest.raises(Stop):
+        sim.simulate(scenario, replications=50, seed=0, workers=2, progress=stop)

@@ -9,6 +9,7 @@ COMMANDS = {
     "calibrate": ("calibrate", "fit a scenario to a ticketing log"),
     "validate": ("calibrate", "compare a scenario's simulated KPIs with a ticketing log"),
     "schema": ("schema", "print the JSON Schema of scenario files (for editors)"),
+    "app": ("app", "start the what-if web app (staffing grid, KPIs, compare, optimize, replay)"),
 }
 
 

@@ -16,10 +16,12 @@ from .errors import UserError
 
 
 def add_visual_options(parser: argparse.ArgumentParser) -> None:
-    """--plots DIR and --report FILE."""
+    """--plots DIR, --report FILE and --lang of the report."""
     parser.add_argument("--plots", metavar="DIR", help="write the plots as PNG files into DIR")
     parser.add_argument("--report", metavar="FILE",
                         help="write a self-contained HTML report (scenario, KPIs, plots, assumptions) to FILE")
+    parser.add_argument("--lang", choices=("en", "zh"), default="en",
+                        help="language of the --report: en (English, default) or zh (简体中文)")
 
 
 def write_visuals(args: argparse.Namespace, results=None, comparison=None, target: Optional[float] = None) -> list[Path]:
@@ -38,9 +40,9 @@ def write_visuals(args: argparse.Namespace, results=None, comparison=None, targe
 
         with writing("--report", args.report):
             if comparison is not None:
-                written.append(write_comparison_report(comparison, args.report, target))
+                written.append(write_comparison_report(comparison, args.report, target, args.lang))
             else:
-                written.append(write_report(results, args.report, target))
+                written.append(write_report(results, args.report, target, args.lang))
     return written
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..i18n import model_rules, t
 from .html import esc, facts, table
 
 # Top-level fields shown in the general facts or the zone and service tables; every
@@ -12,7 +13,8 @@ from .html import esc, facts, table
 BASIC_FIELDS = {"name", "description", "hours", "period_minutes", "target_wait", "demand_scale", "day_variation",
                 "zones", "services", "profiles"}
 
-# The rules of the engine, as documented in docs/scenario-format.md ("Rules of the model").
+# The rules of the engine, as documented in docs/scenario-format.md ("Rules of the model");
+# the report shows them from the catalog (sim.i18n, in either language), which holds the same text.
 MODEL_RULES = (
     ("Arrivals", "each service's visitors arrive as a Poisson process whose rate is constant within "
                  "each period (a Poisson count per period, then uniform times)."),
@@ -112,16 +114,20 @@ def mechanisms(scenario) -> list[tuple[str, str]]:
     return out
 
 
-def scenario_section(scenario, heading: str = "The scenario") -> str:
-    """Hours, zones (windows, staff) and services (demand, service time) of *scenario*."""
+def scenario_section(scenario, heading: str | None = None, lang: str = "en") -> str:
+    """Hours, zones (windows, staff) and services (demand, service time) of *scenario*, in *lang*."""
+    heading = t("report.scenario", lang) if heading is None else heading
     total = sum(visitors_per_day(scenario, s.id) for s in scenario.services)
     general = [
-        ("name", scenario.name),
-        ("opening hours", f"{scenario.hours.open}–{scenario.hours.close}, periods of {scenario.period_minutes} min"),
-        ("target wait", f"{scenario.target_wait:g} min (for the service level)"),
-        ("demand scale", f"{scenario.demand_scale:g}"),
-        ("day variation", f"cv {scenario.day_variation.cv:g}" if scenario.day_variation else "none"),
-        ("expected visitors", f"{total:,.0f} per day in {len(scenario.zones)} zones, {len(scenario.services)} services"),
+        (t("report.f.name", lang), scenario.name),
+        (t("report.f.hours", lang), t("report.f.hours_value", lang, open=scenario.hours.open,
+                                      close=scenario.hours.close, minutes=scenario.period_minutes)),
+        (t("report.f.target", lang), t("report.f.target_value", lang, target=scenario.target_wait)),
+        (t("report.f.demand_scale", lang), f"{scenario.demand_scale:g}"),
+        (t("report.f.day_variation", lang),
+         f"cv {scenario.day_variation.cv:g}" if scenario.day_variation else t("report.f.none", lang)),
+        (t("report.f.expected", lang), t("report.f.expected_value", lang, total=total, zones=len(scenario.zones),
+                                         services=len(scenario.services))),
     ]
     zone_rows = [
         (z.id, z.name or "", z.windows, describe_staff(scenario, z), "" if z.queue_limit is None else z.queue_limit)
@@ -137,20 +143,25 @@ def scenario_section(scenario, heading: str = "The scenario") -> str:
     return (
         f"<h2>{esc(heading)}</h2>"
         + facts(general)
-        + ("<h3>Hall mechanisms in use</h3>" + facts(mechanisms(scenario)) if mechanisms(scenario) else "")
-        + "<h3>Zones</h3>"
-        + table(["zone", "name", "windows", "staff (windows open)", "queue limit"], zone_rows, text_columns=2, text=(3,))
-        + "<h3>Services</h3>"
-        + table(["service", "name", "zone", "visitors / day", "peak / hour", "service time (min)", "patience (min)",
-                 "priority"], service_rows, text_columns=3, text=(5, 6))
+        + (f"<h3>{esc(t('report.mechanisms', lang))}</h3>" + facts(mechanisms(scenario))
+           if mechanisms(scenario) else "")
+        + f"<h3>{esc(t('report.zones', lang))}</h3>"
+        + table([t(f"report.h.{h}", lang) for h in ("zone", "name", "windows", "staff", "queue_limit")], zone_rows,
+                text_columns=2, text=(3,))
+        + f"<h3>{esc(t('report.services', lang))}</h3>"
+        + table([t(f"report.h.{h}", lang) for h in ("service", "name", "zone", "visitors_day", "peak_hour",
+                                                    "service_time", "patience", "priority")],
+                service_rows, text_columns=3, text=(5, 6))
     )
 
 
-def assumptions_section(scenarios) -> str:
-    """The model's rules and each scenario's own description."""
-    rules = "".join(f"<li><strong>{esc(k)}</strong>: {esc(v)}</li>" for k, v in MODEL_RULES)
+def assumptions_section(scenarios, lang: str = "en") -> str:
+    """The model's rules and each scenario's own description, in *lang*."""
+    colon = "：" if lang == "zh" else ": "
+    rules = "".join(f"<li><strong>{esc(k)}</strong>{colon}{esc(v)}</li>" for k, v in model_rules(lang))
     notes = "".join(
         f"<h3>{esc(s.name)}</h3><p>{esc(s.description)}</p>" for s in scenarios if s.description
     )
-    return f'<h2>Assumptions</h2><h3>Rules of the model</h3><ul class="rules">{rules}</ul>' + (
-        notes or '<p class="muted">The scenario has no description.</p>')
+    return (f"<h2>{esc(t('report.assumptions', lang))}</h2><h3>{esc(t('report.rules', lang))}</h3>"
+            f'<ul class="rules">{rules}</ul>'
+            + (notes or f'<p class="muted">{esc(t("report.no_description", lang))}</p>'))

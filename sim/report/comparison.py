@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
+from ..i18n import t
 from ..output import atomic_write_text
 from ..whatif import differences
 from .brief import assumptions_section, scenario_section
@@ -35,45 +36,45 @@ def _value(v: Any) -> str:
     return str(v)
 
 
-def changes_table(a, b) -> str:
+def changes_table(a, b, lang: str = "en") -> str:
     """The input fields that differ from A to B (dotted paths as in ``sim.whatif.vary``)."""
     rows = [(path, _value(va), _value(vb)) for path, va, vb in differences(a, b)]
     if not rows:
-        return '<p class="muted">The two scenarios have the same inputs.</p>'
+        return f'<p class="muted">{esc(t("report.cmp.same_inputs", lang))}</p>'
     more = len(rows) - MAX_CHANGES
-    note = f'<p class="muted">… and {more} more differences.</p>' if more > 0 else ""
-    return table(["field", "A", "B"], rows[:MAX_CHANGES], text_columns=3) + note
+    note = f'<p class="muted">{esc(t("report.cmp.more", lang, n=more))}</p>' if more > 0 else ""
+    return table([t("report.cmp.field", lang), "A", "B"], rows[:MAX_CHANGES], text_columns=3) + note
 
 
-def comparison_html(comparison, target: Optional[float] = None) -> str:
-    """The comparison report as one self-contained HTML document."""
+def comparison_html(comparison, target: Optional[float] = None, lang: str = "en") -> str:
+    """The comparison report as one self-contained HTML document, in *lang* (``en`` or ``zh``)."""
     from ..plots.files import comparison_figures, png_bytes
 
     a, b = comparison.a, comparison.b
     target = a.scenario.target_wait if target is None else float(target)
-    plots = "".join(figure(png_bytes(build()), stem.replace("_", " "), CAPTIONS.get(stem, ""))
+    plots = "".join(figure(png_bytes(build()), stem.replace("_", " "),
+                           t(f"report.cap.{stem}", lang) if stem in CAPTIONS else "")
                     for stem, build in comparison_figures(comparison, target).items())
-    meta = (f"Paired comparison: {a.replications} replications of each with seed {a.seed}, so A and B see the "
-            f"same visitors (common random numbers); target wait {target:g} min. Differences are B - A with "
-            "95% intervals from the paired per-day differences; green marks a change that is better for "
-            "visitors, red worse, where the interval excludes zero.")
+    meta = t("report.cmp.meta", lang, replications=a.replications, seed=a.seed, target=target)
     body = (
-        f"<h1>{esc(a.scenario.name)} <span class=\"muted\">vs</span> {esc(b.scenario.name)}</h1>"
+        f"<h1>{esc(a.scenario.name)} <span class=\"muted\">{esc(t('report.cmp.vs', lang))}</span> "
+        f"{esc(b.scenario.name)}</h1>"
         f'<p class="meta">{esc(meta)}</p>'
         f"<p><strong>A</strong> = {esc(a.scenario.name)}<br><strong>B</strong> = {esc(b.scenario.name)}</p>"
-        "<h2>What changed</h2>" + changes_table(a.scenario, b.scenario)
-        + "<h2>The whole hall</h2>" + comparison_overall_table(comparison, target)
-        + "<h2>Per zone</h2>" + comparison_zone_table(comparison, target)
-        + "<h2>Plots</h2>" + plots
-        + scenario_section(a.scenario, "Scenario A")
-        + scenario_section(b.scenario, "Scenario B")
-        + assumptions_section([a.scenario] + ([b.scenario] if b.scenario.description != a.scenario.description else []))
+        f"<h2>{esc(t('report.cmp.changed', lang))}</h2>" + changes_table(a.scenario, b.scenario, lang)
+        + f"<h2>{esc(t('report.whole_hall', lang))}</h2>" + comparison_overall_table(comparison, target, lang)
+        + f"<h2>{esc(t('report.per_zone', lang))}</h2>" + comparison_zone_table(comparison, target, lang=lang)
+        + f"<h2>{esc(t('report.plots', lang))}</h2>" + plots
+        + scenario_section(a.scenario, t("report.cmp.scenario_a", lang), lang)
+        + scenario_section(b.scenario, t("report.cmp.scenario_b", lang), lang)
+        + assumptions_section([a.scenario] + ([b.scenario] if b.scenario.description != a.scenario.description else []),
+                              lang)
     )
-    return page(f"{a.scenario.name} vs {b.scenario.name}: comparison report", body)
+    return page(t("report.cmp.title", lang, a=a.scenario.name, b=b.scenario.name), body, lang)
 
 
-def write_comparison_report(comparison, path, target: Optional[float] = None) -> Path:
-    """Write the HTML report of a ``sim.compare`` result to *path* (atomically); returns the path."""
+def write_comparison_report(comparison, path, target: Optional[float] = None, lang: str = "en") -> Path:
+    """Write the HTML report of a ``sim.compare`` result to *path* (atomically), in *lang*; returns the path."""
     path = Path(path)
-    atomic_write_text(path, comparison_html(comparison, target))
+    atomic_write_text(path, comparison_html(comparison, target, lang))
     return path

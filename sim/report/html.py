@@ -73,8 +73,9 @@ def facts(pairs: Iterable[tuple[str, object]]) -> str:
     return '<dl class="facts">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in pairs) + "</dl>"
 
 
-def page(title: str, body: str) -> str:
-    """A complete HTML document with the inline style sheet."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+def page(title: str, body: str, lang: str = "en") -> str:
+    """A complete HTML document with the inline style sheet (*lang*: ``en`` or ``zh``)."""
+    code = "zh-Hans" if lang == "zh" else "en"
+    return (f"<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")

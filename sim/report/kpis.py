@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import kpi_help, kpi_label, t
 from ..kpis import KPIS, TABLE_KPIS, format_interval, kpi
 from .html import table
 
@@ -15,22 +16,22 @@ def _fmt(name: str, row, diff: bool = False) -> str:
     return k.format(row["mean"], row["low"], row["high"], missing=DASH)
 
 
-def overall_table(results, target: float) -> str:
-    """Every KPI of the whole hall: mean, 95% interval and what it means."""
+def overall_table(results, target: float, lang: str = "en") -> str:
+    """Every KPI of the whole hall: mean, 95% interval and what it means (in *lang*, see ``sim.i18n``)."""
     s = results.summary("overall", target).set_index("kpi")
     rows = []
     for name in KPIS:
         r, k = s.loc[name], kpi(name)
         rows.append((name, k.format(r["mean"], missing=DASH), _interval(k, r),
-                     k.help.replace("target wait", f"target wait ({target:g} min)")))
-    return table(["KPI", "mean", "95% interval", "meaning"], rows, text=(3,))
+                     kpi_help(name, lang).replace("target wait", f"target wait ({target:g} min)")))
+    return table([t(f"report.{h}", lang) for h in ("kpi", "mean", "interval", "meaning")], rows, text=(3,))
 
 
 def _interval(k, r) -> str:
     return format_interval(r["low"], r["high"], k.digits, k.percent, missing=DASH)
 
 
-def zone_table(results, target: float) -> str:
+def zone_table(results, target: float, lang: str = "en") -> str:
     """Headline KPIs per zone (mean ± 95% half-width) with an all-zones row."""
     zones = results.summary("zone", target)
     overall = results.summary("overall", target).set_index("kpi")
@@ -39,11 +40,11 @@ def zone_table(results, target: float) -> str:
     for zone_id, frame in zones.groupby("zone", sort=False, observed=True):
         f = frame.set_index("kpi")
         rows.append([labels.get(str(zone_id), str(zone_id))] + [_fmt(k, f.loc[k]) for k in TABLE_KPIS])
-    rows.append(["all zones"] + [_fmt(k, overall.loc[k]) for k in TABLE_KPIS])
-    return table(["zone"] + [kpi(k).title(target) for k in TABLE_KPIS], rows)
+    rows.append([t("report.all_zones", lang)] + [_fmt(k, overall.loc[k]) for k in TABLE_KPIS])
+    return table([t("report.zone", lang)] + [kpi_label(k, lang, target) for k in TABLE_KPIS], rows)
 
 
-def comparison_overall_table(comparison, target: float) -> str:
+def comparison_overall_table(comparison, target: float, lang: str = "en") -> str:
     """A, B and the paired difference B - A with its interval, for every KPI."""
     a = comparison.a.summary("overall", target).set_index("kpi")
     b = comparison.b.summary("overall", target).set_index("kpi")
@@ -52,11 +53,12 @@ def comparison_overall_table(comparison, target: float) -> str:
     for k in KPIS:
         rows.append((k, _fmt(k, a.loc[k]), _fmt(k, b.loc[k]), _fmt(k, d.loc[k], diff=True)))
         classes.append(["", "", "", kpi(k).direction(d.loc[k, "low"], d.loc[k, "high"])])
-    return table(["KPI", "A", "B", "B - A [95% interval]"], rows, cell_classes=classes)
+    return table([t("report.kpi", lang), "A", "B", t("report.cmp.diff", lang)], rows, cell_classes=classes)
 
 
 def comparison_zone_table(comparison, target: float, kpis=("mean_wait", "p90_wait", "service_level",
-                                                           "abandonment_rate", "utilization")) -> str:
+                                                           "abandonment_rate", "utilization"),
+                           lang: str = "en") -> str:
     """Paired differences B - A per zone for the headline KPIs."""
     d = comparison.differences("zone", target)
     labels = {**{z.id: z.label for z in comparison.b.scenario.zones}, **{z.id: z.label for z in comparison.a.scenario.zones}}
@@ -65,4 +67,5 @@ def comparison_zone_table(comparison, target: float, kpis=("mean_wait", "p90_wai
         f = frame.set_index("kpi")
         rows.append([labels.get(str(zone_id), str(zone_id))] + [_fmt(k, f.loc[k], diff=True) for k in kpis])
         classes.append([""] + [kpi(k).direction(f.loc[k, "low"], f.loc[k, "high"]) for k in kpis])
-    return table(["zone (B - A)"] + [kpi(k).title(target) for k in kpis], rows, cell_classes=classes)
+    return table([t("report.cmp.zone_diff", lang)] + [kpi_label(k, lang, target) for k in kpis], rows,
+                 cell_classes=classes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from ..i18n import t
 from ..output import atomic_write_text
 from .brief import assumptions_section, scenario_section
 from .html import esc, figure, page
@@ -23,40 +24,41 @@ CAPTIONS = {
 }
 
 
-def run_facts(results, target: float) -> str:
-    return (f"{results.replications} replications (independent days), seed {results.seed}; "
-            f"target wait {target:g} min; intervals are 95% Student-t across replications.")
+def run_facts(results, target: float, lang: str = "en") -> str:
+    return t("report.run_facts", lang, replications=results.replications, seed=results.seed, target=target)
 
 
-def report_html(results, target: Optional[float] = None) -> str:
-    """The report of *results* as one self-contained HTML document (plots embedded as PNG)."""
+def report_html(results, target: Optional[float] = None, lang: str = "en") -> str:
+    """The report of *results* as one self-contained HTML document (plots embedded as PNG),
+    in *lang* (``en`` or ``zh``; see :mod:`sim.i18n`)."""
     from ..plots.files import png_bytes, results_figures
 
     scenario = results.scenario
     target = scenario.target_wait if target is None else float(target)
-    plots = "".join(figure(png_bytes(build()), stem.replace("_", " "), CAPTIONS.get(stem, ""))
+    plots = "".join(figure(png_bytes(build()), stem.replace("_", " "),
+                           t(f"report.cap.{stem}", lang) if stem in CAPTIONS else "")
                     for stem, build in results_figures(results, target).items())
     body = (
         f"<h1>{esc(scenario.name)}</h1>"
-        f'<p class="meta">Simulation report. {esc(run_facts(results, target))}</p>'
-        "<h2>Results per zone</h2>"
-        "<p>Mean ± 95% half-width across replications; waits of visitors who queued, in minutes.</p>"
-        + zone_table(results, target)
-        + "<h2>The whole hall</h2>"
-        + overall_table(results, target)
-        + "<h2>Plots</h2>" + plots
-        + scenario_section(scenario)
-        + assumptions_section([scenario])
+        f'<p class="meta">{esc(t("report.subtitle", lang))} {esc(run_facts(results, target, lang))}</p>'
+        f"<h2>{esc(t('report.per_zone', lang))}</h2>"
+        f"<p>{esc(t('report.per_zone_note', lang))}</p>"
+        + zone_table(results, target, lang)
+        + f"<h2>{esc(t('report.whole_hall', lang))}</h2>"
+        + overall_table(results, target, lang)
+        + f"<h2>{esc(t('report.plots', lang))}</h2>" + plots
+        + scenario_section(scenario, lang=lang)
+        + assumptions_section([scenario], lang)
     )
-    return page(f"{scenario.name}: simulation report", body)
+    return page(t("report.title", lang, name=scenario.name), body, lang)
 
 
-def write_report(results, path, target: Optional[float] = None) -> Path:
+def write_report(results, path, target: Optional[float] = None, lang: str = "en") -> Path:
     """Write the HTML report of *results* to *path* (atomically); returns the path.
 
     *target* is the service-level wait in minutes (default: the scenario's).
-    The file opens offline: styles and plots are inside it.
+    The file opens offline: styles and plots are inside it. *lang*: ``en`` or ``zh``.
     """
     path = Path(path)
-    atomic_write_text(path, report_html(results, target))
+    atomic_write_text(path, report_html(results, target, lang))
     return path

@@ -129,3 +129,25 @@ def test_cli_unwritable_report_is_a_user_error(tmp_path, capsys):
     blocker.write_text("not a folder")
     status = main(["simulate", str(SMALL), "-n", "2", "--workers", "1", "--report", str(blocker / "r.html")])
     assert status == 2 and "servicehall: error: --report: cannot write" in capsys.readouterr().err
+
+
+def test_report_in_chinese_translates_headings_and_keeps_zone_names(results, comparison):
+    zh = sim.report.report_html(results, lang="zh")
+    en = sim.report.report_html(results)
+    assert '<html lang="zh-Hans">' in zh and '<html lang="en">' in en
+    for text in ("各专区结果", "全大厅", "模型规则", "随机种子 1", "泊松"):
+        assert text in zh and text not in en
+    assert "Results per zone" in en and "Results per zone" not in zh
+    for zone in results.scenario.zones:
+        assert zone.label in zh
+    cmp = sim.report.comparison_html(comparison, lang="zh")
+    assert "配对对比" in cmp and "改动了什么" in cmp and "zones.tax.staff" in cmp
+
+
+def test_every_kpi_has_a_chinese_header_and_meaning():
+    from sim.i18n import KPI_ZH, catalog
+    from sim.kpis import KPIS
+
+    assert set(KPI_ZH) == set(KPIS)
+    assert catalog("zh")["kpi.service_level"].format(t=15) == "15分钟内叫号"
+    assert catalog("en")["kpi.service_level"].format(t=15) == "within 15 min"
