@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
 from fastapi import FastAPI

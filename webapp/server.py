@@ -32,8 +32,18 @@ from .payloads import compare_payload, hall_payload, optimize_payload, results_c
 from .replay import script_json
 from .security import Guard
 from .session import HallSession, Run
-from .state import (DEFAULT_SCENARIOS, MAX_REPLICATIONS, MAX_UPLOAD, OPT_METHODS, AppState, error, problems_of,
-                    read_limited, safe_name, whole)
+from .state import (
+    DEFAULT_SCENARIOS,
+    MAX_REPLICATIONS,
+    MAX_UPLOAD,
+    OPT_METHODS,
+    AppState,
+    error,
+    problems_of,
+    read_limited,
+    safe_name,
+    whole,
+)
 
 JSONBody = Annotated[dict, Body()]
 """A JSON object in the request body (FastAPI parses it; the endpoint then runs in a worker thread)."""
