@@ -15,13 +15,14 @@ import pandas as pd
 from .clock import format_clock
 from .kpis import KPIS, REGISTRY
 from .model.hall import ABANDONED, BALKED, SERVED
+from .records import RecordStore
 from .stats import summarize
 
 GROUPINGS = ("overall", "zone", "service", "period", "zone_period")
 
 
-class KpiTables:
-    """KPIs computed from a :class:`~sim.records.RecordStore` (mixed into ``Results``)."""
+class KpiTables(RecordStore):
+    """KPIs computed from a :class:`~sim.records.RecordStore` (one of the two sides of ``Results``)."""
 
     # -- KPIs ----------------------------------------------------------------------
     def kpis(self, by: str = "zone", target: Optional[float] = None) -> pd.DataFrame:

@@ -4,6 +4,7 @@ columns, the time-weighted levels and the moves on alarm (what ``Results`` is ma
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 
@@ -24,8 +25,8 @@ class RecordStore:
     zone_last_end: np.ndarray = field(repr=False)  # (replications, zones)
     day_factors: np.ndarray = field(repr=False)
     visitor_columns: dict = field(repr=False, default_factory=dict)  # per visitor: replication, service, bundle, klass, returns
-    diverted: np.ndarray = field(repr=False, default=None)  # (replications, 2, services): online, no-shows
-    move_array: np.ndarray = field(repr=False, default=None)  # rows: replication, time, from, to, is_return
+    diverted: Optional[np.ndarray] = field(repr=False, default=None)  # (replications, 2, services): online, no-shows
+    move_array: Optional[np.ndarray] = field(repr=False, default=None)  # rows: replication, time, from, to, is_return
 
     @classmethod
     def from_records(cls, hall: CompiledHall, records: list[DayRecord], seed: int):

@@ -17,7 +17,6 @@ import pandas as pd
 
 from .kpi_tables import GROUPINGS, KpiTables
 from .kpis import KPI_HELP, KPIS
-from .records import RecordStore
 from .views import OUTCOMES, TidyViews
 
 __all__ = ["GROUPINGS", "KPIS", "KPI_HELP", "OUTCOMES", "KpiSource", "Results"]
@@ -43,7 +42,7 @@ class KpiSource(Protocol):
 
 
 @dataclass(frozen=True)
-class Results(RecordStore, TidyViews, KpiTables):
+class Results(TidyViews, KpiTables):
     """The outcome of ``sim.simulate``.
 
     *visits* is one row per visit; *levels* one row per replication, zone and

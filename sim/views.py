@@ -4,7 +4,6 @@ time-weighted levels per zone and period (minutes since midnight; counts)."""
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -12,16 +11,14 @@ import pandas as pd
 from .clock import format_clock
 from .mechanics import CLASS_NAMES
 from .model.hall import SERVED
+from .records import RecordStore
 from .stats import summarize
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 OUTCOMES = ("served", "abandoned", "balked")
 
 
-class TidyViews:
-    """The tables of a :class:`~sim.records.RecordStore` (mixed into ``Results``)."""
+class TidyViews(RecordStore):
+    """The tables of a :class:`~sim.records.RecordStore` (one of the two sides of ``Results``)."""
 
     @cached_property
     def visits(self) -> pd.DataFrame:
