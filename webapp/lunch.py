@@ -73,7 +73,7 @@ def window_periods(rule: LunchRule, scenario) -> list[int]:
                                    f"{scenario.hours.close}, got {format_clock(minute)!r}"))
     if start is not None and end is not None and end <= start:
         problems.append(("lunch.end", f"must be after the start {rule.start}, got {rule.end!r}"))
-    if not problems and rule.minutes > end - start:
+    if not problems and start is not None and end is not None and rule.minutes > end - start:
         problems.append(("lunch.minutes", f"a {rule.minutes}-minute lunch does not fit between "
                                           f"{rule.start} and {rule.end}"))
     if problems:

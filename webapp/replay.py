@@ -106,7 +106,7 @@ def replay_html(data: dict, lang: str = "en") -> str:
     """A standalone HTML file that plays *data* offline: styles, script and data inline."""
     lang = check_lang(lang)
     strings = catalog(lang)
-    title = strings["replay.title"].replace("{name}", data["name"])
+    title = str(strings["replay.title"]).replace("{name}", str(data["name"]))
 
     return (
         "<!DOCTYPE html>\n"

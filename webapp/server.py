@@ -123,7 +123,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
     def open_bundled(body: JSONBody):
         files = {b["file"] for b in state.bundled()}
         name = body.get("file")
-        if name not in files:
+        if not isinstance(name, str) or name not in files:
             return error(404, f"no bundled hall {name!r}")
         with state.lock:
             path = state.scenarios_dir / name
@@ -214,7 +214,7 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
                                 workers=1 if state.jobs.workers == 1 else None, progress=job.progress)
 
         def done(job: Job, results):
-            run = Run(results, grid, job.seconds)
+            run = Run(results, grid, job.seconds or 0.0)
             run.cache["results"] = results_core(run, session.periods)  # in the job's thread, not a request's
             with state.lock:
                 if state.session is session:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from typing import Optional
 
 from .errors import UserError
 
 
 @contextlib.contextmanager
-def open_executor(address: Optional[str]) -> Iterator[object]:
+def open_executor(address: Optional[str]) -> Iterator[Optional[Executor]]:
     """Yield a ``concurrent.futures``-style executor for *address*, or None for the local pool.
 
     ``dask://HOST:PORT`` connects to a running Dask scheduler.

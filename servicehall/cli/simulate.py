@@ -10,7 +10,7 @@ import sim
 from sim.flows import expected_visits
 from sim.kpis import TABLE_KPIS, kpi
 from sim.output import VISITS_FORMATS, summary_json, write_results
-from sim.stream import STREAM_ABOVE, simulate_to_dir
+from sim.stream import STREAM_ABOVE, StreamedResults, simulate_to_dir
 
 from .commands import summary
 from .errors import UserError
@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = sim.read_staffing_file(args.staffing, scenario)
     target = scenario.target_wait if args.target is None else args.target
     stream = streaming(args, scenario)
+    results: sim.Results | StreamedResults
     with open_executor(args.executor) as executor:
         if stream:
             results = simulate_to_dir(scenario, args.out, replications=args.replications, seed=args.seed,
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             results = sim.simulate(scenario, replications=args.replications, seed=args.seed,
                                    workers=args.workers, executor=executor, progress=args.progress)
-    if args.out and not stream:
+    if args.out and isinstance(results, sim.Results):  # a streamed run has written its folder
         write_results(results, args.out, target, visits_format=args.visits_format)
     if args.json:
         json.dump(summary_json(results, target), sys.stdout, ensure_ascii=False, indent=2)

@@ -33,7 +33,7 @@ def merge_overrides(base: Mapping[str, Any], override: Mapping[str, Any]) -> dic
         if key in KEYED_LISTS and isinstance(value, list) and isinstance(out.get(key), list):
             out[key] = _merge_keyed(out[key], value)
         elif key == "staff" and isinstance(value, Mapping):  # clock ranges over the base's staff
-            out[key] = merge_staff(out.get(key), value)
+            out[key] = merge_staff(out.get(key), value)  # type: ignore[arg-type]  # the base's staff, unvalidated
         elif isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and not _new_kind(out[key], value):
             out[key] = merge_overrides(out[key], value)
         else:

@@ -52,7 +52,7 @@ def expand_staff(staff: StaffValue, starts: Sequence[int], period: int, path: st
         if len(staff) != n:
             return [], [(path, f"needs one value per period ({n} periods of {period} min), got {len(staff)}")]
         return [int(v) for v in staff], []
-    return [int(staff)] * n, []
+    return [int(staff)] * n, []  # type: ignore[arg-type]  # a whole number: mappings and lists are handled above
 
 
 def merge_staff(base: StaffValue, override: Mapping) -> Mapping:
