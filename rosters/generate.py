@@ -44,15 +44,18 @@ def _neighbours(scenario, zone) -> list[str]:
 
 
 def generate_staff(scenario, n_people: int, start: dt.date, days: int = 7, *, seed: int = 0,
+                   weights: dict[str, float] | None = None,
                    full_time: float = 0.8, multi_skilled: float = 0.3, on_leave: float = 0.06,
                    full_shifts: Sequence[str] = FULL_SHIFTS, part_shifts: Sequence[str] = PART_SHIFTS) -> list[dict]:
     """*n_people* staff rows (dicts column -> text) for *scenario*'s zones; same *seed*, same rows.
 
-    Leave dates fall within the *days* from *start*.
+    People go to zones in proportion to *weights* (zone -> weight, e.g. a week's
+    required staff-hours; default the windows). Leave dates fall within the *days*
+    from *start*.
     """
     rng = np.random.default_rng(seed)
     zones = list(scenario.zones)
-    windows = np.array([z.windows for z in zones], float)
+    windows = np.array([(weights or {}).get(z.id, 0.0) if weights else z.windows for z in zones], float)
     counts = np.maximum(2, np.floor(windows / windows.sum() * n_people)).astype(int)
     order = np.argsort(-(windows / windows.sum() * n_people - np.floor(windows / windows.sum() * n_people)))
     k = 0

@@ -98,8 +98,13 @@ def late_patterns(patterns: Sequence[ShiftPattern], grid: PeriodGrid) -> frozens
 
 
 def week_requirements(calendar: Calendar, targets, method: str = "sipp") -> dict[dt.date, pd.DataFrame]:
-    """Staff needed per zone and period on each open day, by ``optimize.analytic_requirements``."""
-    return {d.date: analytic_requirements(d.scenario, targets, method) for d in calendar.open_days}
+    """Staff needed per zone and period on each open day, by ``optimize.analytic_requirements``
+    (computed once per day type)."""
+    by_kind: dict[str, pd.DataFrame] = {}
+    for d in calendar.open_days:
+        if d.kind not in by_kind:
+            by_kind[d.kind] = analytic_requirements(d.scenario, targets, method)
+    return {d.date: by_kind[d.kind].copy() for d in calendar.open_days}
 
 
 def build_problem(calendar: Calendar, staff: Sequence[StaffMember], shifts: ShiftSpec,

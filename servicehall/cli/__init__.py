@@ -14,7 +14,7 @@ import sys
 
 from .errors import user_error_types
 
-COMMANDS = ("simulate", "compare", "sweep", "optimize", "calibrate", "schema")
+COMMANDS = ("simulate", "compare", "sweep", "optimize", "roster", "calibrate", "schema")
 
 
 def build_parser() -> argparse.ArgumentParser:
