@@ -43,7 +43,10 @@ def parse_date_list(text: str) -> tuple[frozenset[dt.date], frozenset[int]]:
         if not item:
             continue
         if ".." in item:
-            a, b = (parse_date(x) for x in item.split("..", 1))
+            try:
+                a, b = (parse_date(x) for x in item.split("..", 1))
+            except ValueError:
+                raise ValueError(f"a range must be two dates YYYY-MM-DD..YYYY-MM-DD, got {item!r}") from None
             if b < a:
                 raise ValueError(f"range ends before it starts, got {item!r}")
             dates.update(a + dt.timedelta(days=k) for k in range((b - a).days + 1))

@@ -30,6 +30,8 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕建国辉鹏云飞鑫宇浩然欣怡佳琪子涵梓萱雨轩博文晨曦思远嘉怡俊杰"
 FULL_SHIFTS = ("full", "early", "day", "late", "evening", "saturday")
 PART_SHIFTS = ("morning", "peak", "afternoon", "saturday")
+ORDER = ("id", "name", "skills", "hours_per_week", "days_per_week", "min_hours_per_week", "shifts",
+         "consecutive_days_off", "max_weekends_per_month", "unavailable", "leave", "prefers_off", "post", "role")
 
 
 def _neighbours(scenario, zone) -> list[str]:
@@ -71,7 +73,7 @@ def generate_staff(scenario, n_people: int, start: dt.date, days: int = 7, *, se
         posts = min(zone.windows, n // 2)
         for j in range(n):
             serial += 1
-            full = j < 2 * posts or rng.random() < full_time
+            full = j < posts or rng.random() < full_time
             skills = [f"{zone.id}:1.0"]
             if others and rng.random() < multi_skilled:
                 extra = others[int(rng.integers(len(others)))]
@@ -101,7 +103,7 @@ def generate_staff(scenario, n_people: int, start: dt.date, days: int = 7, *, se
 def staff_csv_text(rows: list[dict]) -> str:
     """The rows as CSV text with the standard header."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(ORDER), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

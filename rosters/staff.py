@@ -248,7 +248,8 @@ def parse_staff_rows(rows: Iterable[dict], *, file: str = "<staff>", zones: Sequ
             unavailable_dates=lists["unavailable"][0], unavailable_weekdays=lists["unavailable"][1],
             leave=lists["leave"][0], prefers_off_dates=lists["prefers_off"][0],
             prefers_off_weekdays=lists["prefers_off"][1], post=post, role=role, row=row))
-    problems += _post_problems(people)
+    if not problems:  # a dropped row would make its post look incomplete
+        problems += _post_problems(people)
     if not people and not problems:
         problems.append(("", "lists nobody: give one person a row after the header"))
     if problems:
