@@ -21,6 +21,7 @@ __all__ = [
     "linear_sum",
     "mip_bound",
     "new_problem",
+    "problem_size",
     "solve",
     "status_name",
     "value",
@@ -138,6 +139,13 @@ def status_name(status: int, sol_status: int) -> str:
     if sol_status == pulp.LpSolutionIntegerFeasible:
         return "feasible"
     return "not solved"
+
+
+def problem_size(problem: pulp.LpProblem) -> dict:
+    """Variables, integer variables and constraints of *problem*."""
+    variables = problem.variables()
+    return {"variables": len(variables), "integer": sum(1 for v in variables if v.cat == pulp.LpInteger),
+            "constraints": problem.numConstraints()}
 
 
 def value(var) -> float:

@@ -259,8 +259,7 @@ def solve_model(problem: WeekProblem, *, solver: str = "HiGHS", time_limit: floa
     objective += [(W[h], w.weekend) for h in homes] + [(L[h], w.late) for h in homes]
     prob += rm.affine(objective)
 
-    size = {"variables": len(prob.variables()), "constraints": len(prob.constraints),
-            "integer": sum(1 for v in prob.variables() if v.cat == "Integer"), "people": len(people),
+    size = {**rm.problem_size(prob), "people": len(people),
             "groups": len(gkeys), "days": len(days)}
     built = time.perf_counter()
     status = rm.solve(prob, solver, time_limit, gap, threads)
