@@ -25,6 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="how each day's requirement is computed (default sipp)")
     p.add_argument("--gap", type=float, default=0.01, help="stop at this proven relative gap (default 0.01 = 1%%)")
     p.add_argument("--time-limit", type=float, default=120.0, help="solver time limit in seconds (default 120)")
+    p.add_argument("--repair", type=nonneg_int, default=0, metavar="K",
+                   help="closed loop: simulate the roster on loop seeds, raise the requirement where the target "
+                        "does not hold with confidence and roster again, at most K times (default 0: off)")
     p.add_argument("--replications", "-n", type=positive_int, default=30,
                    help="simulated days per day of the week in the verification (default 30)")
     p.add_argument("--seed", type=nonneg_int, default=0, help="seed of day 1's verification; day k uses SEED+k")
@@ -72,10 +75,28 @@ def run(args: argparse.Namespace) -> int:
     text = args.target if args.target is not None else f"wait<={hall.target_wait:g}@80%"
     targets = optimize.parse_targets(text)
     need = rosters.week_requirements(week, targets, args.method)
+    repair = None
     try:
-        roster = rosters.roster_week(week, staff, shifts, need, gap=args.gap, time_limit=args.time_limit)
+        if args.repair:
+            from rosters.repair import roster_until_met
+
+            repair = roster_until_met(week, staff, shifts, targets, need, max_iterations=args.repair,
+                                      replications=args.replications, seed=args.seed + 1000,
+                                      workers=args.workers, gap=args.gap, time_limit=args.time_limit)
+            roster = repair.roster
+        else:
+            roster = rosters.roster_week(week, staff, shifts, need, gap=args.gap, time_limit=args.time_limit)
     except ValueError as exc:
         raise UserError(f"{args.week}: {exc}") from None
+    if repair is not None:
+        print(render_table(["iteration", "paid hours", "gap", "failing", "raised", "stuck"],
+                           [[str(r.iteration), f"{r.paid_hours:.1f}", _pct(r.gap), "-" if pd_na(r.failing) else
+                             str(int(r.failing)), str(r.raised), str(r.stuck)]
+                            for r in repair.iterations.itertuples(index=False)],
+                           "closed loop (loop seeds; the verification below uses fresh ones)"))
+        if repair.stuck:
+            print("stuck with every window staffed: " + ", ".join(f"{d} {z} {t}" for d, z, t in repair.stuck))
+        print()
     print(roster.summary())
     violations = rosters.check_roster(roster)
     print(f"rule check: {len(violations)} violation(s)")
@@ -107,10 +128,16 @@ def run(args: argparse.Namespace) -> int:
             "violations": [vars(v) for v in violations],
             "verification": None if verification is None else verification.days.to_dict("records"),
             "fairness": stats.to_dict("records"),
+            "repair": None if repair is None else {"iterations": repair.iterations.to_dict("records"),
+                                                   "stuck": [list(c) for c in repair.stuck]},
         }
         names = write_outputs(roster, args.out, verification=verification, summary=_clean(summary), plots=args.plots)
         print(f"\nwrote {args.out}/: {', '.join(names)}")
     return 0
+
+
+def pd_na(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def _clean(x):
