@@ -5,7 +5,7 @@ YAML, read strictly (``sim.yamlio.read_yaml``)::
     name: Lanling, week of 7 December 2026
     start: 2026-12-07            # the first day
     days: 7                      # or  end: 2026-12-13  (both ends included)
-    shifts: lanling_week_shifts.yaml   # optional: the shift file, relative to this file
+    shifts: ../shifts/lanling_week_shifts.yaml   # optional: the shift file, relative to this file
     day_types:
       weekday: {}                # the base scenario as it is
       monday: {demand_scale: 1.3}
