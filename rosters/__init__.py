@@ -18,7 +18,7 @@ unless said; hours are paid hours::
 
 from rosters.calendar import Calendar, Day, load_calendar, parse_calendar
 from rosters.checker import Violation, check_roster
-from rosters.errors import CalendarError, StaffFileError
+from rosters.errors import CalendarError, RequirementsError, StaffFileError
 from rosters.generate import generate_staff, staff_csv_text
 from rosters.problem import Weights, WeekProblem, build_problem, week_requirements
 from rosters.result import WeeklyRoster
@@ -29,6 +29,7 @@ __all__ = [
     "Calendar",
     "CalendarError",
     "Day",
+    "RequirementsError",
     "StaffFileError",
     "StaffMember",
     "Violation",

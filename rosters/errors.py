@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.errors import InputError
 
-__all__ = ["CalendarError", "StaffFileError"]
+__all__ = ["CalendarError", "RequirementsError", "StaffFileError"]
 
 
 class StaffFileError(InputError):
@@ -13,3 +13,7 @@ class StaffFileError(InputError):
 
 class CalendarError(InputError):
     """The calendar file (YAML) is invalid; *path* is a field path such as ``day_types.saturday.hours``."""
+
+
+class RequirementsError(InputError):
+    """A requirements CSV (``date, zone, start, required``) is invalid; *path* is ``row N: column``."""

@@ -149,6 +149,10 @@ def write_outputs(roster, out_dir, *, verification=None, summary: dict | None = 
         stints["end"] = stints["end"].map(format_clock)
         stints.to_csv(stage / "assignments.csv", index=False)
         roster.unmet.to_csv(stage / "unmet.csv", index=False)
+        from rosters.requirements_file import requirements_frame
+
+        requirements_frame({d.date: roster.requirements(d.date) for d in roster.problem.days}).to_csv(
+            stage / "requirements.csv", index=False)
         roster.fairness().to_csv(stage / "fairness.csv", index=False, encoding="utf-8")
         roster.fairness_stats().to_csv(stage / "fairness_stats.csv", index=False, float_format="%.4g")
         (stage / "issues.txt").write_text("".join(f"{i}\n" for i in roster.issues), encoding="utf-8")

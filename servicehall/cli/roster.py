@@ -23,6 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shifts", metavar="SHIFTS.yaml", help="shift patterns (default: the calendar's `shifts`)")
     p.add_argument("--method", default="sipp", choices=("sipp", "lag", "mol"),
                    help="how each day's requirement is computed (default sipp)")
+    p.add_argument("--requirements", metavar="REQUIREMENTS.csv",
+                   help="read each day's requirement (date, zone, start, required) instead of computing it, "
+                        "e.g. the requirements.csv of an earlier run with --repair")
     p.add_argument("--gap", type=float, default=0.01, help="stop at this proven relative gap (default 0.01 = 1%%)")
     p.add_argument("--time-limit", type=float, default=120.0, help="solver time limit in seconds (default 120)")
     p.add_argument("--repair", type=nonneg_int, default=0, metavar="K",
@@ -74,7 +77,12 @@ def run(args: argparse.Namespace) -> int:
                                    categories=categories)
     text = args.target if args.target is not None else f"wait<={hall.target_wait:g}@80%"
     targets = optimize.parse_targets(text)
-    need = rosters.week_requirements(week, targets, args.method)
+    if args.requirements:
+        from rosters.requirements_file import read_requirements_csv
+
+        need = read_requirements_csv(args.requirements, week)
+    else:
+        need = rosters.week_requirements(week, targets, args.method)
     repair = None
     try:
         if args.repair:
