@@ -2,7 +2,7 @@
 
 The program decides per person which shift they work each day, but only counts
 per skill group for lunch starts and zones. Here the counts are handed out:
-lunch starts in id order, and zones period by period, keeping a person where
+lunch starts in id order (rotated from day to day), and zones period by period, keeping a person where
 they were (fewest moves), else at their home zone, else where most places
 remain. Everyone on duty ends up at exactly one zone per period, so a
 multi-skilled person is never at two zones at once.
@@ -61,6 +61,9 @@ def disaggregate(problem: WeekProblem, solution: Solution) -> tuple[pd.DataFrame
             lunch_of: dict[str, int | None] = {}
             for sid in patterns:
                 on_shift = [pid for pid in members if solution.works[pid, d.date] == sid]
+                if on_shift:   # rotate from day to day, so the same person is not always first to lunch
+                    r = d.date.toordinal() % len(on_shift)
+                    on_shift = on_shift[r:] + on_shift[:r]
                 k = 0
                 for vi, variant in enumerate(d.variants[sid]):
                     for _ in range(solution.lunch.get((key, d.date, sid, vi), 0)):
