@@ -28,8 +28,8 @@ __all__ = ["generate_staff", "staff_csv_text"]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕建国辉鹏云飞鑫宇浩然欣怡佳琪子涵梓萱雨轩博文晨曦思远嘉怡俊杰"
-FULL_SHIFTS = ("full", "early", "day", "late", "evening", "saturday")
-PART_SHIFTS = ("morning", "peak", "afternoon", "saturday")
+FULL_SHIFTS = ("full", "early", "day", "late", "evening", "short")
+PART_SHIFTS = ("morning", "peak", "afternoon", "short")
 ORDER = ("id", "name", "skills", "hours_per_week", "days_per_week", "min_hours_per_week", "shifts",
          "consecutive_days_off", "max_weekends_per_month", "unavailable", "leave", "prefers_off", "post", "role")
 
