@@ -9,7 +9,8 @@ weekends a month), 20% part time (20 h, mornings or afternoons, some never on
 Saturdays, a minimum of 12 h); about 30% also serve a neighbouring zone (the
 zone's ``can_help`` or ``serves`` lists) 10-30% slower there; about 6% have one
 to three days of leave in the horizon; about 10% would rather have one weekday
-off. Names are common Chinese surnames and given names.
+off; a backup has no leave or unavailability when their primary has leave. Names are
+common Chinese surnames and given names.
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ def generate_staff(scenario, n_people: int, start: dt.date, days: int = 7, *, se
                            shifts=";".join(part_shifts), unavailable="sat" if rng.random() < 0.5 else "")
             if j < 2 * posts:
                 row.update(post=f"{zone.id}-{j % posts + 1:02d}", role="A" if j < posts else "B")
+                if j >= posts:
+                    # a manager does not grant a backup leave while the primary is away, nor rota a
+                    # backup who never works Saturdays behind a primary on leave
+                    primary = rows[len(rows) - posts]
+                    if primary["leave"]:
+                        row.update(leave="", unavailable="")
             rows.append(row)
     return rows
 
