@@ -16,7 +16,7 @@ g skill group, z zone, t period of d, w calendar week, p AB post.
     b[p, d]        >= 0  AB post p uncovered on day d
     e[i, w]        0/1   person i works the weekend of week w
     o[i, w, j]     0/1   person i is off the k consecutive days from day j of week w
-    W[h], L[h]     >= 0  most weekend days / late shifts of anyone with home zone h
+    F[i, k], G[i, k] >= 0  person i's weekend days / late shifts beyond k
 
     lunch_g_d_s:   sum_v x[g, d, v] = sum_{i in g} on[i, d, s]
     place_g_d_t:   sum_z y[g, d, z, t] = sum_v a[v, t] x[g, d, v]   (everyone on duty is at a window)
@@ -27,8 +27,8 @@ g skill group, z zone, t period of d, w calendar week, p AB post.
     off_i_w_j, offany_i_w:           k consecutive days off (cyclic Mon-Sun) in every full week
     wkend_i_w_d, wkmonth_i_m:        at most N weekends a month
     ab_p_d:        sum_{i in p} sum_s on[i, d, s] + b[p, d] >= 1   (AB岗: the backup works when the primary is off)
-    fairwk_i, fairlate_i:            W[home(i)] >= weekend days of i, L[home(i)] >= late shifts of i
-    minimise paid hours + weights . (u, b, m, W, L, preferences, speed)
+    fairwk_i_k, fairlate_i_k:        F[i, k] >= weekend days of i - k, G[i, k] >= late shifts of i - k
+    minimise paid hours + weights . (u, b, m, F, G, preferences, speed)   (F, G: convex, so spread evenly)
 """
 
 from __future__ import annotations
@@ -244,19 +244,18 @@ def solve_model(problem: WeekProblem, *, solver: str = "HiGHS", time_limit: floa
         prob += (rm.affine(terms) >= 1, f"ab_{k}")
         objective.append((b[post, di], w.post))
 
-    # --- fairness: weekend days and late shifts spread evenly within each home zone ----------
-    homes = sorted({p.home for p in people})
-    W = rm.continuous_vars(prob, "W", homes)
-    L = rm.continuous_vars(prob, "L", homes)
+    # --- fairness: a convex charge on each person's weekend days and late shifts -----------
+    # The k-th weekend day (late shift) of one person costs k-1 times the weight, so the
+    # program spreads them evenly; unlike a min-max term this keeps the LP bound tight.
     for i, p in enumerate(people):
         weekend = [t for di, d in enumerate(days) if _weekend(d.date) for t in work(i, di)]
-        if weekend:
-            prob += (rm.affine(weekend + [(W[p.home], -1.0)]) <= 0, f"fairwk_{i}")
         late = [(var, 1.0) for di, d in enumerate(days) for sid, var in by_person_day.get((i, di), [])
                 if sid in d.late]
-        if late:
-            prob += (rm.affine(late + [(L[p.home], -1.0)]) <= 0, f"fairlate_{i}")
-    objective += [(W[h], w.weekend) for h in homes] + [(L[h], w.late) for h in homes]
+        for name, terms, weight in (("fairwk", weekend, w.weekend), ("fairlate", late, w.late)):
+            for k in range(1, len(terms)):
+                extra = rm.continuous_vars(prob, f"{name}_{i}_{k}", [0])[0]
+                prob += (rm.affine(terms + [(extra, -1.0)]) <= k, f"{name}_{i}_{k}")
+                objective.append((extra, weight))
     prob += rm.affine(objective)
 
     size = {**rm.problem_size(prob), "people": len(people),

@@ -29,8 +29,8 @@ class Weights:
 
     *shortfall* per missing person-period of a requirement, *post* per day an AB
     post has nobody of its own on duty, *min_hours* per hour below a contract's
-    minimum, *weekend* and *late* per unit of the most weekend days (late shifts)
-    anyone of a home zone works (spreads them evenly), *preference* per day worked
+    minimum, *weekend* and *late* times (k - 1) for a person's k-th weekend day (late
+    shift) in the horizon (a convex charge: spreads them evenly), *preference* per day worked
     that a person prefers off, *speed* per person-period times (speed factor - 1)
     (prefers the faster person).
     """
