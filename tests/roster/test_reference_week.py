@@ -34,7 +34,7 @@ def test_reference_week_meets_the_target_every_day():
                                    shifts=[p.id for p in shifts.patterns])
     assert len(staff) >= 200 and sum(1 for p in staff if p.post) >= 100
     need = read_requirements_csv(ROOT / "scenarios" / "week" / "lanling_newyear_requirements.csv", week)
-    roster = rosters.roster_week(week, staff, shifts, need, gap=0.01, time_limit=120)
+    roster = rosters.roster_week(week, staff, shifts, need, gap=0.01, time_limit=300)   # 25-60 s on a quiet machine
     assert roster.solver_status == "optimal" and roster.gap <= 0.01
     assert rosters.check_roster(roster) == []
     assert not roster.issues
