@@ -55,3 +55,23 @@ def test_failure_while_writing_keeps_the_old_folder(tmp_path):
         (stage / "new.txt").write_text("new")
     assert [p.name for p in target.iterdir()] == ["new.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_requirements_round_trip_and_their_errors(tmp_path, capsys):
+    import json
+
+    paths = write_case(tmp_path)
+    common = ["roster", str(paths["hall.yaml"]), "--staff", str(paths["staff.csv"]), "--week", str(paths["week.yaml"]),
+              "--no-verify", "--no-plots"]
+    assert main(common + ["--out", str(tmp_path / "a")]) == 0
+    first = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
+    assert main(common + ["--requirements", str(tmp_path / "a" / "requirements.csv"), "--out", str(tmp_path / "b")]) == 0
+    second = json.loads((tmp_path / "b" / "summary.json").read_text(encoding="utf-8"))
+    assert second["paid_hours"] == first["paid_hours"] and second["unmet"] == first["unmet"]
+    bad = tmp_path / "bad.csv"
+    text = (tmp_path / "a" / "requirements.csv").read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace(",tax,", ",taks,")
+    bad.write_text("\n".join(text) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(common + ["--requirements", str(bad)]) == 2
+    assert "bad.csv: row 4: zone: unknown zone on 2026-12-07, got 'taks'" in capsys.readouterr().err
