@@ -20,7 +20,7 @@ from rosters.calendar import Calendar, Day, load_calendar, parse_calendar
 from rosters.checker import Violation, check_roster
 from rosters.errors import CalendarError, RequirementsError, StaffFileError
 from rosters.generate import generate_staff, staff_csv_text
-from rosters.problem import Weights, WeekProblem, build_problem, week_requirements
+from rosters.problem import WeekProblem, Weights, build_problem, week_requirements
 from rosters.result import WeeklyRoster
 from rosters.solve import roster_week
 from rosters.staff import StaffMember, parse_staff_rows, read_staff_csv

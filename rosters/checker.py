@@ -120,7 +120,7 @@ def check_roster(roster) -> list[Violation]:
         spells[r.person, r.date].append((int(r.start), int(r.end), r.zone))
     for (pid, date), items in spells.items():
         items.sort()
-        for (a1, b1, z1), (a2, b2, z2) in zip(items, items[1:]):
+        for (_, b1, z1), (a2, _, z2) in zip(items, items[1:]):
             if a2 < b1:
                 out.append(Violation("two_places", pid, date, f"at {z1} until minute {b1} and at {z2} from {a2}"))
         shift = worked.get(pid, {}).get(date)

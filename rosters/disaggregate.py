@@ -47,7 +47,7 @@ def disaggregate(problem: WeekProblem, solution: Solution) -> tuple[pd.DataFrame
     """
     people = {p.id: p for p in problem.staff}
     by_group_day: dict[tuple, list[str]] = {}
-    for (pid, date), sid in solution.works.items():
+    for (pid, date) in solution.works:
         by_group_day.setdefault((people[pid].skills, date), []).append(pid)
     shift_rows, stint_rows = [], []
     for d in problem.days:

@@ -247,7 +247,7 @@ def solve_model(problem: WeekProblem, *, solver: str = "HiGHS", time_limit: floa
     # --- fairness: a convex charge on each person's weekend days and late shifts -----------
     # The k-th weekend day (late shift) of one person costs k-1 times the weight, so the
     # program spreads them evenly; unlike a min-max term this keeps the LP bound tight.
-    for i, p in enumerate(people):
+    for i in range(len(people)):
         weekend = [t for di, d in enumerate(days) if _weekend(d.date) for t in work(i, di)]
         late = [(var, 1.0) for di, d in enumerate(days) for sid, var in by_person_day.get((i, di), [])
                 if sid in d.late]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import math
 
+from .commands import summary
 from .errors import UserError
 from .options import nonneg_int, positive_int
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "roster", help="roster named people over a week (AB posts, lunches, days off) and verify it",
+        "roster", help=summary("roster"),
         description="Which days and shifts each person of the staff file works, where and when they lunch, "
                     "meeting each day's requirement per zone and period at least paid hours, with AB posts, "
                     "contracts and days-off rules; then every day is simulated with the people as rostered.")
