@@ -88,7 +88,7 @@ class Calendar:
 
     def union_grid(self) -> PeriodGrid:
         """The earliest opening to the latest closing of the open days (for reading shift files)."""
-        grids = [d.grid for d in self.open_days]
+        grids = [d.grid for d in self.open_days if d.grid is not None]
         if not grids:
             raise ValueError("the calendar has no open day")
         return PeriodGrid(min(g.open_minute for g in grids), max(g.close_minute for g in grids),
@@ -227,7 +227,7 @@ def parse_calendar(data, base: sim.Scenario, *, file: str = "<calendar>", folder
                                              f"'{WEEKDAYS[day.weekday()]}: TYPE' or a date under dates"))
                 break
             days.append(Day(day, kind, scenarios[kind]))
-        periods = {d.scenario.period_minutes for d in days if d.is_open}
+        periods = {d.scenario.period_minutes for d in days if d.scenario is not None}
         if len(periods) > 1:
             problems.append(("day_types", f"every open day needs the same period_minutes, got {sorted(periods)}"))
         if days and not any(d.is_open for d in days):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from optimize import parse_clock
 from rosters.staff import post_zone
@@ -49,7 +50,7 @@ def check_roster(roster) -> list[Violation]:
     patterns = {p.id: p for p in problem.shifts.patterns}
     out: list[Violation] = []
     seen: dict[tuple[str, str], int] = defaultdict(int)
-    worked: dict[str, dict[str, object]] = defaultdict(dict)
+    worked: dict[str, dict[str, Any]] = defaultdict(dict)  # person -> date -> shift row
     for r in roster.shifts.itertuples(index=False):
         p, day, pat = staff.get(r.person), days.get(r.date), patterns.get(r.shift)
         seen[r.person, r.date] += 1

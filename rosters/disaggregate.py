@@ -112,7 +112,7 @@ def disaggregate(problem: WeekProblem, solution: Solution) -> tuple[pd.DataFrame
                     "home": p.home, "post": p.post or "", "role": p.role or "", "shift": sid,
                     "start": format_clock(pattern.start), "end": format_clock(pattern.end),
                     "lunch_start": "" if lunch is None else format_clock(lunch),
-                    "lunch_end": "" if lunch is None else format_clock(lunch + pattern.lunch.minutes),
+                    "lunch_end": "" if lunch is None or pattern.lunch is None else format_clock(lunch + pattern.lunch.minutes),
                     "paid_hours": pattern.paid_minutes / 60,
                     "zones": "; ".join(f"{z} {format_clock(a)}-{format_clock(b)}" for z, a, b in runs)})
                 stint_rows += [{"person": pid, "date": d.date.isoformat(), "shift": sid, "zone": z, "start": a,

@@ -68,7 +68,8 @@ def generate_staff(scenario, n_people: int, start: dt.date, days: int = 7, *, se
     while counts.sum() > n_people:
         big = int(np.argmax(counts))
         counts[big] -= 1
-    rows, serial = [], 0
+    rows: list[dict] = []
+    serial = 0
     for zone, n in zip(zones, counts):
         others = _neighbours(scenario, zone)
         posts = min(zone.windows, n // 2)

@@ -200,14 +200,14 @@ def solve_model(problem: WeekProblem, *, solver: str = "HiGHS", time_limit: floa
                 # cyclic Mon..Sun: some run of k days with no work
                 dates = [monday + dt.timedelta(days=j) for j in range(7)]
                 index = {days[di].date: di for di in dis}
-                runs = []
+                runs: list[tuple[int, list[int]]] | None = []
                 for j in range(7):
                     run = [dates[(j + q) % 7] for q in range(k)]
                     worked = [index[day] for day in run if day in index and (i, index[day]) in by_person_day]
                     if not worked:
                         runs = None  # already off k days in a row: nothing to require
                         break
-                    runs.append((j, worked))
+                    runs.append((j, worked))  # type: ignore[union-attr]  # None only after the break
                 if runs is not None:
                     o = rm.binary_vars(prob, f"o_{i}_{wk}", [j for j, _ in runs])
                     for j, worked in runs:
@@ -266,7 +266,7 @@ def solve_model(problem: WeekProblem, *, solver: str = "HiGHS", time_limit: floa
     if status not in ("optimal", "feasible"):
         return Solution(status, None, None, {}, {}, {}, dict(enumerate(gkeys)), time.perf_counter() - started, size)
     works = {(people[i].id, days[di].date): sid for (i, di, sid), var in on.items() if rm.value(var) > 0.5}
-    lunch = {(gkeys[gi], days[di].date, sid, vi): round(rm.value(var)) for (gi, di, sid, vi), var in x.items()
+    lunch_counts = {(gkeys[gi], days[di].date, sid, vi): round(rm.value(var)) for (gi, di, sid, vi), var in x.items()
              if rm.value(var) > 0.5}
     placed = {(gkeys[gi], days[di].date, z, t): round(rm.value(var)) for (gi, di, z, t), var in y.items()
               if rm.value(var) > 0.5}
@@ -274,5 +274,5 @@ def solve_model(problem: WeekProblem, *, solver: str = "HiGHS", time_limit: floa
     bound = rm.mip_bound(prob)
     if bound is None and status == "optimal":
         bound = obj
-    return Solution(status, obj, bound, works, lunch, placed, dict(enumerate(gkeys)),
+    return Solution(status, obj, bound, works, lunch_counts, placed, dict(enumerate(gkeys)),
                     time.perf_counter() - started, size)

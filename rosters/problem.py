@@ -120,8 +120,8 @@ def build_problem(calendar: Calendar, staff: Sequence[StaffMember], shifts: Shif
     min_staff = shifts.min_staff if min_staff is None else int(min_staff)
     days, capped = [], []
     for day in calendar.open_days:
-        s = day.scenario
-        grid = day.grid
+        s, grid = day.scenario, day.grid
+        assert s is not None and grid is not None  # an open day has both
         if day.date not in requirements:
             raise ValueError(f"no requirements for open day {day.label}")
         frame = requirements[day.date]

@@ -225,7 +225,7 @@ def parse_staff_rows(rows: Iterable[dict], *, file: str = "<staff>", zones: Sequ
         if rec.get("max_weekends_per_month"):
             weekends = _field(problems, row, "max_weekends_per_month", lambda t: _number(t, int, 0, 5),
                               rec["max_weekends_per_month"])
-        lists = {}
+        lists: dict[str, tuple] = {}
         for col in ("unavailable", "leave", "prefers_off"):
             lists[col] = _field(problems, row, col, parse_date_list, rec.get(col, "")) or (frozenset(), frozenset())
         if lists["leave"][1]:
@@ -242,6 +242,7 @@ def parse_staff_rows(rows: Iterable[dict], *, file: str = "<staff>", zones: Sequ
                                                   f"role {rec.get('role', '')!r}"))
         if len(problems) > before:
             continue
+        assert skills is not None and max_hours is not None and max_days is not None  # else a problem was recorded
         people.append(StaffMember(
             id=pid, name=rec.get("name", ""), skills=skills, max_hours=max_hours, max_days=max_days,
             min_hours=min_hours, shifts=allowed, consecutive_off=consecutive, max_weekends_per_month=weekends,
