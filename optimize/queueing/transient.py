@@ -89,11 +89,36 @@ import scipy.sparse as sp
 from scipy import stats
 from scipy.sparse.linalg import spsolve
 
+try:  # the kernels behind ``A @ x``: the wrapper's checks cost more than the product here
+    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec, csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover - a SciPy that moved them
+    _csr_matvec = _csr_matvecs = None
+
 __all__ = ["TransientResult", "evaluate_zone", "fluid_peak"]
+
+
+def _mv(A, x: np.ndarray) -> np.ndarray:
+    """A @ x for a CSR matrix and a vector or a C-ordered block of columns."""
+    if _csr_matvec is None:
+        return A @ x
+    if x.ndim == 1:
+        y = np.zeros(A.shape[0])
+        _csr_matvec(A.shape[0], A.shape[1], A.indptr, A.indices, A.data, x, y)
+        return y
+    x = np.ascontiguousarray(x)
+    y = np.zeros((A.shape[0], x.shape[1]))
+    _csr_matvecs(A.shape[0], A.shape[1], x.shape[1], A.indptr, A.indices, A.data, x.ravel(), y.ravel())
+    return y
+
+
+class _TooSmall(Exception):
+    """The cap on the number present lost more than the tolerance: start again with a larger one."""
 
 POISSON_EPS = 1e-14     # tail of every uniformized series
 PRUNE = 1e-15           # excess levels lighter than this are dropped (counted as lost)
-GRADING_CAP = 14        # at most 2^-14 of a stretch for the finest quadrature piece
+ENVELOPE = 1e-14        # main states lighter than this at all times of a period hold no tagged mass
+GRADING = 2.0           # ratio of consecutive quadrature sub-intervals towards the sharp end
+GRADING_CAP = 14        # at most 2^-14 of a stretch for the finest one
 
 
 @dataclass(frozen=True)
@@ -184,74 +209,105 @@ class _Space:
         return out
 
 
-def _operators(space: _Space, lam: float, mu: float, theta: float):
-    """Uniformized column operators (I + Q^T/Λ) of the main and tagged chains, and Λ."""
-    n, e, s, N, size = space.n, space.e, space.s, space.N, space.size
-    idx = np.arange(size)
-    q = space.queue
+class _Tagged:
+    """Tagged-customer states (j, e), j = 0..J waiting ahead, e = 0..E; index e (J+1) + j, served = size."""
+
+    def __init__(self, s: int, E: int, J: int):
+        self.s, self.E, self.J = s, E, J
+        self.j = np.tile(np.arange(J + 1), E + 1)
+        self.e = np.repeat(np.arange(E + 1), J + 1)
+        self.size = (E + 1) * (J + 1)
+
+    def index(self, j, e):
+        return np.asarray(e) * (self.J + 1) + np.asarray(j)
+
+
+def _csr(rows, cols, rates, out, rate, dim, extra=0):
+    """Column operator I + Q^T/Λ from transitions (to *rows*, from *cols*) and exit rates *out*."""
+    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(rates) / rate
+    full = dim + extra
+    diag = np.ones(full)
+    diag[:dim] = 1.0 - out / rate
+    return sp.csr_matrix((np.concatenate([v, diag]), (np.concatenate([r, np.arange(full)]),
+                                                      np.concatenate([c, np.arange(full)]))),
+                         shape=(full, full))
+
+
+def _main_rates(space: _Space, lam: float, mu: float, theta: float):
+    """Transitions of the main chain: (to, from, rate) lists and exit rates (arrival at N is lost)."""
+    n, e, s, N = space.n, space.e, space.s, space.N
+    idx = np.arange(space.size)
     comp = np.where(e == 0, np.minimum(n, s), s + e) * mu
-    aband = q * theta
-    # main chain: arrival (lost at N), completion, abandonment
+    aband = space.queue * theta
     up = n < N
-    rows, cols, rates = [], [], []
-    rows.append(space.index(n[up] + 1, e[up])); cols.append(idx[up]); rates.append(np.full(up.sum(), lam))
+    rows, cols, rates = [space.index(n[up] + 1, e[up])], [idx[up]], [np.full(int(up.sum()), lam)]
     has = comp > 0
-    tgt = np.where(e == 0, space.index(n - 1, 0), space.index(n - 1, e - 1))
+    tgt = np.where(e == 0, space.index(n - 1, 0), space.index(n - 1, np.maximum(e - 1, 0)))
     rows.append(tgt[has]); cols.append(idx[has]); rates.append(comp[has])
     has = aband > 0
     rows.append(space.index(n[has] - 1, e[has])); cols.append(idx[has]); rates.append(aband[has])
-    out_main = lam + comp + aband
-    # tagged chain on delayed states: j = q ahead; completion, those ahead abandoning, own patience
-    d = space.delayed
-    trows, tcols, trates = [], [], []
-    has = d & (comp > 0)
-    served = has & (e == 0) & (q == 0)
-    moved = has & ~served
-    tgt = np.where(e == 0, space.index(n - 1, 0), space.index(n - 1, e - 1))
-    trows.append(tgt[moved]); tcols.append(idx[moved]); trates.append(comp[moved])
-    trows.append(np.full(served.sum(), size)); tcols.append(idx[served]); trates.append(comp[served])
-    has = d & (aband > 0)
-    trows.append(space.index(n[has] - 1, e[has])); tcols.append(idx[has]); trates.append(aband[has])
-    out_tag = np.where(d, comp + aband + theta, 0.0)
-    big = max(float(out_main.max()), float(out_tag.max()), 1e-9)
-
-    def build(r, c, v, diag, extra):
-        r, c, v = np.concatenate(r), np.concatenate(c), np.concatenate(v) / big
-        dim = size + extra
-        dvals = np.ones(dim)
-        dvals[:size] = 1.0 - diag / big
-        m = sp.coo_matrix((np.concatenate([v, dvals]),
-                           (np.concatenate([r, np.arange(dim)]), np.concatenate([c, np.arange(dim)]))),
-                          shape=(dim, dim))
-        return m.tocsr()
-
-    PQ = build(rows, cols, rates, out_main, 0)
-    dtag = np.where(d, out_tag, big)      # non-delayed rows never hold tagged mass: zero them
-    PG = build(trows, tcols, trates, dtag, 1)
-    # the sub-generator of the tagged chain (row form, transient states) for the after-close solve
-    return PQ, PG, big
+    return rows, cols, rates, lam + comp + aband
 
 
-def _boundary(a: _Space, s_new: int, p: np.ndarray | None, N: int):
-    """Map of states at a boundary s -> s_new: the new space and CSR maps (main, tagged)."""
+def _tagged_rates(tg: _Tagged, mu: float, theta: float):
+    """Transitions of the tagged customer: completion, those ahead abandoning, own patience (lost)."""
+    j, e, s = tg.j, tg.e, tg.s
+    idx = np.arange(tg.size)
+    comp = (s + e) * mu
+    rows, cols, rates = [], [], []
+    has = comp > 0
+    up = has & (e >= 1)
+    rows.append(tg.index(j[up], e[up] - 1)); cols.append(idx[up]); rates.append(comp[up])
+    mid = has & (e == 0) & (j >= 1)
+    rows.append(tg.index(j[mid] - 1, 0)); cols.append(idx[mid]); rates.append(comp[mid])
+    head = has & (e == 0) & (j == 0)
+    rows.append(np.full(int(head.sum()), tg.size)); cols.append(idx[head]); rates.append(comp[head])
+    ab = (j >= 1) & (theta > 0)
+    rows.append(tg.index(j[ab] - 1, e[ab])); cols.append(idx[ab]); rates.append(j[ab] * theta)
+    return rows, cols, rates, comp + j * theta + theta
+
+
+def _main_boundary(a: _Space, s_new: int, p: np.ndarray, N: int):
+    """The new main space after s -> s_new and the CSR map of states (lighter e-levels pruned)."""
     e_new = np.maximum(0, a.busy - s_new)
-    if p is not None:
-        heavy = p[: a.size] > PRUNE
-        E = int(e_new[heavy].max()) if heavy.any() else 0
-    else:
-        E = int(e_new.max())
+    heavy = p > PRUNE
+    E = int(e_new[heavy].max()) if heavy.any() else 0
     b = _Space(N, s_new, E)
     keep = e_new <= b.E
-    tgt = np.where(keep, b.index(a.n, np.minimum(e_new, b.E)), -1)
+    tgt = b.index(a.n[keep], e_new[keep])
+    src = np.arange(a.size)[keep]
+    return b, sp.csr_matrix((np.ones(len(src)), (tgt, src)), shape=(b.size, a.size))
+
+
+def _tagged_boundary(a: _Tagged, b: _Tagged):
+    """CSR map of tagged states at a boundary a.s -> b.s: opened windows call the first waiting."""
+    busy = a.s + a.e
+    e_new = np.maximum(0, busy - b.s)
+    j_new = a.j - np.maximum(0, b.s - busy)
+    served = j_new < 0
+    keep = ~served & (j_new <= b.J) & (e_new <= b.E)
     src = np.arange(a.size)
-    main = sp.csr_matrix((np.ones(keep.sum()), (tgt[keep], src[keep])), shape=(b.size, a.size))
-    served = keep & (e_new == 0) & (a.n < s_new)
-    ttgt = np.where(served, b.size, tgt)
-    tkeep = keep & a.delayed
-    rows = np.concatenate([ttgt[tkeep], [b.size]])
-    cols = np.concatenate([src[tkeep], [a.size]])
-    tag = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(b.size + 1, a.size + 1))
-    return b, main, tag
+    rows = np.concatenate([b.index(j_new[keep], e_new[keep]), np.full(int(served.sum()) + 1, b.size)])
+    cols = np.concatenate([src[keep], src[served], [a.size]])
+    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(b.size + 1, a.size + 1))
+
+
+def _arrival_map(space: _Space, tg: _Tagged):
+    """Index of the tagged state of an arrival finding each main state (-1: not delayed or j > J)."""
+    j = space.n - space.s - space.e
+    ok = space.delayed & (j <= tg.J) & (space.e <= tg.E)
+    return np.where(ok, tg.index(np.clip(j, 0, tg.J), np.minimum(space.e, tg.E)), -1)
+
+
+def _selection(amap: np.ndarray, size: int):
+    """CSR matrix (tagged + served) x main that moves each arrival state to its tagged state."""
+    ok = np.nonzero(amap >= 0)[0]
+    return sp.csr_matrix((np.ones(len(ok)), (amap[ok], ok)), shape=(size + 1, len(amap)))
+
+
+def _to_tagged(X: np.ndarray, M) -> np.ndarray:
+    """Main-state rows (k x main) -> tagged columns ((tagged + served) x k)."""
+    return np.asarray(M @ X.T)
 
 
 def _poisson_terms(rate_time: float) -> int:
@@ -270,15 +326,15 @@ def _propagate_rows(PG, X: np.ndarray, rate: float, durations: np.ndarray) -> np
     acc = np.zeros_like(X)
     for i in range(K):
         acc += X * w[i]
-        X = PG @ X
+        X = _mv(PG, X)
     return acc
 
 
 def _graded_nodes(lo: float, hi: float, rate: float, nodes: int):
-    """Gauss-Legendre nodes/weights on [lo, hi], graded geometrically towards *lo*."""
+    """Gauss-Legendre nodes/weights on [lo, hi], graded geometrically towards *lo* down to ~1/*rate*."""
     length = hi - lo
-    levels = int(np.clip(math.ceil(math.log2(max(rate * length, 1.0))), 0, GRADING_CAP))
-    cuts = [lo] + [lo + length * 2.0 ** (-g) for g in range(levels, 0, -1)] + [hi]
+    levels = int(np.clip(math.ceil(math.log(max(rate * length, 1.0), GRADING)), 0, GRADING_CAP))
+    cuts = [lo] + [lo + length * GRADING ** (-g) for g in range(levels, 0, -1)] + [hi]
     x, w = np.polynomial.legendre.leggauss(nodes)
     xs, ws = [], []
     for a, b in zip(cuts[:-1], cuts[1:]):
@@ -304,7 +360,8 @@ def fluid_peak(rates: Sequence[float], staff: Sequence[int], period_minutes: flo
 def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minutes: float,
                   mean_service: float, mean_patience: float = math.inf,
                   taus: Sequence[float] = (), tol: float = 1e-9, max_states: int = 200_000,
-                  quadrature_nodes: int = 6, start_present: int | None = None) -> TransientResult:
+                  quadrature_nodes: int = 6, start_present: int | None = None,
+                  waits: bool = True) -> TransientResult:
     """Exact per-period measures of one zone over a day (see the module docstring).
 
     *rates*: arrivals per minute in each period; *staff*: working windows per period
@@ -313,7 +370,8 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
     P(called within τ). *tol* bounds the probability lost to truncation (N doubles
     until it holds; ValueError past *max_states* states). *quadrature_nodes*: Gauss-Legendre
     nodes per graded sub-interval where [a, a + τ] crosses a staffing change.
-    *start_present*: initial cap N (default from the fluid model).
+    *start_present*: initial cap N (default from the fluid model). *waits* False skips the
+    cohorts (mean wait and abandonment are then NaN), which is cheaper.
     """
     rates = [float(r) for r in rates]
     staff = [int(s) for s in staff]
@@ -327,20 +385,47 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
         raise ValueError("period_minutes, mean_service and mean_patience must be > 0")
     taus = tuple(sorted({float(t) for t in taus if t > 0}))
     if start_present is None:
-        peak = fluid_peak(rates, staff, period_minutes, mean_service, mean_patience)
-        start_present = int(max(peak, max(staff)) + 8 * math.sqrt(peak + 1) + 20)
+        start_present = _initial_cap(rates, staff, period_minutes, mean_service, mean_patience, tol)
     N = start_present
     while True:
-        result = _evaluate(rates, staff, period_minutes, mean_service, mean_patience, taus, N,
-                           quadrature_nodes)
-        if result.lost <= tol:
+        try:
+            result = _evaluate(rates, staff, period_minutes, mean_service, mean_patience, taus, N,
+                               quadrature_nodes, tol, waits)
+        except _TooSmall:
+            result = None
+        if result is not None and result.lost <= tol:
             return result
-        N *= 2
+        N = int(N * 1.5) + 1
         if N > max_states:
-            raise ValueError(f"truncation needs more than {max_states} states (lost {result.lost:.2e})")
+            raise ValueError(f"the truncation needs more than {max_states} present for a lost "
+                             f"probability <= {tol:g}")
 
 
-def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes) -> TransientResult:
+def _initial_cap(rates, staff, P, mean_service, mean_patience, tol) -> int:
+    """A first cap N: the fluid peak plus a margin, or the stationary geometric tail of the queue
+    (ratio ρ = λ/(sμ) without abandonment) where that is shorter than three fluid margins."""
+    peak = fluid_peak(rates, staff, P, mean_service, mean_patience)
+    fluid = int(max(peak, max(staff)) + 8 * math.sqrt(peak + 1) + 20)
+    if not math.isinf(mean_patience):
+        return fluid
+    geometric = 0
+    for lam, s in zip(rates, staff):
+        rho = lam * mean_service / s if s > 0 else math.inf
+        if 0 < rho < 1:
+            geometric = max(geometric, int(s + math.log(tol) / math.log(rho)))
+    return max(fluid, min(geometric, 3 * fluid))
+
+
+def _neg_generator(tg: _Tagged, mu: float, theta: float):
+    """-G of the tagged chain on its waiting states (row form), for the expected-wait solve."""
+    rows, cols, rates, out = _tagged_rates(tg, mu, theta)
+    to, frm, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(rates)
+    inside = to < tg.size
+    A = sp.csr_matrix((-v[inside], (frm[inside], to[inside])), shape=(tg.size, tg.size))
+    return (A + sp.diags(out)).tocsc()
+
+
+def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol, waits) -> TransientResult:
     T = len(rates)
     mu = 1.0 / mean_service
     theta = 0.0 if math.isinf(mean_patience) else 1.0 / mean_patience
@@ -350,127 +435,157 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes) -> T
     space = _Space(N, staff[0], 0)
     p = np.zeros(space.size)
     p[0] = 1.0
-    cohorts = np.zeros((space.size + 1, 0))   # tagged mass of each live cohort (columns)
-    cohort_ids: list[int] = []
-    waited = np.zeros(T)                       # ∫ cohort waiting mass du, per arrival period
+    lost_main, dropped = 0.0, 0.0
+    p_delay, mean_queue, ends = np.full(T, np.nan), np.zeros(T), []
     served_num = {tau: np.zeros(T) for tau in taus}
-    # pending tagged rows for the service level: columns, remaining minutes, weight, period, tau
-    pend_X = np.zeros((space.size + 1, 0))
-    pend = {"r": np.zeros(0), "w": np.zeros(0), "t": np.zeros(0, dtype=int), "tau": np.zeros(0)}
-    p_delay, mean_queue = np.full(T, np.nan), np.zeros(T)
-    ends, lost = [], 0.0
+    wint, cohort_end = np.zeros(T), [None] * T
+    tagged, row_ops, tmaps = [], [], []
+    carry_X = np.zeros((1, 0))
+    carry = {"r": np.zeros(0), "w": np.zeros(0), "t": np.zeros(0, dtype=int), "tau": np.zeros(0)}
 
     def changes_within(t, start, length):
-        """True if the staffing differs from s_t somewhere in (start, start + length] (absolute)."""
+        """True if the staffing differs from s_t at some boundary in (start, start + length)."""
         last = min(int(math.floor((start + length) / P - 1e-12)), T)
         return any(levels[u] != levels[t] for u in range(t + 1, last + 1))
 
+    def finish(X, info, durations, PG, rate):
+        """Propagate rows for *durations*; book the ones that are done; return the rest."""
+        X = _propagate_rows(PG, X, rate, durations)
+        info = dict(info, r=info["r"] - durations)
+        done = info["r"] <= 1e-9
+        for i in np.nonzero(done)[0]:
+            served_num[float(info["tau"][i])][info["t"][i]] += info["w"][i] * X[-1, i]
+        return X[:, ~done], {k: v[~done] for k, v in info.items()}
+
     for t in range(T):
         lam, s = rates[t], staff[t]
-        PQ, PG, big = _operators(space, lam, mu, theta)
         t0 = t * P
-        K = _poisson_terms(big * P)
+        rows, cols, rts, out_main = _main_rates(space, lam, mu, theta)
+        # one rate for the main chain and the cohort it feeds (the series share their Poisson weights)
+        rate = max(float(out_main.max()), (s + space.E) * mu + (N - s + 1) * theta, 1e-9)
+        PQ = _csr(rows, cols, rts, out_main, rate, space.size)
+        K = _poisson_terms(rate * P)
         stack = np.empty((K, space.size))
         x = p
-        new_col = np.zeros((space.size + 1, 1))
-        Z = np.hstack([cohorts, new_col])
-        src = (lam / big) * space.delayed
-        kk = np.arange(K)
-        w_end = stats.poisson.pmf(kk, big * P)
-        w_int = stats.poisson.sf(kk, big * P) / big
-        Cend = np.zeros_like(Z)
-        wint = np.zeros(Z.shape[1])
         for k in range(K):
             stack[k] = x
-            Cend += w_end[k] * Z
-            wint += w_int[k] * Z[: space.size].sum(axis=0)
-            Znext = PG @ Z
-            Znext[: space.size, -1] += src * x
-            x = PQ @ x
-            Z = Znext
+            x = _mv(PQ, x)
+        kk = np.arange(K)
+        w_end = stats.poisson.pmf(kk, rate * P)
+        w_int = stats.poisson.sf(kk, rate * P) / rate
         p_end = w_end @ stack
         integral = w_int @ stack
         if lam > 0:
             p_delay[t] = float(integral[space.delayed].sum()) / P
         mean_queue[t] = float(integral @ space.queue) / P
+        lost_main = max(lost_main, 1.0 - float(p_end.sum()))
+        if lost_main > tol:
+            raise _TooSmall
         ends.append(space.grid(p_end))
-        lost = max(lost, 1.0 - float(p_end.sum()))
-        for col, cid in enumerate(cohort_ids + [t]):
-            waited[cid] += wint[col]
-        cohort_ids = cohort_ids + [t]
 
-        # service-level rows born in this period
-        newX, new_r, new_w, new_t, new_tau, new_start = [], [], [], [], [], []
+        # the tagged space: waiting positions that carry mass at some time of the period
+        # (p(a) <= max_k m_k state by state, since the Poisson weights sum to at most 1)
+        env = stack.max(axis=0)
+        heavy = space.delayed & (env > ENVELOPE)
+        tg = _Tagged(s, space.E, int(space.queue[heavy].max()) if heavy.any() else 0)
+        amap = _arrival_map(space, tg)
+        M = _selection(amap, tg.size)
+        dropped = max(dropped, float(integral[space.delayed & (amap < 0)].sum()) / P)
+        trows, tcols, trts, tout = _tagged_rates(tg, mu, theta)
+        trate = max(float(tout.max()), 1e-9)
+        PG = _csr(trows, tcols, trts, tout, trate, tg.size, 1)
+        if t > 0:
+            tmaps.append(_tagged_boundary(tagged[-1], tg))
+            carry_X = tmaps[-1] @ carry_X
+        tagged.append(tg)
+        row_ops.append((PG, trate))
+
+        if lam > 0 and waits:
+            # the period's cohort: z_{k+1} = z_k P_G + (λ/Λ) m_k M, C(b) = Σ w_k z_k
+            PGc = _csr(trows, tcols, trts, tout, rate, tg.size, 1)
+            source = np.ascontiguousarray(_to_tagged(stack, M).T) * (lam / rate)
+            z = np.zeros(tg.size + 1)
+            zstack = np.empty((K, tg.size + 1))
+            for k in range(K):
+                zstack[k] = z
+                z = _mv(PGc, z)
+                z += source[k]
+            cohort_end[t] = w_end @ zstack
+            wint[t] = float((w_int @ zstack)[: tg.size].sum())
+
+        # service-level rows born in this period: exact where [a, a+τ] sees one staffing
+        new_rows, info, start = [], {"r": [], "w": [], "t": [], "tau": []}, []
+
+        def add(vectors, weights, tau, offsets):
+            new_rows.append(vectors)
+            info["r"].extend([tau] * len(weights)); info["w"].extend(weights)
+            info["t"].extend([t] * len(weights)); info["tau"].extend([tau] * len(weights))
+            start.extend(offsets)
+
         if lam > 0:
             for tau in taus:
                 if not changes_within(t, t0, P + tau):
-                    # T(a, a+τ) = e^{Gτ} for every arrival of the period: one exact row
-                    newX.append(np.append(integral * space.delayed, 0.0)); new_r.append(tau)
-                    new_w.append(1.0); new_t.append(t); new_tau.append(tau); new_start.append(0.0)
+                    add(_to_tagged(integral[None, :], M), [1.0], tau, [0.0])
                     continue
                 split = max(0.0, P - tau)
-                if split > 0:   # arrivals whose [a, a+τ] stays inside this period
-                    part = stats.poisson.sf(kk, big * split) / big @ stack
-                    newX.append(np.append(part * space.delayed, 0.0)); new_r.append(tau)
-                    new_w.append(1.0); new_t.append(t); new_tau.append(tau); new_start.append(0.0)
-                # crossing part [split, P]: kinks where a + τ meets a boundary
+                if split > 0:
+                    part = (stats.poisson.sf(kk, rate * split) / rate) @ stack
+                    add(_to_tagged(part[None, :], M), [1.0], tau, [0.0])
                 cuts = sorted({split, P} | {b * P - t0 - tau for b in range(t + 1, T + 1)
                                             if split < b * P - t0 - tau < P})
                 for lo, hi in zip(cuts[:-1], cuts[1:]):
-                    xs, ws = _graded_nodes(lo, hi, big, nodes)
-                    pm = stats.poisson.pmf(kk[:, None], big * xs[None, :])
-                    rows = (pm.T @ stack) * space.delayed
-                    for xi, wi, row in zip(xs, ws, rows):
-                        newX.append(np.append(row, 0.0)); new_r.append(tau); new_w.append(wi)
-                        new_t.append(t); new_tau.append(tau); new_start.append(xi)
-        # propagate all pending rows through this period
-        if newX:
-            pend_X = np.hstack([pend_X, np.array(newX).T])
-            start = np.concatenate([np.zeros(len(pend["r"])), new_start])
-            pend = {"r": np.concatenate([pend["r"], new_r]), "w": np.concatenate([pend["w"], new_w]),
-                    "t": np.concatenate([pend["t"], new_t]).astype(int),
-                    "tau": np.concatenate([pend["tau"], new_tau])}
+                    xs, ws = _graded_nodes(lo, hi, max(rate, trate), nodes)
+                    # only the terms whose Poisson weight matters at these times
+                    lo_k = max(0, int(stats.poisson.ppf(POISSON_EPS, rate * xs.min())) - 1)
+                    hi_k = min(K, int(stats.poisson.isf(POISSON_EPS, rate * xs.max())) + 2)
+                    at = stats.poisson.pmf(kk[lo_k:hi_k, None], rate * xs[None, :]).T @ stack[lo_k:hi_k]
+                    add(_to_tagged(at, M), list(ws), tau, list(xs))
+        n_carry = carry_X.shape[1]
+        if new_rows:
+            carry_X = np.hstack([carry_X] + new_rows) if n_carry else np.hstack(new_rows)
+            carry = {k: np.concatenate([carry[k], np.array(v, dtype=carry[k].dtype)])
+                     for k, v in info.items()}
+        offsets = np.concatenate([np.zeros(n_carry), np.array(start)])
+        if carry_X.shape[1]:
+            carry_X, carry = finish(carry_X, carry, np.minimum(carry["r"], P - offsets), PG, trate)
         else:
-            start = np.zeros(len(pend["r"]))
-        if pend_X.shape[1]:
-            dur = np.minimum(pend["r"], P - start)
-            pend_X = _propagate_rows(PG, pend_X, big, dur)
-            pend["r"] = pend["r"] - dur
-            done = pend["r"] <= 1e-9
-            for i in np.nonzero(done)[0]:
-                served_num[float(pend["tau"][i])][pend["t"][i]] += pend["w"][i] * pend_X[-1, i]
-            keep = ~done
-            pend_X = pend_X[:, keep]
-            pend = {k: v[keep] for k, v in pend.items()}
+            carry_X = np.zeros((tg.size + 1, 0))
 
-        # boundary to the next period (or to after closing)
-        space_new, main_map, tag_map = _boundary(space, levels[t + 1], p_end, N)
-        lost += max(0.0, float(p_end.sum() - (main_map @ p_end).sum()))
-        p = main_map @ p_end
-        cohorts = tag_map @ Cend
-        cohorts[-1] = 0.0                      # served mass is not needed for the waits
-        alive = cohorts[:-1].sum(axis=0) > 1e-16
-        cohorts = cohorts[:, alive]
-        cohort_ids = [c for c, a in zip(cohort_ids, alive) if a]
-        pend_X = tag_map @ pend_X
+        space_new, mmap = _main_boundary(space, levels[t + 1], p_end, N)
+        p = mmap @ p_end
+        lost_main = max(lost_main, 1.0 - float(p.sum()))
         space = space_new
 
-    # after closing: constant staff `after`, no arrivals
-    PQ, PG, big = _operators(space, 0.0, mu, theta)
-    if pend_X.shape[1]:
-        pend_X = _propagate_rows(PG, pend_X, big, pend["r"])
-        for i in range(pend_X.shape[1]):
-            served_num[float(pend["tau"][i])][pend["t"][i]] += pend["w"][i] * pend_X[-1, i]
-    if cohorts.shape[1]:
-        # expected remaining wait v solves -G v = 1 on the tagged transient states; G = Λ (P_G - I)^T
-        d = space.delayed
-        A = (big * (sp.identity(space.size + 1, format="csr") - PG)).T.tocsr()[:space.size, :space.size]
-        idx = np.nonzero(d)[0]
-        sub = A[idx][:, idx].tocsc()
-        v = np.zeros(space.size)
-        v[idx] = spsolve(sub, np.ones(len(idx)))
-        for col, cid in enumerate(cohort_ids):
-            waited[cid] += float(cohorts[: space.size, col] @ v)
+    # after closing: staff `after`, no arrivals; finish the rows, then the expected waits backward
+    tg_c = _Tagged(after, space.E, tagged[-1].J)
+    tmaps.append(_tagged_boundary(tagged[-1], tg_c))
+    trows, tcols, trts, tout = _tagged_rates(tg_c, mu, theta)
+    trate = max(float(tout.max()), 1e-9)
+    if carry_X.shape[1]:
+        finish(tmaps[-1] @ carry_X, carry, carry["r"],
+               _csr(trows, tcols, trts, tout, trate, tg_c.size, 1), trate)
+    waited = np.full(T, np.nan)
+    v = np.zeros(tg_c.size + 1)
+    if waits:
+        v[:-1] = spsolve(_neg_generator(tg_c, mu, theta), np.ones(tg_c.size))
+    for t in range(T - 1 if waits else -1, -1, -1):
+        v_b = tmaps[t].T @ v          # expected remaining wait just before boundary t+1
+        if cohort_end[t] is not None:
+            waited[t] = wint[t] + float(cohort_end[t] @ v_b)
+        if t == 0:
+            break
+        PG, trate = row_ops[t]
+        PGT = PG.T.tocsr()
+        K = _poisson_terms(trate * P)
+        kk = np.arange(K)
+        ones = np.ones(tagged[t].size + 1)
+        ones[-1] = 0.0
+        ys, us = np.empty((K, len(v_b))), np.empty((K, len(v_b)))
+        y, u = np.ascontiguousarray(v_b), ones
+        for k in range(K):
+            ys[k], us[k] = y, u
+            y, u = _mv(PGT, y), _mv(PGT, u)
+        v = stats.poisson.pmf(kk, trate * P) @ ys + (stats.poisson.sf(kk, trate * P) / trate) @ us
 
     arrivals = np.array(rates) * P
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -480,4 +595,4 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes) -> T
         period_minutes=P, arrival_rates=tuple(rates), staff=tuple(staff), mean_service=mean_service,
         mean_patience=mean_patience, p_delay=p_delay, service_level=sl,
         p_abandon=theta * mean_wait, mean_wait=mean_wait, mean_queue=mean_queue,
-        end_states=tuple(ends), lost=lost, max_present=N)
+        end_states=tuple(ends), lost=lost_main + dropped, max_present=N)
