@@ -361,7 +361,7 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
                   mean_service: float, mean_patience: float = math.inf,
                   taus: Sequence[float] = (), tol: float = 1e-9, max_states: int = 200_000,
                   quadrature_nodes: int = 6, start_present: int | None = None,
-                  waits: bool = True) -> TransientResult:
+                  waits: bool = True, initial=None) -> TransientResult:
     """Exact per-period measures of one zone over a day (see the module docstring).
 
     *rates*: arrivals per minute in each period; *staff*: working windows per period
@@ -371,7 +371,9 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
     until it holds; ValueError past *max_states* states). *quadrature_nodes*: Gauss-Legendre
     nodes per graded sub-interval where [a, a + τ] crosses a staffing change.
     *start_present*: initial cap N (default from the fluid model). *waits* False skips the
-    cohorts (mean wait and abandonment are then NaN), which is cheaper.
+    cohorts (mean wait and abandonment are then NaN), which is cheaper. *initial*: instead
+    of an empty start, a pair (P(n present) for n = 0, 1, ..., staff before the first period)
+    with no window closing (e = 0); the first period's change applies to it.
     """
     rates = [float(r) for r in rates]
     staff = [int(s) for s in staff]
@@ -386,11 +388,13 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
     taus = tuple(sorted({float(t) for t in taus if t > 0}))
     if start_present is None:
         start_present = _initial_cap(rates, staff, period_minutes, mean_service, mean_patience, tol)
+    if initial is not None:
+        start_present = max(start_present, len(initial[0]) - 1)
     N = start_present
     while True:
         try:
             result = _evaluate(rates, staff, period_minutes, mean_service, mean_patience, taus, N,
-                               quadrature_nodes, tol, waits)
+                               quadrature_nodes, tol, waits, initial)
         except _TooSmall:
             result = None
         if result is not None and result.lost <= tol:
@@ -425,7 +429,8 @@ def _neg_generator(tg: _Tagged, mu: float, theta: float):
     return (A + sp.diags(out)).tocsc()
 
 
-def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol, waits) -> TransientResult:
+def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol, waits,
+              initial=None) -> TransientResult:
     T = len(rates)
     mu = 1.0 / mean_service
     theta = 0.0 if math.isinf(mean_patience) else 1.0 / mean_patience
@@ -435,6 +440,13 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
     space = _Space(N, staff[0], 0)
     p = np.zeros(space.size)
     p[0] = 1.0
+    if initial is not None:
+        probs, before = np.asarray(initial[0], dtype=float), int(initial[1])
+        start = _Space(N, before, 0)
+        p0 = np.zeros(start.size)
+        p0[: min(len(probs), N + 1)] = probs[: N + 1]
+        space, first = _main_boundary(start, staff[0], p0, N)
+        p = first @ p0
     lost_main, dropped = 0.0, 0.0
     p_delay, mean_queue, ends = np.full(T, np.nan), np.zeros(T), []
     served_num = {tau: np.zeros(T) for tau in taus}

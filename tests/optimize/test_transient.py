@@ -322,3 +322,80 @@ def test_time_varying_day_against_the_simulator():
             y = num.reindex(range(days), fill_value=0).to_numpy(float)
             lo, hi = ratio_ci(y, x)
             assert lo <= value <= hi, (t, name, value, lo, hi)
+
+
+# ---- exact optima: the lazy-cut master against brute force --------------------------------
+
+def brute_force_plan(evaluate, upper, cost):
+    import itertools
+    best = (math.inf, None)
+    for plan in itertools.product(*[range(u + 1) for u in upper]):
+        c = cost(plan)
+        if c < best[0] and evaluate(np.array(plan)).all():
+            best = (c, plan)
+    return best
+
+
+def test_exact_per_period_optimum_matches_brute_force_on_the_exact_evaluator():
+    from optimize.exact_staffing import ZoneEvaluator
+    cases = [("wait<=0@80%", math.inf), ("wait<=2@80%", 6.0), ("mean_wait<=1", math.inf), ("abandon<=4%", 5.0)]
+    for targets, pat in cases:
+        ev = ZoneEvaluator([0.5, 1.2, 0.7], period_minutes=30, mean_service=6, targets=targets, windows=11,
+                           mean_patience=pat)
+        res = ev.solve()
+        assert res.status == "optimal"
+        lows = ev.lower_bounds()
+        import itertools
+        best = min((sum(p), p) for p in itertools.product(*[range(l, 12) for l in lows])
+                   if sum(p) <= sum(res.plan) and ev(np.array(p)).all())
+        assert sum(res.plan) == best[0], (targets, res.plan, best)
+        assert ev(np.array(res.plan)).all()
+        # lower bounds are valid: lowering any period below its bound fails somewhere
+        for t in range(3):
+            if lows[t] > 0:
+                plan = np.array(ev.windows)
+                plan[t] = lows[t] - 1
+                assert not ev(plan)[t]
+
+
+def synthetic(requirement, memory=0.5):
+    """A monotone stand-in evaluator: period t passes if s_t + memory * (s_{t-1} - r_{t-1}) >= r_t."""
+    r = np.array(requirement)
+
+    def evaluate(plan):
+        plan = np.asarray(plan)
+        carry = np.concatenate([[0.0], memory * (plan[:-1] - r[:-1])])
+        return plan + np.minimum(carry, 0.0) >= r
+    return evaluate
+
+
+def test_master_with_lazy_cuts_matches_brute_force_per_period_and_with_shifts():
+    from optimize import ShiftPattern
+    from optimize.exact_staffing import solve_exact
+    req, upper = [2, 4, 3, 5, 1], [5] * 5
+    ev = synthetic(req)
+    res = solve_exact(ev, upper)
+    best = brute_force_plan(ev, upper, sum)
+    assert res.status == "optimal" and sum(res.plan) == best[0] and ev(res.plan).all()
+    assert res.cuts > 0                       # it needed cuts: the past matters
+    # rosters: 2-period shifts starting in every period, one 3-period shift
+    grid = (480, 480 + 5 * 60, 60)
+    shifts = [ShiftPattern(f"s{k}", 480 + 60 * k, 480 + 60 * (k + 2)) for k in range(4)] + \
+             [ShiftPattern("long", 480, 660)]
+    res = solve_exact(ev, upper, shifts=shifts, grid=grid)
+    variants = [v for p in shifts for v in p.variants(grid)]
+    import itertools
+    best = (math.inf, None)
+    for counts in itertools.product(range(6), repeat=len(variants)):
+        cover = np.array([sum(c * v.coverage[t] for c, v in zip(counts, variants)) for t in range(5)])
+        cost = sum(c * v.cost for c, v in zip(counts, variants))
+        if cost < best[0] and (cover <= 5).all() and ev(cover).all():
+            best = (cost, tuple(cover))
+    assert res.status == "optimal" and res.cost == pytest.approx(best[0])
+    assert ev(np.array(res.plan)).all()
+
+
+def test_master_reports_infeasible_targets():
+    from optimize.exact_staffing import solve_exact
+    res = solve_exact(synthetic([2, 7, 1]), [5, 5, 5])
+    assert res.status == "infeasible"
