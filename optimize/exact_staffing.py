@@ -19,7 +19,10 @@ valid and the plan is the cheapest one satisfying them.
 A cut is strengthened before it is added: periods far before t are raised to their
 maximum (U_u) while the evaluation at t still fails, so the cut only involves the window
 [t - w, t] (and the periods after t that matter, if raising them rescued t). A raised period
-has no y[u, U_u + 1] and drops out of the cut.
+has no y[u, U_u + 1] and drops out of the cut. Then the failing period itself is lifted:
+the least level k* of s_t that passes with the others at the trial plan, so the cut reads
+y[t, k*] + sum_{u != t} y[u, f_u + 1] >= 1 (valid: a plan below the others' levels and
+with s_t < k* lies below a failing trial plan).
 
 The evaluator is a callback, ``evaluate(plan) -> bool per period`` (plan: an int array
 of staff per period); it must be monotone in the sense above. Two optional refinements
@@ -53,9 +56,10 @@ __all__ = ["ExactResult", "ZoneEvaluator", "solve_exact"]
 class ExactResult:
     """Outcome of :func:`solve_exact`.
 
-    *status*: ``optimal`` (the plan passes everywhere and is the cheapest such plan),
-    ``infeasible`` (no plan within the upper bounds passes), or ``limit`` (iterations or time
-    ran out: *plan* is the last master plan, not checked to pass; *lower_bound* holds).
+    *status*: ``optimal`` (the plan passes everywhere and is the cheapest such plan: its cost
+    equals the master's lower bound), ``infeasible`` (no plan within the upper bounds passes),
+    or ``limit`` (iterations or time ran out: *plan* is the cheapest passing plan found, if
+    any, and *lower_bound* bounds the optimum from below).
     *plan*: staff per period; *cost*: its cost; *counts*: people per shift variant (rosters).
     """
 
@@ -72,13 +76,19 @@ class ExactResult:
 
 
 def _strengthen(f, t, upper, check, horizon, T):
-    """A small support for the cut of plan *f* failing at *t*: raise what can be raised."""
+    """The cut of plan *f* failing at *t*, as (period, level) pairs: one of them must hold.
+
+    Periods far before t are raised to their maximum while t still fails (they drop out), and
+    so are the later ones if t fails without them. Then t itself is lifted: with the rest at
+    the trial plan, the least level k* that passes at t; every plan with s_u <= f_u on the
+    cut's other periods and s_t < k* lies below a failing trial plan, so y[t, k*] replaces
+    y[t, f_t + 1].
+    """
     last = horizon(t)
     raised_after = np.array(f)
     raised_after[t + 1:] = upper[t + 1:]
     include_after = check(raised_after, t)          # did raising the later periods rescue t?
-    base = np.array(f) if not include_after else raised_after
-    # base fails at t; find the smallest window w with periods before t - w at their maximum
+    base = np.array(f) if include_after else raised_after
     w = 0
     while True:
         lo = max(0, t - w)
@@ -88,8 +98,40 @@ def _strengthen(f, t, upper, check, horizon, T):
             break
         w = 2 * w if w else 1
     lo = max(0, t - w)
-    hi = t if include_after else last
-    return [u for u in range(lo, hi + 1) if f[u] < upper[u]]
+    trial = base.copy()
+    trial[:lo] = upper[:lo]
+    low, high = int(f[t]) + 1, int(upper[t]) + 1     # least passing level of t, or none (U_t + 1)
+    while low < high:
+        mid = (low + high) // 2
+        probe = trial.copy()
+        probe[t] = mid
+        if check(probe, t):
+            high = mid
+        else:
+            low = mid + 1
+    hi = last if include_after else t
+    cut = [(u, int(f[u]) + 1) for u in range(lo, hi + 1) if u != t and f[u] < upper[u]]
+    if low <= upper[t]:
+        cut.append((t, low))
+    return cut
+
+
+def _repair(f, upper, check, costs):
+    """A passing plan near *f*: raise each period in turn until it passes (raising later
+    periods never hurts earlier ones), then lower, from the dearest, whatever can go."""
+    g = np.array(f)
+    for t in range(len(g)):
+        while g[t] < upper[t] and not check(g, t):
+            g[t] += 1
+    for t in np.argsort(-np.asarray(costs), kind="stable"):
+        while g[t] > 0:
+            trial = g.copy()
+            trial[t] -= 1
+            if all(check(trial, u) for u in range(t, len(g))):
+                g = trial
+            else:
+                break
+    return g
 
 
 def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[int], *,
@@ -123,6 +165,7 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
     cuts: list[list[tuple[int, int]]] = []
     history, evaluations = [], 0
     plan, lower_bound, counts = tuple(int(x) for x in lower), -math.inf, {}
+    incumbent = (math.inf, None, {})       # cheapest plan known to pass everywhere
     for iteration in range(1, max_iterations + 1):
         prob = rm.new_problem("exact_staffing")
         keys = [(t, k) for t in range(T) for k in range(1, upper[t] + 1)]
@@ -160,21 +203,31 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
         ok = np.asarray(evaluate(f), dtype=bool)
         evaluations += 1
         failing = np.nonzero(~ok)[0]
-        history.append({"iteration": iteration, "lower_bound": lower_bound, "failing": len(failing),
-                        "cuts": len(cuts)})
         if len(failing) == 0:
-            return ExactResult("optimal", plan, lower_bound, lower_bound, iteration, evaluations, len(cuts),
-                               time.perf_counter() - t_start, counts, tuple(history))
+            incumbent = (lower_bound, plan, counts)
+        elif not variants:
+            repaired = _repair(f, upper, check, costs)
+            cost = float(np.dot(costs, repaired))
+            if cost < incumbent[0]:
+                incumbent = (cost, tuple(int(v) for v in repaired), {})
+        history.append({"iteration": iteration, "lower_bound": lower_bound, "upper_bound": incumbent[0],
+                        "failing": len(failing), "cuts": len(cuts)})
+        if incumbent[0] <= lower_bound + 1e-9:
+            return ExactResult("optimal", incumbent[1], incumbent[0], lower_bound, iteration, evaluations,
+                               len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
         added = 0
         for t in failing[:max_cuts_per_iteration]:
-            support = _strengthen(f, int(t), upper, check, horizon, T)
-            cuts.append([(u, int(f[u]) + 1) for u in support])
+            cut = _strengthen(f, int(t), upper, check, horizon, T)
+            cuts.append(cut)
             added += 1
-            if not support:          # even the maximum everywhere that matters fails at t
+            if not cut:          # even the maximum everywhere that matters fails at t
                 return ExactResult("infeasible", plan, math.inf, lower_bound, iteration, evaluations,
                                    len(cuts), time.perf_counter() - t_start, {}, tuple(history))
-    # the last master plan costs what its solve found, a lower bound on the optimum
-    return ExactResult("limit", plan, lower_bound, lower_bound, len(history), evaluations, len(cuts),
+    # out of iterations or time: the incumbent (if any) with the gap to the lower bound
+    if incumbent[1] is not None:
+        return ExactResult("limit", incumbent[1], incumbent[0], lower_bound, len(history), evaluations,
+                           len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
+    return ExactResult("limit", plan, math.inf, lower_bound, len(history), evaluations, len(cuts),
                        time.perf_counter() - t_start, counts, tuple(history))
 
 
@@ -202,6 +255,8 @@ class ZoneEvaluator:
             not (all(t.kind == "abandon" for t in self.targets if t.kind != "service_level")
                  and math.isinf(self.mean_patience))
         self._cache: dict[tuple, np.ndarray] = {}
+        self._states: dict[tuple, np.ndarray] = {}    # plan prefix -> P(n, e) at its end
+        self._checks: dict[tuple, bool] = {}
         self.evaluations = 0
         full = self.result(self.windows)
         self.out_of_reach = tuple(int(t) for t in np.nonzero(~full.meets(self.targets))[0])
@@ -215,15 +270,22 @@ class ZoneEvaluator:
         return min(self.T - 1, t + reach)
 
     def result(self, plan, periods: int | None = None) -> TransientResult:
+        """The transient measures of the first *periods* periods of *plan* (default all)."""
         periods = self.T if periods is None else periods
         plan = [int(s) for s in plan[:periods]]
         self.evaluations += 1
-        return evaluate_zone(self.rates[:periods], plan, period_minutes=self.P,
-                             mean_service=self.mean_service, mean_patience=self.mean_patience,
-                             taus=self.taus, tol=self.tol, waits=self.waits)
+        r = evaluate_zone(self.rates[:periods], plan, period_minutes=self.P,
+                          mean_service=self.mean_service, mean_patience=self.mean_patience,
+                          taus=self.taus, tol=self.tol, waits=self.waits)
+        self._remember(plan, 0, r)
+        return r
+
+    def _remember(self, plan, first, r):
+        for k, grid in enumerate(r.end_states):
+            self._states[tuple(plan[: first + k + 1])] = grid
 
     def _passes(self, plan, periods: int | None = None) -> np.ndarray:
-        key = (tuple(int(s) for s in plan[: (periods or self.T)]),)
+        key = tuple(int(s) for s in plan[: (periods or self.T)])
         if key not in self._cache:
             ok = self.result(plan, periods).meets(self.targets)
             for t in self.out_of_reach:
@@ -236,10 +298,28 @@ class ZoneEvaluator:
         return self._passes(plan)
 
     def check(self, plan, t: int) -> bool:
-        """Does *plan* pass in period *t*? Evaluates only the periods up to ``horizon(t)``
-        (exact: nothing later changes period t's measures, the day simply closes later)."""
+        """Does *plan* pass in period *t*? Exact on a shorter day: it starts from the stored
+        state at the latest boundary m <= t whose prefix plan[:m] was evaluated before and
+        stops at ``horizon(t)`` (nothing later changes period t's measures)."""
+        if t in self.out_of_reach or self.rates[t] == 0:
+            return True
+        plan = [int(s) for s in plan]
         last = self.horizon(t)
-        return bool(self._passes(plan, last + 1)[t])
+        key = (tuple(plan[: last + 1]), t)
+        if key in self._checks:
+            return self._checks[key]
+        m = t
+        while m > 0 and tuple(plan[:m]) not in self._states:
+            m -= 1
+        start = (self._states[tuple(plan[:m])], plan[m - 1]) if m > 0 else None
+        self.evaluations += 1
+        r = evaluate_zone(self.rates[m: last + 1], plan[m: last + 1], period_minutes=self.P,
+                          mean_service=self.mean_service, mean_patience=self.mean_patience,
+                          taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
+        self._remember(plan, m, r)
+        ok = bool(r.meets(self.targets)[t - m])
+        self._checks[key] = ok
+        return ok
 
     def lower_bounds(self) -> np.ndarray:
         """Valid lower bounds L_t: with every earlier period at its windows (the best possible

@@ -442,9 +442,15 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
     p[0] = 1.0
     if initial is not None:
         probs, before = np.asarray(initial[0], dtype=float), int(initial[1])
-        start = _Space(N, before, 0)
+        if probs.ndim == 1:
+            probs = probs[:, None]
+        start = _Space(N, before, probs.shape[1] - 1)
+        n, e = np.nonzero(probs[: N + 1])
+        ok = (e == 0) | (n >= before + e)
+        if (~ok).any() or e.max(initial=0) > start.E:
+            raise ValueError("initial: P(n, e) is not zero where n < s + e")
         p0 = np.zeros(start.size)
-        p0[: min(len(probs), N + 1)] = probs[: N + 1]
+        p0[start.index(n, e)] = probs[n, e]
         space, first = _main_boundary(start, staff[0], p0, N)
         p = first @ p0
     lost_main, dropped = 0.0, 0.0
