@@ -140,13 +140,15 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
                 check: Callable[[np.ndarray, int], bool] | None = None,
                 horizon: Callable[[int], int] | None = None, max_iterations: int = 500,
                 max_cuts_per_iteration: int = 48, solver: str = "HiGHS",
-                time_limit: float | None = None) -> ExactResult:
+                time_limit: float | None = None, incumbent: tuple | None = None) -> ExactResult:
     """Cheapest plan that *evaluate* passes in every period (see the module docstring).
 
     *upper*: most staff per period (windows); *lower*: proven lower bounds (default 0).
     Without *shifts*: any plan, cost sum_t costs[t] s_t (*costs* default 1 per staff-period).
     With *shifts* (patterns, lunch variants on *grid*): staff on duty is the coverage of the
     chosen variants, cost the variants' cost. *time_limit* in seconds for the whole search.
+    *incumbent*: a known passing (cost, plan, counts), e.g. a roster of a passing per-period
+    plan; the search stops as soon as the lower bound reaches the best passing cost.
     """
     t_start = time.perf_counter()
     upper = np.asarray([int(u) for u in upper])
@@ -165,7 +167,9 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
     cuts: list[list[tuple[int, int]]] = []
     history, evaluations = [], 0
     plan, lower_bound, counts = tuple(int(x) for x in lower), -math.inf, {}
-    incumbent = (math.inf, None, {})       # cheapest plan known to pass everywhere
+    # cheapest plan known to pass everywhere
+    incumbent = (math.inf, None, {}) if incumbent is None else (
+        float(incumbent[0]), tuple(int(v) for v in incumbent[1]), dict(incumbent[2]))
     for iteration in range(1, max_iterations + 1):
         prob = rm.new_problem("exact_staffing")
         keys = [(t, k) for t in range(T) for k in range(1, upper[t] + 1)]
