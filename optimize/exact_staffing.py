@@ -134,6 +134,41 @@ def _repair(f, upper, check, costs):
     return g
 
 
+def _cover(variants, requirement, upper, solver):
+    """Cheapest variant counts whose coverage meets *requirement* within *upper* (or None)."""
+    T = len(requirement)
+    prob = rm.new_problem("repair_roster")
+    x = rm.integer_vars(prob, "x", range(len(variants)))
+    for t in range(T):
+        duty = rm.linear_sum([x[i] for i, v in enumerate(variants) if v.coverage[t]])
+        prob += (duty >= int(requirement[t]), f"need_{t}")
+        prob += (duty <= int(upper[t]), f"window_{t}")
+    prob += rm.linear_sum([v.cost * x[i] for i, v in enumerate(variants)])
+    if rm.solve(prob, solver) != "optimal":
+        return None
+    counts = [int(round(rm.value(x[i]))) for i in range(len(variants))]
+    cover = np.array([sum(c * v.coverage[t] for c, v in zip(counts, variants)) for t in range(T)])
+    return counts, cover, float(sum(c * v.cost for c, v in zip(counts, variants)))
+
+
+def _repair_roster(f, variants, upper, check, solver, rounds: int = 30):
+    """A passing roster near the coverage *f*: raise the requirement where a period fails
+    (each failure raises its own period, as the closed loop does) and re-roster."""
+    need = np.array(f)
+    for _ in range(rounds):
+        got = _cover(variants, need, upper, solver)
+        if got is None:
+            return None
+        counts, cover, cost = got
+        failing = [t for t in range(len(cover)) if not check(cover, t)]
+        if not failing:
+            return cost, tuple(int(v) for v in cover), {
+                (v.pattern, v.lunch_label): c for v, c in zip(variants, counts) if c}
+        for t in failing:
+            need[t] = min(int(upper[t]), int(cover[t]) + 1)
+    return None
+
+
 def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[int], *,
                 costs: Sequence[float] | None = None, lower: Sequence[int] | None = None,
                 shifts: Sequence[ShiftPattern] | ShiftSpec | None = None, grid=None,
@@ -214,6 +249,10 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
             cost = float(np.dot(costs, repaired))
             if cost < incumbent[0]:
                 incumbent = (cost, tuple(int(v) for v in repaired), {})
+        else:
+            repaired = _repair_roster(f, variants, upper, check, solver)
+            if repaired is not None and repaired[0] < incumbent[0]:
+                incumbent = repaired
         history.append({"iteration": iteration, "lower_bound": lower_bound, "upper_bound": incumbent[0],
                         "failing": len(failing), "cuts": len(cuts)})
         if incumbent[0] <= lower_bound + 1e-9:
