@@ -1,0 +1,403 @@
+"""Exact cheapest staffing: an integer program with lazy monotone cuts around an evaluator.
+
+Performance in period t improves with staff in t and in the periods before it (fewer
+people waiting when t starts) and, for waits that run past the period's end, in the
+periods after it. So if a plan f fails in period t, every plan g <= f (period by period)
+fails there too, and any plan that meets the target in t has s_u >= f_u + 1 for some u in
+the periods that can affect t. The master problem encodes s_t in unary,
+
+    y[t, k] in {0, 1}, k = 1..U_t,   y[t, k] = 1 iff s_t >= k
+    order_t_k:  y[t, k] <= y[t, k-1]                      (k >= 2)
+    low_t:      sum_k y[t, k] >= L_t                       (proven lower bounds)
+    cut_i:      sum_{u in support_i} y[u, f_u + 1] >= 1    (one per failing plan and period)
+
+and minimises the staff cost (per-period plans: sum_t c_t s_t; rosters: the cost of shift
+variants x_v whose coverage equals s_t, ``link_t``). Each solve gives a lower bound; when
+the evaluator passes the master's plan in every period the plan is optimal: every cut is
+valid and the plan is the cheapest one satisfying them.
+
+A cut is strengthened before it is added: periods far before t are raised to their
+maximum (U_u) while the evaluation at t still fails, so the cut only involves the window
+[t - w, t] (and the periods after t that matter, if raising them rescued t). A raised period
+has no y[u, U_u + 1] and drops out of the cut. Then the failing period itself is lifted:
+the least level k* of s_t that passes with the others at the trial plan, so the cut reads
+y[t, k*] + sum_{u != t} y[u, f_u + 1] >= 1 (valid: a plan below the others' levels and
+with s_t < k* lies below a failing trial plan).
+
+The evaluator is a callback, ``evaluate(plan) -> bool per period`` (plan: an int array
+of staff per period); it must be monotone in the sense above. Two optional refinements
+speed things up: ``check(plan, t) -> bool`` answers for one period (e.g. on a shorter
+day), and ``horizon(t)`` is the last period whose staff can affect t (default: the last).
+:class:`ZoneEvaluator` provides all three exactly for one zone with
+:func:`optimize.queueing.transient.evaluate_zone`; a simulation-based estimator can be
+plugged into :func:`solve_exact` the same way (its cuts are then only as good as its
+estimates).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optimize import roster_model as rm
+from optimize.patterns import ShiftPattern, ShiftSpec
+from optimize.periods import PeriodGrid
+from optimize.queueing.transient import TransientResult, evaluate_zone
+from optimize.targets import parse_targets
+
+__all__ = ["ExactResult", "ZoneEvaluator", "solve_exact"]
+
+
+@dataclass(frozen=True)
+class ExactResult:
+    """Outcome of :func:`solve_exact`.
+
+    *status*: ``optimal`` (the plan passes everywhere and is the cheapest such plan: its cost
+    equals the master's lower bound), ``infeasible`` (no plan within the upper bounds passes),
+    or ``limit`` (iterations or time ran out: *plan* is the cheapest passing plan found, if
+    any, and *lower_bound* bounds the optimum from below).
+    *plan*: staff per period; *cost*: its cost; *counts*: people per shift variant (rosters).
+    """
+
+    status: str
+    plan: tuple[int, ...]
+    cost: float
+    lower_bound: float
+    iterations: int
+    evaluations: int
+    cuts: int
+    seconds: float
+    counts: dict = field(default_factory=dict)
+    history: tuple = ()
+
+
+def _strengthen(f, t, upper, check, horizon, T):
+    """The cut of plan *f* failing at *t*, as (period, level) pairs: one of them must hold.
+
+    Periods far before t are raised to their maximum while t still fails (they drop out), and
+    so are the later ones if t fails without them. Then t itself is lifted: with the rest at
+    the trial plan, the least level k* that passes at t; every plan with s_u <= f_u on the
+    cut's other periods and s_t < k* lies below a failing trial plan, so y[t, k*] replaces
+    y[t, f_t + 1].
+    """
+    last = horizon(t)
+    raised_after = np.array(f)
+    raised_after[t + 1:] = upper[t + 1:]
+    include_after = check(raised_after, t)          # did raising the later periods rescue t?
+    base = np.array(f) if include_after else raised_after
+    w = 0
+    while True:
+        lo = max(0, t - w)
+        trial = base.copy()
+        trial[:lo] = upper[:lo]
+        if lo == 0 or not check(trial, t):
+            break
+        w = 2 * w if w else 1
+    lo = max(0, t - w)
+    trial = base.copy()
+    trial[:lo] = upper[:lo]
+    low, high = int(f[t]) + 1, int(upper[t]) + 1     # least passing level of t, or none (U_t + 1)
+    while low < high:
+        mid = (low + high) // 2
+        probe = trial.copy()
+        probe[t] = mid
+        if check(probe, t):
+            high = mid
+        else:
+            low = mid + 1
+    hi = last if include_after else t
+    cut = [(u, int(f[u]) + 1) for u in range(lo, hi + 1) if u != t and f[u] < upper[u]]
+    if low <= upper[t]:
+        cut.append((t, low))
+    return cut
+
+
+def _repair(f, upper, check, costs):
+    """A passing plan near *f*: raise each period in turn until it passes (raising later
+    periods never hurts earlier ones), then lower, from the dearest, whatever can go."""
+    g = np.array(f)
+    for t in range(len(g)):
+        while g[t] < upper[t] and not check(g, t):
+            g[t] += 1
+    for t in np.argsort(-np.asarray(costs), kind="stable"):
+        while g[t] > 0:
+            trial = g.copy()
+            trial[t] -= 1
+            if all(check(trial, u) for u in range(t, len(g))):
+                g = trial
+            else:
+                break
+    return g
+
+
+def _cover(variants, requirement, upper, solver):
+    """Cheapest variant counts whose coverage meets *requirement* within *upper* (or None)."""
+    T = len(requirement)
+    prob = rm.new_problem("repair_roster")
+    x = rm.integer_vars(prob, "x", range(len(variants)))
+    for t in range(T):
+        duty = rm.linear_sum([x[i] for i, v in enumerate(variants) if v.coverage[t]])
+        prob += (duty >= int(requirement[t]), f"need_{t}")
+        prob += (duty <= int(upper[t]), f"window_{t}")
+    prob += rm.linear_sum([v.cost * x[i] for i, v in enumerate(variants)])
+    if rm.solve(prob, solver) != "optimal":
+        return None
+    counts = [int(round(rm.value(x[i]))) for i in range(len(variants))]
+    cover = np.array([sum(c * v.coverage[t] for c, v in zip(counts, variants)) for t in range(T)])
+    return counts, cover, float(sum(c * v.cost for c, v in zip(counts, variants)))
+
+
+def _repair_roster(f, variants, upper, check, solver, rounds: int = 30):
+    """A passing roster near the coverage *f*: raise the requirement where a period fails
+    (each failure raises its own period, as the closed loop does) and re-roster."""
+    need = np.array(f)
+    for _ in range(rounds):
+        got = _cover(variants, need, upper, solver)
+        if got is None:
+            return None
+        counts, cover, cost = got
+        failing = [t for t in range(len(cover)) if not check(cover, t)]
+        if not failing:
+            return cost, tuple(int(v) for v in cover), {
+                (v.pattern, v.lunch_label): c for v, c in zip(variants, counts) if c}
+        for t in failing:
+            need[t] = min(int(upper[t]), int(cover[t]) + 1)
+    return None
+
+
+def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[int], *,
+                costs: Sequence[float] | None = None, lower: Sequence[int] | None = None,
+                shifts: Sequence[ShiftPattern] | ShiftSpec | None = None, grid=None,
+                check: Callable[[np.ndarray, int], bool] | None = None,
+                horizon: Callable[[int], int] | None = None, max_iterations: int = 500,
+                max_cuts_per_iteration: int = 48, solver: str = "HiGHS",
+                time_limit: float | None = None, incumbent: tuple | None = None) -> ExactResult:
+    """Cheapest plan that *evaluate* passes in every period (see the module docstring).
+
+    *upper*: most staff per period (windows); *lower*: proven lower bounds (default 0).
+    Without *shifts*: any plan, cost sum_t costs[t] s_t (*costs* default 1 per staff-period).
+    With *shifts* (patterns, lunch variants on *grid*): staff on duty is the coverage of the
+    chosen variants, cost the variants' cost. *time_limit* in seconds for the whole search.
+    *incumbent*: a known passing (cost, plan, counts), e.g. a roster of a passing per-period
+    plan; the search stops as soon as the lower bound reaches the best passing cost.
+    """
+    t_start = time.perf_counter()
+    upper = np.asarray([int(u) for u in upper])
+    T = len(upper)
+    lower = np.zeros(T, dtype=int) if lower is None else np.minimum(np.asarray(lower, dtype=int), upper)
+    costs = np.ones(T) if costs is None else np.asarray(costs, dtype=float)
+    check = check or (lambda plan, t: bool(evaluate(plan)[t]))
+    horizon = horizon or (lambda t: T - 1)
+    variants = []
+    if shifts is not None:
+        patterns = shifts.patterns if isinstance(shifts, ShiftSpec) else tuple(shifts)
+        grid = PeriodGrid.coerce(grid)
+        if grid.n_periods != T:
+            raise ValueError(f"the grid has {grid.n_periods} periods, upper has {T}")
+        variants = [v for p in patterns for v in p.variants(grid)]
+    cuts: list[list[tuple[int, int]]] = []
+    history, evaluations = [], 0
+    plan, lower_bound, counts = tuple(int(x) for x in lower), -math.inf, {}
+    # cheapest plan known to pass everywhere
+    incumbent = (math.inf, None, {}) if incumbent is None else (
+        float(incumbent[0]), tuple(int(v) for v in incumbent[1]), dict(incumbent[2]))
+    for iteration in range(1, max_iterations + 1):
+        prob = rm.new_problem("exact_staffing")
+        keys = [(t, k) for t in range(T) for k in range(1, upper[t] + 1)]
+        y = rm.integer_vars(prob, "y", keys, upper=1)
+        level = {t: rm.linear_sum([y[t, k] for k in range(1, upper[t] + 1)]) for t in range(T)}
+        for t in range(T):
+            for k in range(2, upper[t] + 1):
+                prob += (y[t, k] <= y[t, k - 1], f"order_{t}_{k}")
+            if lower[t] > 0:
+                prob += (level[t] >= int(lower[t]), f"low_{t}")
+        for i, cut in enumerate(cuts):
+            prob += (rm.linear_sum([y[u, k] for u, k in cut]) >= 1, f"cut_{i}")
+        if variants:
+            x = rm.integer_vars(prob, "x", range(len(variants)))
+            for t in range(T):
+                duty = rm.linear_sum([x[i] for i, v in enumerate(variants) if v.coverage[t]])
+                prob += (duty - level[t] == 0, f"link_{t}")
+            prob += rm.linear_sum([v.cost * x[i] for i, v in enumerate(variants)])
+        else:
+            prob += rm.linear_sum([costs[t] * level[t] for t in range(T)])
+        left = None if time_limit is None else time_limit - (time.perf_counter() - t_start)
+        if left is not None and left <= 0:
+            break
+        status = rm.solve(prob, solver, left)
+        if status == "infeasible":
+            return ExactResult("infeasible", plan, math.inf, math.inf, iteration, evaluations, len(cuts),
+                               time.perf_counter() - t_start, {}, tuple(history))
+        if status != "optimal":
+            break
+        plan = tuple(int(round(rm.value(level[t]))) for t in range(T))
+        lower_bound = rm.value(prob.objective)
+        counts = ({(v.pattern, v.lunch_label): int(round(rm.value(x[i])))
+                   for i, v in enumerate(variants) if rm.value(x[i]) > 0.5} if variants else {})
+        f = np.array(plan)
+        ok = np.asarray(evaluate(f), dtype=bool)
+        evaluations += 1
+        failing = np.nonzero(~ok)[0]
+        if len(failing) == 0:
+            incumbent = (lower_bound, plan, counts)
+        elif not variants:
+            repaired = _repair(f, upper, check, costs)
+            cost = float(np.dot(costs, repaired))
+            if cost < incumbent[0]:
+                incumbent = (cost, tuple(int(v) for v in repaired), {})
+        else:
+            repaired = _repair_roster(f, variants, upper, check, solver)
+            if repaired is not None and repaired[0] < incumbent[0]:
+                incumbent = repaired
+        history.append({"iteration": iteration, "lower_bound": lower_bound, "upper_bound": incumbent[0],
+                        "failing": len(failing), "cuts": len(cuts)})
+        if incumbent[0] <= lower_bound + 1e-9:
+            return ExactResult("optimal", incumbent[1], incumbent[0], lower_bound, iteration, evaluations,
+                               len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
+        added = 0
+        for t in failing[:max_cuts_per_iteration]:
+            cut = _strengthen(f, int(t), upper, check, horizon, T)
+            cuts.append(cut)
+            added += 1
+            if not cut:          # even the maximum everywhere that matters fails at t
+                return ExactResult("infeasible", plan, math.inf, lower_bound, iteration, evaluations,
+                                   len(cuts), time.perf_counter() - t_start, {}, tuple(history))
+    # out of iterations or time: the incumbent (if any) with the gap to the lower bound
+    if incumbent[1] is not None:
+        return ExactResult("limit", incumbent[1], incumbent[0], lower_bound, len(history), evaluations,
+                           len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
+    return ExactResult("limit", plan, math.inf, lower_bound, len(history), evaluations, len(cuts),
+                       time.perf_counter() - t_start, counts, tuple(history))
+
+
+class ZoneEvaluator:
+    """Exact pass/fail per period of one zone's staffing plan against *targets*.
+
+    *rates* per minute per period; *period_minutes*, *mean_service*, *mean_patience* in
+    minutes; *windows* the most staff in any period (an int or one per period). Periods that
+    fail even with every window staffed (from the start of the day) are *out of reach*: they
+    are reported in :attr:`out_of_reach` and counted as passing, so the rest can be optimised.
+    Results are cached by plan.
+    """
+
+    def __init__(self, rates: Sequence[float], *, period_minutes: float, mean_service: float,
+                 targets, windows, mean_patience: float = math.inf, tol: float = 1e-9):
+        self.rates = [float(r) for r in rates]
+        self.T = len(self.rates)
+        self.P = float(period_minutes)
+        self.mean_service, self.mean_patience = float(mean_service), float(mean_patience)
+        self.targets = parse_targets(targets)
+        self.windows = np.array([int(windows)] * self.T if np.isscalar(windows) else [int(w) for w in windows])
+        self.tol = tol
+        self.taus = sorted({t.wait for t in self.targets if t.kind == "service_level" and t.wait > 0})
+        self.waits = any(t.kind in ("mean_wait", "abandon") for t in self.targets) and \
+            not (all(t.kind == "abandon" for t in self.targets if t.kind != "service_level")
+                 and math.isinf(self.mean_patience))
+        self._cache: dict[tuple, np.ndarray] = {}
+        self._states: dict[tuple, np.ndarray] = {}    # plan prefix -> P(n, e) at its end
+        self._checks: dict[tuple, bool] = {}
+        self.evaluations = 0
+        full = self.result(self.windows)
+        self.out_of_reach = tuple(int(t) for t in np.nonzero(~full.meets(self.targets))[0])
+
+    # how far a period's staff reaches: waits to τ end at most ceil(τ / P) periods later;
+    # mean waits and abandonment depend on the whole rest of the day
+    def horizon(self, t: int) -> int:
+        if self.waits:
+            return self.T - 1
+        reach = max([0] + [math.ceil(tau / self.P) for tau in self.taus])
+        return min(self.T - 1, t + reach)
+
+    def result(self, plan, periods: int | None = None) -> TransientResult:
+        """The transient measures of the first *periods* periods of *plan* (default all)."""
+        periods = self.T if periods is None else periods
+        plan = [int(s) for s in plan[:periods]]
+        self.evaluations += 1
+        r = evaluate_zone(self.rates[:periods], plan, period_minutes=self.P,
+                          mean_service=self.mean_service, mean_patience=self.mean_patience,
+                          taus=self.taus, tol=self.tol, waits=self.waits)
+        self._remember(plan, 0, r)
+        return r
+
+    def _remember(self, plan, first, r):
+        for k, grid in enumerate(r.end_states):
+            self._states[tuple(plan[: first + k + 1])] = grid
+
+    def _passes(self, plan, periods: int | None = None) -> np.ndarray:
+        key = tuple(int(s) for s in plan[: (periods or self.T)])
+        if key not in self._cache:
+            ok = self.result(plan, periods).meets(self.targets)
+            for t in self.out_of_reach:
+                if t < len(ok):
+                    ok[t] = True
+            self._cache[key] = ok
+        return self._cache[key]
+
+    def __call__(self, plan) -> np.ndarray:
+        return self._passes(plan)
+
+    def check(self, plan, t: int) -> bool:
+        """Does *plan* pass in period *t*? Exact on a shorter day: it starts from the stored
+        state at the latest boundary m <= t whose prefix plan[:m] was evaluated before and
+        stops at ``horizon(t)`` (nothing later changes period t's measures)."""
+        if t in self.out_of_reach or self.rates[t] == 0:
+            return True
+        plan = [int(s) for s in plan]
+        last = self.horizon(t)
+        key = (tuple(plan[: last + 1]), t)
+        if key in self._checks:
+            return self._checks[key]
+        m = t
+        while m > 0 and tuple(plan[:m]) not in self._states:
+            m -= 1
+        start = (self._states[tuple(plan[:m])], plan[m - 1]) if m > 0 else None
+        self.evaluations += 1
+        r = evaluate_zone(self.rates[m: last + 1], plan[m: last + 1], period_minutes=self.P,
+                          mean_service=self.mean_service, mean_patience=self.mean_patience,
+                          taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
+        self._remember(plan, m, r)
+        ok = bool(r.meets(self.targets)[t - m])
+        self._checks[key] = ok
+        return ok
+
+    def lower_bounds(self) -> np.ndarray:
+        """Valid lower bounds L_t: with every earlier period at its windows (the best possible
+        start, by monotonicity) and every later one too, period t still fails at L_t - 1."""
+        best = self.result(self.windows)
+        lows = np.zeros(self.T, dtype=int)
+        for t in range(self.T):
+            if t in self.out_of_reach or self.rates[t] == 0:
+                continue
+            last = self.horizon(t)
+            start = None                           # empty: the best start of all
+            if t > 0 and best.end_states[t - 1].shape[1] == 1:   # no window closing at the end
+                start = (best.end_states[t - 1][:, 0], int(self.windows[t - 1]))
+
+            def passes(k):
+                plan = [int(k)] + [int(w) for w in self.windows[t + 1: last + 1]]
+                self.evaluations += 1
+                r = evaluate_zone(self.rates[t: last + 1], plan, period_minutes=self.P,
+                                  mean_service=self.mean_service, mean_patience=self.mean_patience,
+                                  taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
+                return bool(r.meets(self.targets)[0])
+
+            lo, hi = 0, int(self.windows[t])       # passes(hi) holds: t is within reach
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if passes(mid):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            lows[t] = lo
+        return lows
+
+    def solve(self, *, shifts=None, grid=None, costs=None, **options) -> ExactResult:
+        """The exact optimum (see :func:`solve_exact`) with this evaluator and its bounds."""
+        if costs is None and shifts is None:
+            costs = [self.P / 60.0] * self.T       # staff-hours
+        return solve_exact(self, self.windows, costs=costs, lower=self.lower_bounds(), shifts=shifts,
+                           grid=grid, check=self.check, horizon=self.horizon, **options)
