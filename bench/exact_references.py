@@ -34,7 +34,6 @@ import optimize.queueing.transient
 from optimize.exact_staffing import ZoneEvaluator, solve_exact
 from optimize.patterns import Lunch, ShiftPattern, ShiftSpec
 from optimize.requirements import staffing_requirements
-from optimize.targets import parse_targets
 
 P, T = 30, 48
 GRID = (0, 1440, P)

@@ -90,7 +90,8 @@ from scipy import stats
 from scipy.sparse.linalg import spsolve
 
 try:  # the kernels behind ``A @ x``: the wrapper's checks cost more than the product here
-    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec, csr_matvecs as _csr_matvecs
+    from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
 except ImportError:  # pragma: no cover - a SciPy that moved them
     _csr_matvec = _csr_matvecs = None
 
