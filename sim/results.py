@@ -46,7 +46,7 @@ KPI_HELP = {
     "moves": "staff moved on alarm, per day (by zone: moved into the zone)",
 }
 GROUPINGS = ("overall", "zone", "service", "period", "zone_period")
-OUTCOMES = ("served", "abandoned", "balked")
+OUTCOMES = ("served", "abandoned", "balked", "unserved")
 
 
 @dataclass(frozen=True)
