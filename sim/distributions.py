@@ -18,7 +18,8 @@ NonNegFloat = Annotated[float, Field(ge=0)]
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict numbers (no "5" or true for 5), finite only.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -25,6 +25,11 @@ Clock = Annotated[str, BeforeValidator(_clock_text)]
 
 
 class Frozen(BaseModel):
-    """Validated, immutable, and strict about unknown keys."""
+    """Validated, immutable, and strict about unknown keys and types.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict: ``true`` or ``"20"`` where a number is expected is an error, not 1 or 20
+    (a whole number is accepted where a float is); only finite numbers (no ``.inf``,
+    ``.nan``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)

@@ -96,6 +96,10 @@ def _message(err: dict, vocabulary: set[str]) -> str:
         return f"must be a whole number, got {_found(value)}"
     if kind in ("float_type", "float_parsing"):
         return f"must be a number, got {_found(value)}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {_found(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false, got {_found(value)}"
     if kind == "string_type":
         return f"must be text, got {_found(value)}"
     if kind == "list_type":

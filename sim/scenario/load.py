@@ -12,6 +12,7 @@ from ..errors import ScenarioError, ScenarioErrors
 from ..yamlio import read_yaml
 from .checks import check_scenario
 from .errors import translate
+from .limits import check_limits
 from .schema import Scenario
 
 # Lists whose items carry an ``id``: an override changes items by id instead of
@@ -85,6 +86,8 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     except ValidationError as exc:
         raise translate(exc, source, [Scenario]) from None
     problems = check_scenario(scenario)
+    if not problems:
+        problems = check_limits(scenario)
     if problems:
         errors = [ScenarioError(source, p, m) for p, m in problems]
         raise errors[0] if len(errors) == 1 else ScenarioErrors(errors)
