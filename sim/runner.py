@@ -7,8 +7,11 @@ same numbers whether replications run serially, on a process pool, or on any
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
+import signal
+import sys
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Optional
@@ -38,6 +41,48 @@ MAX_BATCH = 10
 def _batches(replications: int, parts: int) -> list[list[int]]:
     size = min(MAX_BATCH, max(1, -(-replications // parts)))
     return [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker set-up: die with the parent, leave Ctrl-C to the parent.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (even by
+    SIGKILL), so no orphan keeps computing; the terminal's SIGINT, sent to the whole
+    process group, is ignored here because the parent stops the pool itself.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop *pool* at once: cancel what has not started and kill the workers."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        try:
+            p.kill()
+        except (OSError, AttributeError, ValueError):  # pragma: no cover - already gone
+            pass
+    for p in processes:
+        try:
+            p.join(timeout=5)
+        except (OSError, AttributeError, ValueError, AssertionError):  # pragma: no cover
+            pass
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool of *workers* whose workers die with this process (see :func:`_worker_init`)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
 
 
 def default_workers() -> int:
@@ -98,8 +143,13 @@ def run_records(
         else:
             # Several batches per worker keep every core busy and the bar moving.
             batches = _batches(replications, n_workers * 4)
-            with ProcessPoolExecutor(max_workers=min(n_workers, len(batches))) as pool:
+            pool = worker_pool(min(n_workers, len(batches)))
+            try:
                 _run_windowed(pool, plan, seed, batches, 2 * n_workers, collect)
+            except BaseException:
+                stop_pool(pool)  # an error or Ctrl-C: do not wait for running batches
+                raise
+            pool.shutdown(wait=True)
         return records
     finally:
         bar.close()

@@ -8,13 +8,13 @@ not from a fresh draw of arrivals.
 from __future__ import annotations
 
 import itertools
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any, Mapping, Optional, Sequence
 
 import pandas as pd
 
 from .progress import progress_bar
-from .runner import default_workers, simulate
+from .runner import default_workers, simulate, stop_pool, worker_pool
 from .scenario import Scenario
 from . import whatif
 
@@ -89,7 +89,7 @@ def sweep(
     # One pool for the whole sweep: starting a pool per point would cost more than
     # a small point takes to simulate. Results do not depend on where they ran.
     own_pool = executor is None and n_workers > 1 and replications > 1
-    pool = ProcessPoolExecutor(max_workers=n_workers) if own_pool else None
+    pool = worker_pool(n_workers) if own_pool else None
     bar = progress_bar(total=len(points), desc="sweep points", enabled=progress)
     try:
         for values, point in points:
@@ -97,6 +97,11 @@ def sweep(
                                executor=executor or pool, progress=False)
             frames.append(point_summary(results.summary(by, target), values, by))
             bar.update(1)
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool)  # an error or Ctrl-C: do not wait for running batches
+            pool = None
+        raise
     finally:
         bar.close()
         if pool is not None:
