@@ -13,8 +13,11 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegFloat = Annotated[float, Field(ge=0)]
+MAX_MINUTES = 1e6
+"""Longest duration (about 694 days): above it a value is surely a typo and sums overflow."""
+PositiveFloat = Annotated[float, Field(gt=0, le=MAX_MINUTES)]
+NonNegFloat = Annotated[float, Field(ge=0, le=MAX_MINUTES)]
+Minutes = Annotated[float, Field(ge=-MAX_MINUTES, le=MAX_MINUTES)]
 
 
 class _Dist(BaseModel):
@@ -198,7 +201,7 @@ class Normal(_Dist):
     """Normal with *mean* and standard deviation *sd*; for offsets that may be negative (e.g. arriving early)."""
 
     dist: Literal["normal"] = "normal"
-    mean: float
+    mean: Minutes
     sd: NonNegFloat
 
     @property
@@ -215,8 +218,8 @@ class Normal(_Dist):
 class SignedUniform(Uniform):
     """Uniform on [*low*, *high*] where negative values are allowed (offsets)."""
 
-    low: float
-    high: float
+    low: Minutes
+    high: Minutes
 
 
 Distribution = Annotated[

@@ -19,6 +19,7 @@ from typing import Callable, Iterable, Optional
 from .model.hall import DayRecord, simulate_day
 from .model.plan import HallPlan, compile_plan
 from .model.visitors import draw_visitors
+from .errors import InputError
 from .progress import progress_bar
 from .results import Results
 from .scenario import Scenario
@@ -176,6 +177,21 @@ def _run_windowed(executor: Executor, plan: HallPlan, seed: int, batches: list[l
             f.cancel()
 
 
+def check_memory(scenario: Scenario, replications: int) -> None:
+    """Raise InputError when *replications* days of *scenario* would hold more visit records in
+    memory than the ``RECORDS`` limit (``sim.stream.simulate_to_dir`` writes them as it goes)."""
+    from .scenario.limits import limit
+    from .stream import expected_visits
+
+    records = expected_visits(scenario, replications)
+    if records > limit("RECORDS"):
+        raise InputError(
+            "--replications", "",
+            f"{replications:,} days of about {expected_visits(scenario):,.0f} visits would hold {records:,.0f} "
+            f"visit records in memory, above the limit of {limit('RECORDS'):,}; write them to disk with "
+            "--out DIR --stream, use fewer replications, or set SERVICEHALL_MAX_RECORDS to raise the limit")
+
+
 def simulate(
     scenario: Scenario,
     replications: int = 30,
@@ -188,6 +204,7 @@ def simulate(
 
     Results are identical for a given seed whatever *workers* or *executor*.
     """
+    check_memory(scenario, replications)
     plan = compile_plan(scenario)
     records = run_records(plan, replications, seed, workers=workers, executor=executor, progress=progress)
     return Results.from_records(plan, records, seed=seed)

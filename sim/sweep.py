@@ -8,14 +8,17 @@ not from a fresh draw of arrivals.
 from __future__ import annotations
 
 import itertools
+import math
 from concurrent.futures import Executor
 from typing import Any, Mapping, Optional, Sequence
 
 import pandas as pd
 
+from .errors import InputError
 from .progress import progress_bar
 from .runner import default_workers, simulate, stop_pool, worker_pool
 from .scenario import Scenario
+from .scenario.limits import limit
 from . import whatif
 
 SWEEP_GROUPINGS = ("overall", "zone", "service", "period")
@@ -44,6 +47,10 @@ def sweep_points(scenario: Scenario, grid: Mapping[str, Sequence[Any]]) -> list[
         if not vals:
             raise ValueError(f"vary {path}: needs at least one value")
         values.append(vals)
+    total = math.prod(len(v) for v in values)
+    if total > limit("SWEEP_POINTS"):
+        raise InputError("--vary", "", f"{' x '.join(str(len(v)) for v in values)} = {total:,} sweep points, above the "
+                                       f"limit of {limit('SWEEP_POINTS'):,} (set SERVICEHALL_MAX_SWEEP_POINTS to raise it)")
     points = []
     for combo in itertools.product(*values):
         changed = scenario

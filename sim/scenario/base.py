@@ -11,8 +11,10 @@ from ..clock import parse_clock
 # No dots: ``SERVICE.booked`` names the booked visitors of a service.
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$", max_length=64)]
 NonNegInt = Annotated[int, Field(ge=0, strict=True)]
-NonNegFloat = Annotated[float, Field(ge=0)]
-PositiveFloat = Annotated[float, Field(gt=0)]
+MAX_NUMBER = 1e9
+"""Largest scenario number (minutes, rates, weights, factors): above it a value is surely a typo."""
+NonNegFloat = Annotated[float, Field(ge=0, le=MAX_NUMBER)]
+PositiveFloat = Annotated[float, Field(gt=0, le=MAX_NUMBER)]
 
 
 def _clock_text(value: object) -> object:

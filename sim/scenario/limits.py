@@ -22,6 +22,8 @@ LIMITS = {
     "WINDOWS": (10_000, "windows in the hall"),
     "ALARM_CHECKS": (100_000, "alarm checks a day"),
     "PEOPLE": (10_000, "people on shifts"),
+    "RECORDS": (20_000_000, "visit records held in memory"),
+    "SWEEP_POINTS": (2_000, "sweep points"),
 }
 
 
@@ -38,7 +40,8 @@ def limit(name: str) -> int:
 
 
 def _over(name: str, found: float) -> str:
-    return (f"{LIMITS[name][1]} would be {found:,.0f}, above the limit of {limit(name):,} "
+    shown = f"{found:,.0f}" if found < 1e12 else f"{found:.3g}"
+    return (f"{LIMITS[name][1]} would be {shown}, above the limit of {limit(name):,} "
             f"(set SERVICEHALL_MAX_{name} to raise it)")
 
 
