@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.yamlio import check_regular_file
+
 from .errors import LogError, LogFormatError
 from .logformat import LogFormat, load_log_format
 
@@ -146,11 +148,17 @@ def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path) -> tuple
         fmt = load_log_format(fmt)
     path = Path(path)
     report = ReadReport(log=str(path))
+    check_regular_file(path, LogError, what="a log file (CSV/TSV)")
     try:
         raw = pd.read_csv(path, sep=fmt.delimiter, dtype=str, keep_default_na=False, encoding=fmt.encoding)
     except FileNotFoundError:
         raise LogError(str(path), "", "log file not found") from None
-    except (OSError, UnicodeDecodeError, LookupError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError as exc:
+        raise LogError(str(path), "", f"not {fmt.encoding} text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start}); "
+                                      "set the format's encoding (e.g. encoding: utf-16, gb18030 or latin-1)") from None
+    except LookupError:
+        raise LogError(str(path), "", f"unknown encoding {fmt.encoding!r} in the format file") from None
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LogError(str(path), "", f"cannot read the log: {exc}") from None
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = raw.apply(lambda col: col.str.strip())

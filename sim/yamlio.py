@@ -97,6 +97,22 @@ MAX_NODES = 200_000
 """Largest YAML document after expanding aliases (the reference hall has about 3,000 nodes)."""
 
 
+def check_regular_file(path: str | Path, error: type[InputError] = ScenarioError, what: str = "a file") -> os.stat_result:
+    """``os.stat`` of *path*, raising *error* unless it is a regular file (a FIFO or device
+    would block or never end when read)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise error(str(path), "", "file not found") from None
+    except (OSError, ValueError) as exc:
+        raise error(str(path), "", f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(str(path), "", f"is a directory, expected {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise error(str(path), "", f"is not a regular file (a pipe or device), expected {what}")
+    return info
+
+
 def read_text(path: str | Path, error: type[InputError] = ScenarioError, what: str = "a YAML file",
               max_bytes: int = MAX_FILE_BYTES) -> str:
     """The text of the regular file *path*: UTF-8 (with or without BOM) or UTF-16 with a BOM.
@@ -105,16 +121,7 @@ def read_text(path: str | Path, error: type[InputError] = ScenarioError, what: s
     never a hang), a file over *max_bytes*, binary data or another encoding.
     """
     path = Path(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise error(str(path), "", "file not found") from None
-    except OSError as exc:
-        raise error(str(path), "", f"cannot read file: {exc.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise error(str(path), "", f"is a directory, expected {what}")
-    if not stat.S_ISREG(info.st_mode):
-        raise error(str(path), "", f"is not a regular file (a pipe or device), expected {what}")
+    info = check_regular_file(path, error, what)
     if info.st_size > max_bytes:
         raise error(str(path), "", f"file too large ({info.st_size:,} bytes, at most {max_bytes:,}), expected {what}")
     try:
