@@ -21,6 +21,7 @@ LogFormatError.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,8 @@ def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path) -> tuple
         fmt = load_log_format(fmt)
     path = Path(path)
     report = ReadReport(log=str(path))
+    if not os.path.lexists(path):
+        raise LogError(str(path), "", "log file not found")
     check_regular_file(path, LogError, what="a log file (CSV/TSV)")
     try:
         raw = pd.read_csv(path, sep=fmt.delimiter, dtype=str, keep_default_na=False, encoding=fmt.encoding)
