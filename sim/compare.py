@@ -33,7 +33,7 @@ class Comparison:
         diff = joined[keys].copy()
         for k in KPIS:
             diff[k] = joined[f"{k}_b"] - joined[f"{k}_a"]
-        return summarize(diff, keys[1:], list(KPIS), level)
+        return summarize(diff, keys[1:], list(KPIS), level, bounds={})  # differences may be negative
 
 
 def compare(a: Results, b: Results) -> Comparison:

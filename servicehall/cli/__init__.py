@@ -102,7 +102,10 @@ def _main(argv: list[str] | None) -> int:
     from .errors import user_error_types
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a bad option (argparse printed why)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         check_outputs(parser, args)
         return int(args.func(args) or 0)

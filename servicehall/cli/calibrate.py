@@ -45,7 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_calibrate)
 
     v = sub.add_parser("validate", help="compare a scenario's simulated KPIs with a ticketing log",
-                       description="Simulate a scenario and print observed (95%% interval across days) vs simulated "
+                       description="Simulate a scenario and print observed (95% interval across days) vs simulated "
                                    "(across replications) mean wait, abandonment and service level per period.")
     v.add_argument("scenario", help="scenario YAML file")
     v.add_argument("--against", required=True, metavar="LOG", help="the observed log")

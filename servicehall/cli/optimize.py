@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 
 import sim
@@ -12,7 +13,7 @@ from sim.output import atomic_dir
 
 from .errors import UserError
 from .executors import open_executor
-from .options import nonneg_int, positive_int
+from .options import at_least_two, nonneg_int, positive_int
 from .tables import render_table
 
 METHODS = ("sipp", "lag", "mol", "simulation")
@@ -33,9 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shifts", metavar="SHIFTS.yaml", help="shift patterns: build a roster (writes roster.csv)")
     p.add_argument("--seed", type=nonneg_int, default=0,
                    help="seed of the search; the loop uses SEED+1, the verification SEED+2 (default 0)")
-    p.add_argument("--replications", "-n", type=positive_int, default=30,
-                   help="simulated days per evaluation (default 30)")
-    p.add_argument("--verify-replications", type=positive_int, default=None,
+    p.add_argument("--replications", "-n", type=at_least_two, default=30,
+                   help="simulated days per evaluation, at least 2 for an interval (default 30)")
+    p.add_argument("--verify-replications", type=at_least_two, default=None,
                    help="days for the fresh verification (default: --replications)")
     p.add_argument("--max-iterations", type=positive_int, default=8,
                    help="closed-loop iterations (roster, simulate, raise) at most (default 8)")
@@ -160,5 +161,5 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(baseline_table(result))
     if names:
-        print(f"\nwrote {args.out}/" + ", ".join(names))
+        print(f"\nwrote {os.path.join(args.out, '')}" + ", ".join(names))
     return 0

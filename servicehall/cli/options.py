@@ -29,6 +29,14 @@ def positive_int(text: str) -> int:
     return _whole_number(text, 1)
 
 
+def at_least_two(text: str) -> int:
+    """Replications that must give an interval (a verdict from one day would be a guess)."""
+    value = _whole_number(text, 1, MAX_REPLICATIONS)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be >= 2: one replication gives no interval, so no verdict; got {value}")
+    return value
+
+
 def replications(text: str) -> int:
     return _whole_number(text, 1, MAX_REPLICATIONS)
 

@@ -36,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sweep", help="simulate a scenario over a grid of what-if values",
         description="Simulate a scenario at every value of one or two parameters, all with the same seed "
-                    "(common random numbers), and report KPIs with 95%% intervals per point.",
+                    "(common random numbers), and report KPIs with 95% intervals per point.",
         epilog="example: servicehall sweep scenarios/lanling.yaml --vary demand_scale=0.8:1.3:0.1 "
                "--vary zones.tax.staff=11,13,15")
     p.add_argument("scenario", help="scenario YAML file")
