@@ -137,10 +137,12 @@ def calibrate_log(
     fmt_file = str(fmt) if isinstance(fmt, (str, Path)) else "<format>"
     if not isinstance(fmt, LogFormat):
         fmt = load_log_format(fmt)
-    visits, report = read_log_with_report(log, fmt)
+    visits, report = read_log_with_report(log, fmt, format_file=fmt_file)
     try:
         cal = calibrate(visits, options_from_format(fmt, **overrides))
     except LogError as exc:
+        if exc.file == "<log>":  # name the log the visits came from
+            raise LogError(str(log), exc.path, exc.message) from None
         if exc.file != PERIOD_LABEL:
             raise
         if overrides.get("period_minutes"):

@@ -137,14 +137,15 @@ def _check_columns(raw: pd.DataFrame, fmt: LogFormat, fmt_file: str, log: str) -
                 raise LogFormatError(fmt_file, f"drop[{i}].{col}", f"column {col!r} is not in {log} (columns: {shown})")
 
 
-def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path) -> tuple[pd.DataFrame, ReadReport]:
+def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path,
+                         format_file: str | None = None) -> tuple[pd.DataFrame, ReadReport]:
     """Read the log at *path* as described by *fmt* (a LogFormat or a format-file path).
 
     Returns (visits, report); see the module docstring for the columns.
     Raises LogFormatError when the format names columns the log lacks and
     LogError when the log cannot be read at all.
     """
-    fmt_file = str(fmt) if isinstance(fmt, (str, Path)) else "<format>"
+    fmt_file = format_file or (str(fmt) if isinstance(fmt, (str, Path)) else "<format>")
     if not isinstance(fmt, LogFormat):
         fmt = load_log_format(fmt)
     path = Path(path)

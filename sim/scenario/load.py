@@ -117,7 +117,14 @@ def _resolve_extends(data: Any, path: Path, chain: tuple[Path, ...] = (), added:
         raise ScenarioError(str(path), "extends", f"circular extends through {_short(parent_ref)}")
     if not found:
         raise ScenarioError(str(path), "extends", f"file not found, got {_short(parent_ref)}")
-    parent = _resolve_extends(read_yaml(parent_path), parent_path, chain + (path.resolve(),), added)
+    try:
+        parent_data = read_yaml(parent_path)
+    except ScenarioError as exc:
+        if exc.file != str(parent_path) or exc.path or not exc.message.startswith(("is a directory", "is not a regular")):
+            raise
+        # Not a file one can read (a folder, a device): the problem is this file's extends.
+        raise ScenarioError(str(path), "extends", f"{exc.message}, got {_short(parent_ref)}") from None
+    parent = _resolve_extends(parent_data, parent_path, chain + (path.resolve(),), added)
     if not isinstance(parent, dict):
         raise ScenarioError(str(parent_path), "", f"must be a mapping of keys to values, got {type(parent).__name__}")
     child = {k: v for k, v in data.items() if k != "extends"}
