@@ -125,7 +125,10 @@ def run(args: argparse.Namespace) -> int:
     if args.method not in METHODS:
         raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
     text = args.target if args.target is not None else f"wait<={scenario.target_wait:g}@80%"
-    targets = optimize.parse_targets(text)
+    try:
+        targets = optimize.parse_targets(text)
+    except optimize.TargetError as exc:
+        raise UserError(f"--target: {exc}" if args.target is not None else f"{args.scenario}: target_wait: {exc}") from None
     shifts = None
     if args.shifts:
         grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)

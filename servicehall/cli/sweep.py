@@ -56,7 +56,7 @@ def _number(text: str) -> Decimal | None:
         d = Decimal(text)
     except InvalidOperation:
         return None
-    return d if d.is_finite() else None
+    return d if d.is_finite() and d.adjusted() < 16 else None  # 1e999999 stays text: int() of it would hang
 
 
 def _plain(d: Decimal) -> Union[int, float]:

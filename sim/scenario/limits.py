@@ -20,6 +20,8 @@ LIMITS = {
     # name: (default, what it bounds)
     "VISITORS": (500_000, "expected visitors a day"),
     "WINDOWS": (10_000, "windows in the hall"),
+    "ZONES": (2_000, "zones"),
+    "SERVICES": (5_000, "services and bundles"),
     "ALARM_CHECKS": (100_000, "alarm checks a day"),
     "PEOPLE": (10_000, "people on shifts"),
     "RECORDS": (20_000_000, "visit records held in memory"),
@@ -40,6 +42,7 @@ def limit(name: str) -> int:
 
 
 def _over(name: str, found: float) -> str:
+    # "would be" for an estimate; counts are exact, but the wording stays one.
     shown = f"{found:,.0f}" if found < 1e12 else f"{found:.3g}"
     return (f"{LIMITS[name][1]} would be {shown}, above the limit of {limit(name):,} "
             f"(set SERVICEHALL_MAX_{name} to raise it)")
@@ -92,6 +95,10 @@ def check_limits(s) -> list[tuple[str, str]]:
         total += sum(s.arrival_rates(b.arrivals)) * hours * max(len(b.services), 1)
     if total * factor > limit("VISITORS"):
         problems.append(("demand_scale" if s.demand_scale > 1 else "services", _over("VISITORS", total * factor)))
+    if len(s.zones) > limit("ZONES"):
+        problems.append(("zones", _over("ZONES", len(s.zones))))
+    if len(s.services) + len(s.bundles) > limit("SERVICES"):
+        problems.append(("services", _over("SERVICES", len(s.services) + len(s.bundles))))
     windows = sum(z.windows for z in s.zones)
     if windows > limit("WINDOWS"):
         problems.append(("zones", _over("WINDOWS", windows)))

@@ -57,3 +57,18 @@ def test_share_intervals_are_clipped_to_0_and_1_but_differences_are_not():
     assert out.loc["abandonment_rate", "low"] == 0.0 and out.loc["service_level", "high"] == 1.0
     raw = summarize(per_rep, [], ["abandonment_rate"], bounds={}).set_index("kpi")
     assert raw.loc["abandonment_rate", "low"] < 0
+
+
+def test_a_bad_optimize_target_names_the_option(capsys):
+    assert main(["optimize", "tests/data/optimize_hall.yaml", "--target", "wait<=inf@80%"]) == 2
+    assert "servicehall: error: --target: target must look like" in capsys.readouterr().err
+
+
+def test_a_huge_sweep_value_is_text_not_a_hang(capsys):
+    assert main(["sweep", SMALL, "--vary", "demand_scale=1e999999", "-n", "2"]) == 2
+    assert "demand_scale: must be a number, got '1e999999'" in capsys.readouterr().err
+
+
+def test_too_many_sweep_points(capsys):
+    assert main(["sweep", SMALL, "--vary", "demand_scale=0.5:1.5:0.002", "--vary", "zones.tax.staff=1:4:1", "-n", "2"]) == 2
+    assert "sweep points, above the limit of 2,000 (set SERVICEHALL_MAX_SWEEP_POINTS" in capsys.readouterr().err

@@ -37,6 +37,8 @@ def problem(mod) -> str:
     (lambda d: d.update(target_wait=True), "target_wait: must be a number, got True"),
     (lambda d: d["services"][0]["service_time"].update(mean=1e300), "service_time.mean: must be <= 1000000, got 1e+300"),
     (lambda d: d.update(demand_scale=1e300), "demand_scale: must be <= 1000000000"),
+    (lambda d: d["services"][0].update(priority=10**30), "services[0].priority: must be between -1,000,000,000 and 1,000,000,000"),
+    (lambda d: d["services"][0].update(appointments={"share": 0.5, "per_slot": 10**20}), "appointments.per_slot: must be between"),
     (lambda d: d["zones"][0].update(serves="b"), "zones[0].serves: must be 'all' or a list, got 'b'"),
     (lambda d: d["services"][0].update(service_time={"dist": "normal", "mean": 3, "sd": 1}),
      "unknown distribution 'normal'; expected one of exponential, lognormal, gamma, deterministic, uniform, triangular, empirical"),
