@@ -49,8 +49,9 @@ def _pid_alive(pid: int) -> bool:
 
 
 def clean_stale(target: str | Path) -> None:
-    """Remove what killed runs left beside *target*: their staging folders, and an old
-    folder set aside for a swap that never finished (put back when *target* is missing)."""
+    """Remove what killed runs left beside *target*: their staging folders and temporary
+    files, and an old folder set aside for a swap that never finished (put back when
+    *target* is missing)."""
     target = Path(target)
     parent = target.parent
     if not parent.is_dir():
@@ -65,7 +66,11 @@ def clean_stale(target: str | Path) -> None:
                 with contextlib.suppress(OSError):
                     os.rename(path, target)  # the previous content, intact
                     continue
-            shutil.rmtree(path, ignore_errors=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()  # a temporary file of atomic_write_text
 
 
 def glob_escape(text: str) -> str:
@@ -170,7 +175,8 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     check_output_file(path, option="")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        clean_stale(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{STAGING}{os.getpid()}-", dir=path.parent)
     except OSError as exc:
         raise OutputError(str(path), "", _os_problem(exc)) from None
     try:

@@ -13,7 +13,7 @@ from sim.output import atomic_dir
 
 from .errors import UserError
 from .executors import open_executor
-from .options import at_least_two, nonneg_int, positive_int
+from .options import at_least_two, nonneg_int, positive_int, workers
 from .tables import render_table
 
 METHODS = ("sipp", "lag", "mol", "simulation")
@@ -45,7 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "they still hold on two seeds)")
     p.add_argument("--max-descent", type=nonneg_int, default=20,
                    help="simulations the cost descent may use at most (default 20)")
-    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=workers, default=None, help="worker processes (default: all cores)")
     p.add_argument("--executor", default=None, metavar="ADDRESS",
                    help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
     p.add_argument("--no-baselines", dest="baselines", action="store_false",

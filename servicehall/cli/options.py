@@ -37,6 +37,21 @@ def at_least_two(text: str) -> int:
     return value
 
 
+WORKERS_PER_CORE = 4
+
+
+def workers(text: str) -> int:
+    """Local worker processes: at most four per core (more only add memory and start-up time)."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    value = _whole_number(text, 1)
+    if value > WORKERS_PER_CORE * cores:
+        raise argparse.ArgumentTypeError(
+            f"must be <= {WORKERS_PER_CORE * cores} ({WORKERS_PER_CORE} per core on this machine's {cores}), got {value}")
+    return value
+
+
 def replications(text: str) -> int:
     return _whole_number(text, 1, MAX_REPLICATIONS)
 
@@ -63,7 +78,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     """--replications, --seed, --workers, --target, --json, --executor."""
     parser.add_argument("--replications", "-n", type=replications, default=30, help="independent days to simulate (default 30)")
     parser.add_argument("--seed", type=nonneg_int, default=0, help="random seed (default 0)")
-    parser.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--workers", type=workers, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--target", type=nonneg_float, default=None, metavar="MINUTES",
                         help="service-level target wait in minutes (default: the scenario's target_wait)")
     parser.add_argument("--json", action="store_true", help="print results as JSON on stdout")

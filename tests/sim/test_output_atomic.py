@@ -115,3 +115,10 @@ def test_ctrl_c_while_matplotlib_loads_exits_130_without_traceback(tmp_path, mon
     assert status == 130
     assert "interrupted" in capsys.readouterr().err
     assert not (tmp_path / "plots").exists()
+
+
+def test_a_temporary_file_of_a_killed_write_is_cleaned(tmp_path):
+    dead = 2**22 + 12345
+    (tmp_path / f".report.html.staging-{dead}-abc").write_text("half")
+    atomic_write_text(tmp_path / "report.html", "<html></html>")
+    assert names(tmp_path) == ["report.html"]
