@@ -112,6 +112,8 @@ def _message(err: dict, vocabulary: set[str]) -> str:
     loc = err["loc"]
     if kind == "missing":
         return "required field missing"
+    if kind == "invalid_key":
+        return f"keys must be text, got the key {_found(value)}"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         if key in vocabulary:
@@ -162,7 +164,12 @@ def translate(exc: ValidationError, file: str, models: Iterable[type[BaseModel]]
     vocabulary = _known_fields(models)
     by_path: dict[str, list[dict]] = {}
     for err in exc.errors():
-        by_path.setdefault(format_path(_clean_loc(err["loc"])), []).append(err)
+        loc = _clean_loc(err["loc"])
+        if err["type"] == "invalid_key":
+            # The last location is the key itself (1, true), not a list index.
+            err = {**err, "input": loc[-1] if loc else err.get("input")}
+            loc = loc[:-1]
+        by_path.setdefault(format_path(loc), []).append(err)
     errors = []
     for path, errs in by_path.items():
         kinds = {e["type"] for e in errs}

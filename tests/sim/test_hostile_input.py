@@ -39,6 +39,7 @@ def problem(mod) -> str:
     (lambda d: d.update(demand_scale=1e300), "demand_scale: must be <= 1000000000"),
     (lambda d: d["services"][0].update(priority=10**30), "services[0].priority: must be between -1,000,000,000 and 1,000,000,000"),
     (lambda d: d["services"][0].update(appointments={"share": 0.5, "per_slot": 10**20}), "appointments.per_slot: must be between"),
+    (lambda d: d.update({1: 2}), "<dict>: keys must be text, got the key 1"),
     (lambda d: d["zones"][0].update(serves="b"), "zones[0].serves: must be 'all' or a list, got 'b'"),
     (lambda d: d["services"][0].update(service_time={"dist": "normal", "mean": 3, "sd": 1}),
      "unknown distribution 'normal'; expected one of exponential, lognormal, gamma, deterministic, uniform, triangular, empirical"),
