@@ -12,6 +12,7 @@ import itertools
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Optional
@@ -66,14 +67,23 @@ def _worker_init(parent: int) -> None:
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop *pool* at once: cancel what has not started and kill the workers."""
-    processes = list(getattr(pool, "_processes", {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
+    """Stop *pool* at once: kill the workers, then cancel what has not started.
+
+    The workers die first: ``shutdown`` wakes the pool's manager thread through a
+    pipe, and on Python 3.11 that write can block for good when the pipe is full
+    while the manager waits on busy workers (CPython gh-105829). With the workers
+    gone the manager drains it and stops; ``shutdown`` then runs in a helper thread
+    that is given a few seconds at most, so an interruption never hangs.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     for p in processes:
         try:
             p.kill()
         except (OSError, AttributeError, ValueError):  # pragma: no cover - already gone
             pass
+    closer = threading.Thread(target=pool.shutdown, kwargs={"wait": False, "cancel_futures": True}, daemon=True)
+    closer.start()
+    closer.join(timeout=5)
     for p in processes:
         try:
             p.join(timeout=5)

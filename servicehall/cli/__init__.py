@@ -76,6 +76,30 @@ def check_outputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
             check_output_file(value, option)
 
 
+INTERRUPTED = (130, 143, 129)
+
+
+def entry() -> None:
+    """The ``servicehall`` program: :func:`main`, then exit with its status.
+
+    After an interruption the process ends at once (``os._exit``, streams flushed):
+    on Python 3.11 a process pool's manager thread can be left blocked reading a
+    result that a killed worker never finished sending, and the interpreter's normal
+    exit would wait for that thread forever. Outputs are already cleaned by then.
+    """
+    import os
+
+    code = main()
+    if code in INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    raise SystemExit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     previous = {}
     for signum in (signal.SIGTERM, signal.SIGHUP):

@@ -1,6 +1,8 @@
 """Kill tests: SIGINT, SIGTERM or SIGKILL at several points of ``servicehall simulate --out``
 leave the previous folder intact, no staging folder (the next run cleans after SIGKILL),
-no orphan worker and no traceback. These run real subprocesses on purpose."""
+no orphan worker, no traceback and no hang at exit (a pool's manager thread left
+blocked by a killed worker must not keep the process alive). These run real
+subprocesses on purpose."""
 
 from __future__ import annotations
 
@@ -49,9 +51,11 @@ def leftovers(parent: Path, name: str) -> list[str]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("sig,delay", [
     (signal.SIGINT, 0.2),    # while importing numpy/pandas
-    (signal.SIGINT, 3.0),    # while the workers simulate
+    (signal.SIGINT, 3.0),    # while the workers simulate and results stream to disk
+    (signal.SIGINT, 4.5),
     (signal.SIGTERM, 1.0),
     (signal.SIGTERM, 3.5),
+    (signal.SIGTERM, 5.0),
     (signal.SIGKILL, 2.5),
     (signal.SIGKILL, 4.0),
 ], ids=lambda x: getattr(x, "name", f"{x}s"))
@@ -63,11 +67,13 @@ def test_a_killed_run_leaves_the_previous_folder_and_no_orphans(tmp_path, sig, d
     proc = subprocess.Popen(
         [sys.executable, "-m", "servicehall", "simulate", str(SCENARIO), "-n", "200", "--workers", "2",
          "--out", str(out), "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+        # A runner may start us with SIGINT ignored (a background job); the program's own default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(delay)
     kids = descendants(proc.pid)
     proc.send_signal(sig)
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=30)
     kids |= descendants(proc.pid)
     deadline = time.time() + 15
     while time.time() < deadline and any(alive(k) for k in kids):
