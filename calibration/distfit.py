@@ -103,6 +103,20 @@ def fit_distribution(name: str, observed, censored=None) -> DistFit:
 
 
 def fit_candidates(observed, censored=None, candidates=CANDIDATES) -> dict[str, DistFit]:
-    """Fit every family in *candidates*; returns name -> DistFit, in order of AIC (best first)."""
-    fits = [fit_distribution(name, observed, censored) for name in candidates]
+    """Fit every family in *candidates*; returns name -> DistFit, in order of AIC (best first).
+
+    A family whose likelihood cannot be maximised on these data (scipy's solver gives
+    up, e.g. on values that are all equal) is left out rather than stopping the fit;
+    unknown names and unusable data still raise ValueError.
+    """
+    fits = []
+    for name in candidates:
+        try:
+            fit = fit_distribution(name, observed, censored)
+        except (RuntimeError, FloatingPointError, ValueError) as exc:
+            if name not in _SCIPY or "observed" in str(exc):
+                raise
+            continue
+        if np.isfinite(fit.aic) and np.isfinite(fit.mean) and fit.mean > 0:
+            fits.append(fit)
     return {f.name: f for f in sorted(fits, key=lambda f: f.aic)}

@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .arrivals import ArrivalFit, fit_arrivals
-from .errors import LogError
+from .errors import LogError, LogFormatError
+
+PERIOD_LABEL = "<period>"
 from .logformat import LogFormat, load_log_format
 from .patience import PatienceFit, fit_patience_by_service
 from .reader import ReadReport, read_log_with_report
@@ -98,6 +100,12 @@ def calibrate(visits: pd.DataFrame, options: FitOptions = FitOptions()) -> Calib
     if visits.empty:
         raise LogError("<log>", "", "the log has no visits on the selected days")
     lo, hi = _hours(visits, options)
+    span, period = hi - lo, options.period_minutes
+    if span <= 0 or span % period:
+        divisors = [d for d in (5, 10, 15, 20, 30, 60) if span > 0 and span % d == 0]
+        hint = f"; use one that divides {span}, e.g. {divisors[-1]}" if divisors else ""
+        raise LogError(PERIOD_LABEL, "period_minutes",
+                       f"{period}-minute periods do not divide the opening hours of {span} minutes{hint}, got {period}")
     inside = visits[(visits["arrival"] >= lo) & (visits["arrival"] < hi)]
     if inside.empty:
         raise LogError("<log>", "", f"no visit arrives between minute {lo} and minute {hi}")
@@ -129,6 +137,15 @@ def calibrate_log(
     fmt_file = str(fmt) if isinstance(fmt, (str, Path)) else "<format>"
     if not isinstance(fmt, LogFormat):
         fmt = load_log_format(fmt)
-    visits, report = read_log_with_report(log, fmt)
-    cal = calibrate(visits, options_from_format(fmt, **overrides))
+    visits, report = read_log_with_report(log, fmt, format_file=fmt_file)
+    try:
+        cal = calibrate(visits, options_from_format(fmt, **overrides))
+    except LogError as exc:
+        if exc.file == "<log>":  # name the log the visits came from
+            raise LogError(str(log), exc.path, exc.message) from None
+        if exc.file != PERIOD_LABEL:
+            raise
+        if overrides.get("period_minutes"):
+            raise LogFormatError("--period-minutes", "", exc.message) from None
+        raise LogFormatError(fmt_file, "fit.period_minutes", exc.message) from None
     return replace(cal, read_report=report, log=str(log), format_file=fmt_file), visits

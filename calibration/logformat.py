@@ -9,6 +9,7 @@ reference and ``scenarios/anonymous_bank/log_format.yaml`` for an example.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,7 +38,19 @@ _clock_minutes = parse_clock  # minutes since midnight for "HH:MM"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+_SAMPLE = datetime(2024, 3, 4, 9, 5, 6, 123000)
+
+
+def check_strptime(pattern: str) -> str:
+    """*pattern* if ``datetime.strptime`` can read what it writes; ValueError saying why not."""
+    try:
+        datetime.strptime(_SAMPLE.strftime(pattern), pattern)
+    except ValueError as exc:
+        raise ValueError(f"not a usable strptime pattern ({exc}), got {pattern[:60]!r}") from None
+    return pattern
 
 
 class Columns(_Strict):
@@ -174,9 +187,9 @@ class LogFormat(_Strict):
     encoding: str = "utf-8"
     columns: Columns
     time_format: str = "clock"  # clock (H:MM[:SS]) | seconds | minutes | a strptime pattern
-    date_format: str = "%Y-%m-%d"
+    date_format: str = Field(default="%Y-%m-%d", max_length=100)
     duration_unit: Literal["seconds", "minutes", "clock"] = "seconds"
-    resolution_seconds: float = Field(default=1.0, gt=0)  # clock tick of the log
+    resolution_seconds: float = Field(default=1.0, gt=0, le=3600)  # clock tick of the log
     missing: list[str] = []  # values meaning "did not happen" (time and agent columns)
     drop: list[dict[str, str | list[str]]] = []  # rows to drop: all column=value(s) in a rule match
     outcomes: Outcomes | None = None
@@ -192,9 +205,16 @@ class LogFormat(_Strict):
     def _time_format(cls, value: str) -> str:
         if value.lower() in _CLOCK_NAMES:
             return "clock"
-        if value in ("seconds", "minutes") or "%" in value:
+        if value in ("seconds", "minutes"):
             return value
+        if "%" in value:
+            return check_strptime(value)
         raise ValueError(f"use clock (H:MM:SS), seconds, minutes or a strptime pattern with %, got {value!r}")
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format(cls, value: str) -> str:
+        return check_strptime(value)
 
     @field_validator("drop")
     @classmethod
@@ -240,6 +260,8 @@ def _message(err: dict, model: type[BaseModel] | None) -> str:
         return "required field missing"
     if kind == "extra_forbidden":
         return "unknown field"
+    if kind == "finite_number":
+        return f"must be a finite number, got {err.get('input')!r}"
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)

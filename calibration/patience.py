@@ -78,7 +78,7 @@ def fit_patience(
     km = stats.ecdf(stats.CensoredData(uncensored=events, right=censored)).sf
     fits = fit_candidates(events, censored, tuple(dict.fromkeys(("exponential", *candidates))))
     distance = {name: float(np.max(np.abs(km.probabilities - f.frozen().sf(km.quantiles)))) for name, f in fits.items()}
-    chosen = next(iter(fits)) if choice == "best" else "exponential"
+    chosen = next(iter(fits), None) if choice == "best" or "exponential" not in fits else "exponential"
     return PatienceFit(
         group=group,
         n=len(wait),

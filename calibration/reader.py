@@ -21,11 +21,14 @@ LogFormatError.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from sim.yamlio import check_regular_file
 
 from .errors import LogError, LogFormatError
 from .logformat import LogFormat, load_log_format
@@ -134,23 +137,32 @@ def _check_columns(raw: pd.DataFrame, fmt: LogFormat, fmt_file: str, log: str) -
                 raise LogFormatError(fmt_file, f"drop[{i}].{col}", f"column {col!r} is not in {log} (columns: {shown})")
 
 
-def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path) -> tuple[pd.DataFrame, ReadReport]:
+def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path,
+                         format_file: str | None = None) -> tuple[pd.DataFrame, ReadReport]:
     """Read the log at *path* as described by *fmt* (a LogFormat or a format-file path).
 
     Returns (visits, report); see the module docstring for the columns.
     Raises LogFormatError when the format names columns the log lacks and
     LogError when the log cannot be read at all.
     """
-    fmt_file = str(fmt) if isinstance(fmt, (str, Path)) else "<format>"
+    fmt_file = format_file or (str(fmt) if isinstance(fmt, (str, Path)) else "<format>")
     if not isinstance(fmt, LogFormat):
         fmt = load_log_format(fmt)
     path = Path(path)
     report = ReadReport(log=str(path))
+    if not os.path.lexists(path):
+        raise LogError(str(path), "", "log file not found")
+    check_regular_file(path, LogError, what="a log file (CSV/TSV)")
     try:
         raw = pd.read_csv(path, sep=fmt.delimiter, dtype=str, keep_default_na=False, encoding=fmt.encoding)
     except FileNotFoundError:
         raise LogError(str(path), "", "log file not found") from None
-    except (OSError, UnicodeDecodeError, LookupError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except UnicodeDecodeError as exc:
+        raise LogError(str(path), "", f"not {fmt.encoding} text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start}); "
+                                      "set the format's encoding (e.g. encoding: utf-16, gb18030 or latin-1)") from None
+    except LookupError:
+        raise LogError(str(path), "", f"unknown encoding {fmt.encoding!r} in the format file") from None
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LogError(str(path), "", f"cannot read the log: {exc}") from None
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = raw.apply(lambda col: col.str.strip())

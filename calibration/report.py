@@ -191,16 +191,19 @@ def _plot_staffing(cal: Calibration, path: Path) -> None:
 
 
 def save_plots(cal: Calibration, directory: str | Path) -> list[Path]:
-    """Write the report's plots as PNG files into *directory* (created if needed); return their paths."""
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "arrivals.png", out / "patience.png", out / "staffing.png"]
-    _plot_arrivals(cal, paths[0])
-    _plot_patience(cal, paths[1])
-    _plot_staffing(cal, paths[2])
-    for service, fit in cal.service_times.items():
-        if fit.best is not None:
-            safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in service)
-            paths.append(out / f"service_time_{safe}.png")
-            _plot_service(cal, service, paths[-1])
-    return paths
+    """Write the report's plots as PNG files into *directory*, all or nothing (the folder
+    is replaced as a whole); return their paths."""
+    from sim.output import atomic_dir
+
+    target = Path(directory)
+    with atomic_dir(target) as out:
+        paths = [out / "arrivals.png", out / "patience.png", out / "staffing.png"]
+        _plot_arrivals(cal, paths[0])
+        _plot_patience(cal, paths[1])
+        _plot_staffing(cal, paths[2])
+        for service, fit in cal.service_times.items():
+            if fit.best is not None:
+                safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in service)
+                paths.append(out / f"service_time_{safe}.png")
+                _plot_service(cal, service, paths[-1])
+    return [target / p.name for p in paths]

@@ -12,6 +12,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from sim.errors import bounded
+
+from .errors import LogError
 from .fit import Calibration
 
 __all__ = ["build_scenario", "scenario_header", "scenario_yaml", "write_scenario", "check_with_engine"]
@@ -50,7 +53,9 @@ def build_scenario(cal: Calibration, name: str = "Calibrated hall", zone_id: str
         elif fit is not None:
             entry["service_time"] = {"dist": "deterministic", "value": round(float(fit.values.mean()), 4)}
         else:
-            raise ValueError(f"service {service!r} has arrivals but no served visit to fit a service time")
+            raise LogError(cal.log or "<log>", "", f"service {service!r} has arrivals but no served visit, so its "
+                                                   "service time cannot be fitted; merge it into another service with "
+                                                   "the format's services.map, or drop its rows with a drop rule")
         patience = cal.patience.get(service)
         if patience is not None and patience.best is not None:
             entry["patience"] = patience.best.scenario_dict()
@@ -94,7 +99,8 @@ def scenario_header(cal: Calibration) -> str:
         f" windows = most agents seen serving in one period.",
         "The number of agents on duty is not in the log: check staff before relying on it.",
     ]
-    return "".join(f"# {line}\n" if line else "#\n" for line in lines)
+    # A file name may hold a newline: escaped, it cannot end the comment and inject YAML.
+    return "".join(f"# {bounded(line, 400)}\n" if line else "#\n" for line in lines)
 
 
 def scenario_yaml(scenario: dict, header: str = "") -> str:

@@ -49,11 +49,11 @@ Clock = Annotated[int, BeforeValidator(_clock)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class _LunchModel(_Strict):
-    minutes: int = Field(gt=0)
+    minutes: int = Field(gt=0, le=1440)
     earliest: Clock
     latest: Clock
 
@@ -63,7 +63,7 @@ class _ShiftModel(_Strict):
     start: Clock
     end: Clock
     lunch: _LunchModel | None = None
-    cost: float | None = Field(default=None, ge=0)
+    cost: float | None = Field(default=None, ge=0, le=1e9)
 
 
 class _PoolModel(_Strict):
@@ -73,11 +73,11 @@ class _PoolModel(_Strict):
 
 
 class _ShiftFileModel(_Strict):
-    period_minutes: int | None = Field(default=None, gt=0)
+    period_minutes: int | None = Field(default=None, gt=0, le=1440)
     shifts: list[_ShiftModel] = Field(min_length=1)
     pools: list[_PoolModel] = []
-    headcount: int | None = Field(default=None, gt=0)
-    min_staff: int = Field(default=0, ge=0)
+    headcount: int | None = Field(default=None, gt=0, le=100_000)
+    min_staff: int = Field(default=0, ge=0, le=100_000)
 
 
 def _path(loc: Sequence) -> str:
@@ -125,6 +125,10 @@ def _message(err: dict) -> str:
         return f"must be > {ctx['gt']:g}, got {got!r}"
     if kind == "greater_than_equal":
         return f"must be >= {ctx['ge']:g}, got {got!r}"
+    if kind == "less_than_equal":
+        return f"must be <= {ctx['le']:g}, got {got!r}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {got!r}"
     if kind in ("too_short", "string_too_short"):
         return f"must not be empty, got {got!r}"
     return err["msg"]

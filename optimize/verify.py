@@ -13,6 +13,7 @@ estimator's: standard error sqrt(sum_r (y_r - R x_r)^2 / (n (n - 1))) / mean(x),
 with Student-t quantiles on n - 1 degrees of freedom (n replications, which
 are independent days). The verdicts:
 
+* with fewer than two replications there is no interval and no verdict: ValueError;
 * ``exempt``: fewer than *min_visitors* visitors a day (on average) in the
   zone-period - too few to say anything; nothing is required there;
 * ``met``: the estimate meets the target;
@@ -71,6 +72,10 @@ def simulate_plan(scenario, plan, *, replications: int, seed: int, workers=None,
                         progress=progress)
 
 
+MIN_REPLICATIONS = 2
+"""Fewest replications that give an interval, hence a verdict."""
+
+
 def _ratio(y: np.ndarray, x: np.ndarray, level: float) -> tuple[np.ndarray, ...]:
     """Ratio estimate sum(y)/sum(x) per row of (cells x replications) arrays, with its t half-width."""
     n = y.shape[1]
@@ -98,6 +103,9 @@ def cell_estimates(results: sim.Results, targets, *, confidence: float = 0.95,
     targets = parse_targets(targets)
     zones, labels = list(scenario.zone_ids), period_labels(scenario)
     Z, T, R = len(zones), len(labels), results.replications
+    if R < MIN_REPLICATIONS:
+        # One day gives an estimate but no interval: every verdict would be a guess.
+        raise ValueError(f"a verdict needs at least {MIN_REPLICATIONS} replications (one gives no interval), got {R}")
     staff = np.array([scenario.staff_per_period(z) for z in zones], dtype=float)
     frames = []
     cache: dict[float, pd.DataFrame] = {}

@@ -38,7 +38,7 @@ class Comparison:
         diff = joined[keys].copy()
         for k in KPIS:
             diff[k] = joined[f"{k}_b"] - joined[f"{k}_a"]
-        return summarize(diff, keys[1:], list(KPIS), level)
+        return summarize(diff, keys[1:], list(KPIS), level)  # differences: no range to clip to
 
 
 def compare(a: Results, b: Results) -> Comparison:

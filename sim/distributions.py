@@ -13,12 +13,16 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-PositiveFloat = Annotated[float, Field(gt=0)]
-NonNegFloat = Annotated[float, Field(ge=0)]
+MAX_MINUTES = 1e6
+"""Longest duration (about 694 days): above it a value is surely a typo and sums overflow."""
+PositiveFloat = Annotated[float, Field(gt=0, le=MAX_MINUTES)]
+NonNegFloat = Annotated[float, Field(ge=0, le=MAX_MINUTES)]
+Minutes = Annotated[float, Field(ge=-MAX_MINUTES, le=MAX_MINUTES)]
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict numbers (no "5" or true for 5), finite only.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -176,7 +180,7 @@ class Normal(_Dist):
     """Normal with *mean* and standard deviation *sd*; for offsets that may be negative (e.g. arriving early)."""
 
     dist: Literal["normal"] = "normal"
-    mean: float
+    mean: Minutes
     sd: NonNegFloat
 
     @property
@@ -190,8 +194,8 @@ class Normal(_Dist):
 class SignedUniform(Uniform):
     """Uniform on [*low*, *high*] where negative values are allowed (offsets)."""
 
-    low: float
-    high: float
+    low: Minutes
+    high: Minutes
 
 
 Distribution = Annotated[

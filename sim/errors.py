@@ -14,6 +14,17 @@ Problem = tuple[str, str]
 """``(field path, message)``: the path is empty for the whole file."""
 
 
+def bounded(text: str, limit: int) -> str:
+    """*text* on one line (control characters escaped) and at most about *limit* characters."""
+    text = str(text)
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        text = "".join(c if ord(c) >= 32 and ord(c) != 127 else repr(c)[1:-1] for c in text)
+    if len(text) > limit:
+        keep = limit // 2 - 2
+        text = f"{text[:keep]} ... {text[-keep:]}"
+    return text
+
+
 class InputError(Exception):
     """An input file (or dict, or option) is invalid.
 
@@ -49,7 +60,8 @@ class InputError(Exception):
         return cls(first.file, first.path, first.message, [p for e in errors for p in e.problems])
 
     def line(self, path: str, message: str) -> str:
-        return f"{self.file}: {path}: {message}" if path else f"{self.file}: {message}"
+        file, path, message = bounded(self.file, 300), bounded(path, 200), bounded(message, 600)
+        return f"{file}: {path}: {message}" if path else f"{file}: {message}"
 
     def __str__(self) -> str:
         return "\n".join(self.line(p, m) for p, m in self.problems)

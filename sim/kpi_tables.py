@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .clock import format_clock
-from .kpis import KPIS, REGISTRY
+from .kpis import BOUNDS, KPIS, REGISTRY
 from .model.hall import ABANDONED, BALKED, SERVED
 from .records import RecordStore
 from .stats import summarize
@@ -192,5 +192,5 @@ class KpiTables(RecordStore):
         """KPIs with confidence intervals: columns ``[group], kpi, mean, low, high, n``."""
         per_rep = self.kpis(by, target)
         group_cols = [c for c in ("zone", "service", "period") if c in per_rep.columns]
-        return summarize(per_rep, group_cols, list(KPIS), level)
+        return summarize(per_rep, group_cols, list(KPIS), level, BOUNDS)
 

@@ -129,6 +129,10 @@ _ALL = (
 )
 
 REGISTRY: dict[str, KPI] = {k.name: k for k in _ALL}
+BOUNDS: dict[str, tuple[float, float]] = {k.name: (0.0, 1.0) if k.unit == "share" else (0.0, float("inf"))
+                                          for k in _ALL}
+"""Range of each KPI's true mean: a Student-t interval is clipped to it (a share's interval
+never reaches below 0% or above 100%, a count's below 0)."""
 KPIS: tuple[str, ...] = tuple(REGISTRY)
 KPI_HELP: dict[str, str] = {k.name: k.help for k in _ALL}
 

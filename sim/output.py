@@ -1,8 +1,16 @@
-"""Write results to files completely or not at all."""
+"""Write results to files and folders completely or not at all.
+
+This module owns every output of the commands: a folder (``--out``, ``--plots``,
+``--stream``) is written into a hidden staging folder beside it and swapped in as a
+whole (:func:`atomic_dir`); a file goes through a temporary file
+(:func:`atomic_write_text`); :func:`check_output_dir` and :func:`check_output_file`
+find an unwritable target before a long run.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -14,46 +22,175 @@ from typing import Any, Optional
 
 import pandas as pd
 
+from .errors import InputError
 from .results import GROUPINGS, KpiSource, Results
+
+
+class OutputError(InputError):
+    """An output folder or file cannot be written (exists as a file, no permission, disk full)."""
+
+
+STAGING = ".staging-"
+OLD = ".old-"
+
+
+def _aside(target: Path, kind: str) -> Path:
+    """A hidden sibling of *target* named after this process: ``.NAME.staging-PID-XXXX``."""
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}{kind}{os.getpid()}-", dir=target.parent))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale(target: str | Path) -> None:
+    """Remove what killed runs left beside *target*: their staging folders and temporary
+    files, and an old folder set aside for a swap that never finished (put back when
+    *target* is missing)."""
+    target = Path(target)
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for kind in (OLD, STAGING):
+        prefix = f".{target.name}{kind}"
+        for path in sorted(parent.glob(glob_escape(prefix) + "*")):
+            pid_text = path.name[len(prefix):].split("-", 1)[0]
+            if not pid_text.isdigit() or (int(pid_text) != os.getpid() and _pid_alive(int(pid_text))):
+                continue
+            if kind == OLD and not target.exists():
+                with contextlib.suppress(OSError):
+                    os.rename(path, target)  # the previous content, intact
+                    continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()  # a temporary file of atomic_write_text
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def check_output_dir(target: str | Path, option: str = "--out") -> Path:
+    """Check before a long run that folder *target* can be written; raise OutputError if not.
+
+    *target* must be a folder or not exist; the nearest existing parent must be a
+    writable folder. Stale staging folders of killed runs are removed on the way.
+    """
+    target = Path(target)
+    label = f"{option} {target}" if option else str(target)
+    if target.exists() and not target.is_dir():
+        raise OutputError(label, "", "exists and is not a folder; give a folder path (or remove the file)")
+    parent = target.parent
+    ancestor = parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError(label, "", f"cannot create the folder: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(label, "", f"cannot create the folder: no permission to write in {ancestor}")
+    if ancestor == parent:
+        clean_stale(target)
+    return target
+
+
+def check_output_file(target: str | Path, option: str = "--out") -> Path:
+    """Check before a long run that file *target* can be written; raise OutputError if not."""
+    target = Path(target)
+    label = f"{option} {target}" if option else str(target)
+    if target.is_dir():
+        raise OutputError(label, "", "is a folder; give a file path")
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError(label, "", f"cannot create the file: {ancestor} is not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError(label, "", f"cannot create the file: no permission to write in {ancestor}")
+    return target
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "cannot write: no space left on the disk (free some space and run again)"
+    if exc.errno == errno.EDQUOT:
+        return "cannot write: disk quota exceeded"
+    return f"cannot write: {exc.strerror or exc}"
 
 
 @contextlib.contextmanager
 def atomic_dir(target: str | Path) -> Iterator[Path]:
-    """Yield a staging folder; on success move each file into *target*, on failure drop them.
+    """Yield a hidden staging folder beside *target*; on success swap it in as a whole.
 
-    Files land with ``os.replace`` (atomic per file), so a reader never sees half a
-    file, and an error part-way leaves *target* as it was.
+    The swap renames the old *target* aside, renames the staging folder in and then
+    deletes the old one, so *target* holds either the previous run's files or this
+    run's, never a mix; on any error or interruption (Ctrl-C, SIGTERM) the staging
+    folder is removed and *target* is left as it was. Folders left by killed runs
+    are cleaned by the next run (:func:`clean_stale`). An OSError while writing
+    (e.g. a full disk) is raised as OutputError.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    check_output_dir(target, option="")
     try:
-        yield staging
-        target.mkdir(parents=True, exist_ok=True)
-        for path in sorted(staging.rglob("*")):
-            dest = target / path.relative_to(staging)
-            if path.is_dir():
-                dest.mkdir(parents=True, exist_ok=True)
-            else:
-                os.replace(path, dest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = _aside(target, STAGING)
+    except OSError as exc:
+        raise OutputError(str(target), "", _os_problem(exc)) from None
+    try:
+        try:
+            yield staging
+        except OSError as exc:
+            raise OutputError(str(target), "", _os_problem(exc)) from None
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes the folder private
+        _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = Path(tempfile.mktemp(prefix=f".{target.name}{OLD}{os.getpid()}-", dir=target.parent))
+        os.rename(target, old)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.rename(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write *text* to *path* through a temporary file in the same folder."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    check_output_file(path, option="")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{STAGING}{os.getpid()}-", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(str(path), "", _os_problem(exc)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         # mkstemp makes the file private (0600); a report is an ordinary file.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(str(path), "", _os_problem(exc)) from None
         raise
 
 

@@ -7,13 +7,18 @@ same numbers whether replications run serially, on a process pool, or on any
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
+import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Optional
 
+from .errors import InputError
 from .model.compiled import CompiledHall, compile_hall
 from .model.hall import DayRecord, simulate_day
 from .model.visitors import draw_visitors
@@ -39,6 +44,57 @@ MAX_BATCH = 10
 def _batches(replications: int, parts: int) -> list[list[int]]:
     size = min(MAX_BATCH, max(1, -(-replications // parts)))
     return [list(range(i, min(i + size, replications))) for i in range(0, replications, size)]
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _worker_init(parent: int) -> None:
+    """Pool worker set-up: die with the parent, leave Ctrl-C to the parent.
+
+    On Linux the kernel sends the worker SIGKILL when its parent dies (even by
+    SIGKILL), so no orphan keeps computing; the terminal's SIGINT, sent to the whole
+    process group, is ignored here because the parent stops the pool itself.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop *pool* at once: kill the workers, then cancel what has not started.
+
+    The workers die first: ``shutdown`` wakes the pool's manager thread through a
+    pipe, and on Python 3.11 that write can block for good when the pipe is full
+    while the manager waits on busy workers (CPython gh-105829). With the workers
+    gone the manager drains it and stops; ``shutdown`` then runs in a helper thread
+    that is given a few seconds at most, so an interruption never hangs.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for p in processes:
+        try:
+            p.kill()
+        except (OSError, AttributeError, ValueError):  # pragma: no cover - already gone
+            pass
+    closer = threading.Thread(target=pool.shutdown, kwargs={"wait": False, "cancel_futures": True}, daemon=True)
+    closer.start()
+    closer.join(timeout=5)
+    for p in processes:
+        try:
+            p.join(timeout=5)
+        except (OSError, AttributeError, ValueError, AssertionError):  # pragma: no cover
+            pass
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool of *workers* whose workers die with this process (see :func:`_worker_init`)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
 
 
 def default_workers() -> int:
@@ -99,8 +155,13 @@ def run_records(
         else:
             # Several batches per worker keep every core busy and the bar moving.
             batches = _batches(replications, n_workers * 4)
-            with ProcessPoolExecutor(max_workers=min(n_workers, len(batches))) as pool:
+            pool = worker_pool(min(n_workers, len(batches)))
+            try:
                 _run_windowed(pool, hall, seed, batches, 2 * n_workers, collect)
+            except BaseException:
+                stop_pool(pool)  # an error or Ctrl-C: do not wait for running batches
+                raise
+            pool.shutdown(wait=True)
         return records
     finally:
         bar.close()
@@ -127,6 +188,21 @@ def _run_windowed(executor: Executor, hall: CompiledHall, seed: int, batches: li
             f.cancel()
 
 
+def check_memory(scenario: Scenario, replications: int) -> None:
+    """Raise InputError when *replications* days of *scenario* would hold more visit records in
+    memory than the ``RECORDS`` limit (``sim.stream.simulate_to_dir`` writes them as it goes)."""
+    from .scenario.limits import limit
+    from .flows import expected_visits
+
+    records = expected_visits(scenario, replications)
+    if records > limit("RECORDS"):
+        raise InputError(
+            "--replications", "",
+            f"{replications:,} days of about {expected_visits(scenario):,.0f} visits would hold {records:,.0f} "
+            f"visit records in memory, above the limit of {limit('RECORDS'):,}; write them to disk with "
+            "--out DIR --stream, use fewer replications, or set SERVICEHALL_MAX_RECORDS to raise the limit")
+
+
 def simulate(
     scenario: Scenario,
     replications: int = 30,
@@ -142,6 +218,7 @@ def simulate(
     callable ``progress(done, total)`` called as replications finish in order;
     an exception raised by it stops the run (tasks not started are cancelled).
     """
+    check_memory(scenario, replications)
     hall = compile_hall(scenario)
     on_record = None
     if callable(progress):

@@ -16,15 +16,21 @@ the shift-based staffing, when the scenario has it).
 from __future__ import annotations
 
 import csv
+import math
+import numbers
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .clock import format_clock, parse_clock
 from .errors import ScenarioError, ScenarioErrors
 from .scenario import Scenario, scenario_from_dict, scenario_to_dict
+from .yamlio import read_text
 
 COLUMNS = ("zone", "start", "staff")
 PLAN_LABEL = "<staffing plan>"
+WHOLE = re.compile(r"^[0-9]{1,9}$")
+MAX_CSV_BYTES = 50 * 1024 * 1024
 
 
 def _raise(problems: list[ScenarioError]) -> None:
@@ -43,11 +49,11 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[in
     """
     path = Path(path)
     file = str(path)
+    text = read_text(path, ScenarioError, what="a staffing CSV file (zone,start,staff)", max_bytes=MAX_CSV_BYTES)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScenarioError(file, "", f"cannot read the staffing file: {exc.strerror or exc}") from None
-    rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(text.splitlines()))
+    except csv.Error as exc:
+        raise ScenarioError(file, "", f"not a readable CSV file: {exc}") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise ScenarioError(file, "", "the staffing file is empty; expected a header zone,start,staff")
     header = [h.strip() for h in rows[0]]
@@ -69,7 +75,7 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[in
         bad = False
         if zone not in zones:
             known = ", ".join(zones)
-            problems.append(ScenarioError(file, f"row {number}: zone", f"unknown zone {zone!r}; known zones: {known}"))
+            problems.append(ScenarioError(file, f"row {number}: zone", f"unknown zone {zone[:60]!r}; known zones: {known}"))
             bad = True
         try:
             minute = parse_clock(start)
@@ -82,12 +88,10 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[in
                 f"must be the start of a {scenario.period_minutes}-minute period from {scenario.hours.open} "
                 f"to before {scenario.hours.close}, got {start!r}"))
             bad = True
-        try:
-            value = int(staff)
-        except ValueError:
-            value = None
+        # Digits only: int() would read "1_0" as 10 and " ٣" (Arabic-Indic) as 3.
+        value = int(staff) if WHOLE.match(staff) else None
         if value is None or value < 0:
-            problems.append(ScenarioError(file, f"row {number}: staff", f"must be a whole number >= 0, got {staff!r}"))
+            problems.append(ScenarioError(file, f"row {number}: staff", f"must be a whole number >= 0, got {staff[:40]!r}"))
             bad = True
         elif zone in zones and value > zones[zone].windows:
             problems.append(ScenarioError(
@@ -144,7 +148,8 @@ def apply_staffing(scenario: Scenario, plan) -> Scenario:
     for z, values in rows.items():
         items = values if isinstance(values, list) else [values]
         for v in items:
-            if not (isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() and v >= 0):
+            if not (isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+                    and float(v).is_integer() and v >= 0):
                 problems.append(ScenarioError(PLAN_LABEL, f"zone {z!r}", f"staff must be whole numbers >= 0, got {v!r}"))
                 break
     _raise(problems)

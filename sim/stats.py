@@ -25,7 +25,8 @@ def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, floa
     return (m, m - half, m + half, n)
 
 
-def summarize(per_rep: pd.DataFrame, group_cols: list[str], kpis: list[str], level: float = 0.95) -> pd.DataFrame:
+def summarize(per_rep: pd.DataFrame, group_cols: list[str], kpis: list[str], level: float = 0.95,
+              bounds: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """Tidy table ``group..., kpi, mean, low, high, n`` from per-replication KPI rows.
 
     Each group's mean and Student-t interval of its non-NaN values, as ``mean_ci``
@@ -34,7 +35,10 @@ def summarize(per_rep: pd.DataFrame, group_cols: list[str], kpis: list[str], lev
     row of a C-contiguous (groups x values) array exactly as it reduces that row alone,
     so groups with the same count are computed together instead of one by one (the
     loop with a SciPy quantile per group and KPI took most of the post-processing time).
+    Intervals are clipped to *bounds*, a KPI's range of true means (``sim.kpis.BOUNDS``
+    for KPIs; none for differences, which may be negative).
     """
+    bounds = {} if bounds is None else bounds
     if group_cols:
         grouped = per_rep.groupby(group_cols, sort=False, observed=True)
         gid = grouped.ngroup().to_numpy()
@@ -68,6 +72,10 @@ def summarize(per_rep: pd.DataFrame, group_cols: list[str], kpis: list[str], lev
                 half = quantiles[n] * values.std(axis=1, ddof=1) / np.sqrt(n)
                 low[rows] = mean[rows] - half
                 high[rows] = mean[rows] + half
+        if kpi in bounds:
+            lo_b, hi_b = bounds[kpi]
+            np.clip(low, lo_b, hi_b, out=low)
+            np.clip(high, lo_b, hi_b, out=high)
         columns.append((mean.tolist(), low.tolist(), high.tolist(), counts.tolist()))
     out = [(*keys[g], kpi, m[g], lo[g], hi[g], n[g])
            for g in range(n_groups) for kpi, (m, lo, hi, n) in zip(kpis, columns)]

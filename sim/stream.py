@@ -24,6 +24,7 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from .kpis import BOUNDS
 from .model.compiled import CompiledHall, compile_hall
 from .model.hall import DayRecord
 from .output import VisitsWriter, atomic_dir, check_visits_format, write_tables
@@ -85,7 +86,7 @@ class StreamedResults:
         """KPIs with confidence intervals: columns ``[group], kpi, mean, low, high, n``."""
         per_rep = self._checked(by, target)
         group_cols = [c for c in ("zone", "service", "period") if c in per_rep.columns]
-        return summarize(per_rep, group_cols, list(KPIS), level)
+        return summarize(per_rep, group_cols, list(KPIS), level, BOUNDS)
 
     @property
     def visits(self) -> pd.DataFrame:

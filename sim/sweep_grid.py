@@ -8,16 +8,19 @@ not from a fresh draw of arrivals.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from typing import Any, Optional
 
 import pandas as pd
 
 from . import whatif
+from .errors import InputError
 from .progress import progress_bar
-from .runner import default_workers, simulate
+from .runner import default_workers, simulate, stop_pool, worker_pool
 from .scenario import Scenario
+from .scenario.limits import limit
 
 SWEEP_GROUPINGS = ("overall", "zone", "service", "period")
 MAX_PARAMETERS = 2
@@ -45,6 +48,10 @@ def sweep_points(scenario: Scenario, grid: Mapping[str, Sequence[Any]]) -> list[
         if not vals:
             raise ValueError(f"vary {path}: needs at least one value")
         values.append(vals)
+    total = math.prod(len(v) for v in values)
+    if total > limit("SWEEP_POINTS"):
+        raise InputError("--vary", "", f"{' x '.join(str(len(v)) for v in values)} = {total:,} sweep points, above the "
+                                       f"limit of {limit('SWEEP_POINTS'):,} (set SERVICEHALL_MAX_SWEEP_POINTS to raise it)")
     points = []
     for combo in itertools.product(*values):
         changed = scenario
@@ -90,7 +97,7 @@ def sweep(
     # One pool for the whole sweep: starting a pool per point would cost more than
     # a small point takes to simulate. Results do not depend on where they ran.
     own_pool = executor is None and n_workers > 1 and replications > 1
-    pool = ProcessPoolExecutor(max_workers=n_workers) if own_pool else None
+    pool = worker_pool(n_workers) if own_pool else None
     bar = progress_bar(total=len(points), desc="sweep points", enabled=progress)
     try:
         for values, point in points:
@@ -98,6 +105,11 @@ def sweep(
                                executor=executor or pool, progress=False)
             frames.append(point_summary(results.summary(by, target), values, by))
             bar.update(1)
+    except BaseException:
+        if pool is not None:
+            stop_pool(pool)  # an error or Ctrl-C: do not wait for running batches
+            pool = None
+        raise
     finally:
         bar.close()
         if pool is not None:

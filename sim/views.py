@@ -14,7 +14,7 @@ from .model.hall import SERVED
 from .records import RecordStore
 from .stats import summarize
 
-OUTCOMES = ("served", "abandoned", "balked")
+OUTCOMES = ("served", "abandoned", "balked", "unserved")
 
 
 class TidyViews(RecordStore):
@@ -111,7 +111,9 @@ class TidyViews(RecordStore):
                                           names=["replication", "bundle"])
         per_rep = per_rep.set_index(["replication", "bundle"]).reindex(full).reset_index()
         per_rep["visitors"] = per_rep["visitors"].fillna(0)
-        return summarize(per_rep, ["bundle"], ["visitors", "time_in_hall", "queues_joined", "completed"], level)
+        bounds = {"visitors": (0.0, np.inf), "time_in_hall": (0.0, np.inf), "queues_joined": (0.0, np.inf),
+                  "completed": (0.0, 1.0)}
+        return summarize(per_rep, ["bundle"], list(bounds), level, bounds)
 
     @cached_property
     def levels(self) -> pd.DataFrame:

@@ -7,7 +7,11 @@ and copy-paste blocks, so this loader reads ``17:30`` as text and rejects duplic
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
+import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +19,60 @@ import yaml
 
 from .errors import InputError, ScenarioError
 
-_INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
+# Numbers as YAML 1.2 writes them: no ``1_000`` (YAML 1.1 reads it as 1000: a typo
+# for 1,000 or 10 should not pass), no base 60, no octal ``010``.
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(
-    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
-    r"|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
+# YAML 1.1 reads ``010`` as octal 8 and ``05`` as 5; neither is what a planner meant
+# by a leading zero, so such a value is an error with a hint (quote it for text).
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")  # not yes/no/on/off (YAML 1.2)
+LEADING_ZERO_TAG = "tag:servicehall,2026:leading-zero"
 
 
 class StrictLoader(yaml.SafeLoader):
     """SafeLoader without sexagesimal numbers and with duplicate-key detection."""
 
 
+_REPLACED = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
 StrictLoader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    ch: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
     for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+StrictLoader.add_implicit_resolver(LEADING_ZERO_TAG, _LEADING_ZERO, list("-+0"))
+StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
 StrictLoader.add_implicit_resolver("tag:yaml.org,2002:int", _INT, list("-+0123456789"))
 StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456789."))
+
+
+def _leading_zero(loader: StrictLoader, node: yaml.ScalarNode):
+    text = node.value
+    plain = text.lstrip("+-").lstrip("0").replace("_", "") or "0"
+    raise yaml.constructor.ConstructorError(
+        None, None, f"number {text!r} has a leading zero (YAML 1.1 would read it as octal); "
+        f"write {plain} for the number, or quote it for text", node.start_mark)
+
+
+def _int(loader: StrictLoader, node: yaml.ScalarNode) -> int:
+    return int(loader.construct_scalar(node))
+
+
+def _float(loader: StrictLoader, node: yaml.ScalarNode) -> float:
+    text = loader.construct_scalar(node)
+    lower = text.lower()
+    if lower.endswith(".inf"):
+        return float("-inf") if lower.startswith("-") else float("inf")
+    if lower == ".nan":
+        return float("nan")
+    return float(text)
+
+
+StrictLoader.add_constructor(LEADING_ZERO_TAG, _leading_zero)
+StrictLoader.add_constructor("tag:yaml.org,2002:int", _int)
+StrictLoader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
 def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -50,28 +91,151 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool 
 StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def read_yaml(path: str | Path, error: type[InputError] = ScenarioError) -> Any:
-    """Read one YAML document from *path*; raise *error* (an InputError class) for a
-    missing file, unreadable or malformed YAML, or an empty document."""
-    path = Path(path)
-    ScenarioError = error  # noqa: N806 - the messages below name the class they raise
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Largest input file read (20 MB; the reference hall is about 20 kB)."""
+MAX_NODES = 200_000
+"""Largest YAML document after expanding aliases (the reference hall has about 3,000 nodes)."""
+
+
+def check_regular_file(path: str | Path, error: type[InputError] = ScenarioError, what: str = "a file") -> os.stat_result:
+    """``os.stat`` of *path*, raising *error* unless it is a regular file (a FIFO or device
+    would block or never end when read)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = os.stat(path)
     except FileNotFoundError:
-        raise ScenarioError(str(path), "", "file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(str(path), "", "is a directory, expected a YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(str(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    except OSError as exc:
-        raise ScenarioError(str(path), "", f"cannot read file: {exc.strerror}") from None
+        raise error(str(path), "", "file not found") from None
+    except (OSError, ValueError) as exc:
+        raise error(str(path), "", f"cannot read file: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(str(path), "", f"is a directory, expected {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise error(str(path), "", f"is not a regular file (a pipe or device), expected {what}")
+    return info
+
+
+def read_text(path: str | Path, error: type[InputError] = ScenarioError, what: str = "a YAML file",
+              max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The text of the regular file *path*: UTF-8 (with or without BOM) or UTF-16 with a BOM.
+
+    Raises *error* for a missing file, a folder, a FIFO or device (never opened, so
+    never a hang), a file over *max_bytes*, binary data or another encoding.
+    """
+    path = Path(path)
+    info = check_regular_file(path, error, what)
+    if info.st_size > max_bytes:
+        raise error(str(path), "", f"file too large ({info.st_size:,} bytes, at most {max_bytes:,}), expected {what}")
     try:
-        data = yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(str(path), "", f"cannot read file: {exc.strerror}") from None
+    if len(raw) > max_bytes:
+        raise error(str(path), "", f"file too large (more than {max_bytes:,} bytes), expected {what}")
+    return decode_text(raw, str(path), error)
+
+
+def decode_text(raw: bytes, label: str, error: type[InputError] = ScenarioError) -> str:
+    """UTF-8 (a BOM is dropped) or UTF-16 with a BOM; raise *error* naming what was found otherwise."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not raw.startswith(codecs.BOM_UTF32_LE):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise error(label, "", "not valid UTF-16 text although it starts with a UTF-16 mark; save it as UTF-8") from None
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise error(label, "", "UTF-32 text; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        guess = _guess_encoding(raw)
+        raise error(label, "", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}"
+                               f"{guess}); save the file as UTF-8") from None
+    if "\x00" in text:
+        raise error(label, "", "binary data (NUL bytes), expected text")
+    return text
+
+
+def _guess_encoding(raw: bytes) -> str:
+    if b"\x00" in raw[:200]:
+        return ", looks like UTF-16 without a byte-order mark"
+    for name in ("gb18030", "big5"):
+        try:
+            raw.decode(name)
+            if any(b >= 0x80 for b in raw):
+                return f", perhaps {name.upper()} or Latin-1"
+        except UnicodeDecodeError:
+            continue
+    return ", perhaps Latin-1 or Windows-1252"
+
+
+def _expanded_size(node: yaml.Node, budget: int) -> int:
+    """Nodes of *node* with every alias expanded, stopping once over *budget*; -1 for a cycle."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            return -1
+        active.add(key)
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            children = n.value
+        elif isinstance(n, yaml.MappingNode):
+            children = [x for pair in n.value for x in pair]
+        else:
+            children = []
+        for child in children:
+            sub = size(child)
+            if sub < 0:
+                return -1
+            total += sub
+            if total > budget:
+                break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(node)
+
+
+def parse_yaml(text: str, label: str, error: type[InputError] = ScenarioError, max_nodes: int = MAX_NODES) -> Any:
+    """One YAML document from *text* by the strict loader; anchors and aliases may share
+    blocks but not expand the document beyond *max_nodes* (no "billion laughs")."""
+    loader = StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise error(label, "", "file is empty")
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, 10_000))
+        try:
+            size = _expanded_size(node, max_nodes)
+        finally:
+            sys.setrecursionlimit(old_limit)
+        if size < 0:
+            raise error(label, "", "an alias refers to the block that contains it (a cycle)")
+        if size > max_nodes:
+            raise error(label, "", f"aliases expand the document beyond {max_nodes:,} values; "
+                                   "write the blocks out or use fewer nested aliases")
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(str(path), "", f"malformed YAML{where}: {problem}") from None
+        raise error(label, "", f"malformed YAML{where}: {problem}") from None
+    except RecursionError:
+        raise error(label, "", "nested too deeply") from None
+    finally:
+        loader.dispose()
     if data is None:
-        raise ScenarioError(str(path), "", "file is empty")
+        raise error(label, "", "file is empty")
     return data
+
+
+def read_yaml(path: str | Path, error: type[InputError] = ScenarioError) -> Any:
+    """Read one YAML document from *path*; raise *error* (an InputError class) for a
+    missing or irregular file, unreadable or malformed YAML, or an empty document."""
+    return parse_yaml(read_text(path, error), str(Path(path)), error)

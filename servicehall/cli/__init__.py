@@ -3,17 +3,34 @@
 Each command lives in its own module exposing ``add_parser(subparsers)`` which
 registers the command and sets ``func`` to a callable taking the parsed args and
 returning an exit status. Bad input (files, fields, options) exits with status 2
-and a one-line message per problem, never a traceback.
+and a one-line message per problem, never a traceback; an output that cannot be
+written is found before the run. Ctrl-C exits with 130, SIGTERM with 143 (SIGHUP
+129), without a traceback and with partial outputs removed.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from .commands import COMMANDS
-from .errors import user_error_types
+
+OUTPUT_OPTIONS = ("out", "plots", "report")
+"""Options naming something a command writes: a folder when their metavar is DIR, else a file."""
+
+
+class Terminated(BaseException):
+    """The process received SIGTERM or SIGHUP; unwinds like KeyboardInterrupt so outputs are cleaned."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated(signum)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -50,12 +67,81 @@ def _command(argv: list[str]) -> str | None:
     return next((a for a in argv if a in COMMANDS), None)
 
 
+def check_outputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Raise OutputError now, before any long run, for an output that cannot be written."""
+    from sim.output import check_output_dir, check_output_file
+
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    command = sub.choices.get(args.command) if sub is not None else None
+    for action in command._actions if command is not None else ():
+        value = getattr(args, action.dest, None)
+        if action.dest not in OUTPUT_OPTIONS or not isinstance(value, str):
+            continue
+        option = max(action.option_strings, key=len)
+        if action.metavar == "DIR":
+            check_output_dir(value, option)
+        else:
+            check_output_file(value, option)
+
+
+INTERRUPTED = (130, 143, 129)
+
+
+def entry() -> None:
+    """The ``servicehall`` program: :func:`main`, then exit with its status.
+
+    After an interruption the process ends at once (``os._exit``, streams flushed):
+    on Python 3.11 a process pool's manager thread can be left blocked reading a
+    result that a killed worker never finished sending, and the interpreter's normal
+    exit would wait for that thread forever. Outputs are already cleaned by then.
+    """
+    import os
+
+    code = main()
+    if code in INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    raise SystemExit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[signum] = signal.signal(signum, _terminate)
+        except (ValueError, OSError):  # not the main thread: leave signals alone
+            pass
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("servicehall: interrupted", file=sys.stderr)
+        return 130
+    except Terminated as exc:
+        print(f"servicehall: terminated by {signal.Signals(exc.signum).name}", file=sys.stderr)
+        return 128 + exc.signum
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _main(argv: list[str] | None) -> int:
+    # Imported here, not at module level: a Ctrl-C while numpy, pandas or matplotlib
+    # load is then an interruption like any other, not a traceback.
+    from .errors import user_error_types
+
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
     command = _command(argv)
-    parser = build_parser(command) if command is not None else build_parser("")
-    args = parser.parse_args(argv)
+    parser = build_parser(command if command is not None else "")
     try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a bad option (argparse printed why)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    try:
+        check_outputs(parser, args)
         return int(args.func(args) or 0)
     except user_error_types() as exc:
         print(f"servicehall: error: {exc}", file=sys.stderr)
@@ -64,6 +150,3 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) went away; that is not an error of ours.
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print("servicehall: interrupted", file=sys.stderr)
-        return 130

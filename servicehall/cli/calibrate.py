@@ -22,7 +22,7 @@ from sim.output import atomic_write_text
 
 from .commands import summary
 from .executors import open_executor
-from .options import nonneg_float, positive_int
+from .options import nonneg_float, nonneg_int, positive_int, workers
 from .tables import render_table
 
 
@@ -49,14 +49,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
     v = sub.add_parser(
         "validate", help=summary("validate"),
-                       description="Simulate a scenario and print observed (95%% interval across days) vs simulated "
+                       description="Simulate a scenario and print observed (95% interval across days) vs simulated "
                                    "(across replications) mean wait, abandonment and service level per period.")
     v.add_argument("scenario", help="scenario YAML file")
     v.add_argument("--against", required=True, metavar="LOG", help="the observed log")
     v.add_argument("--format", required=True, metavar="FORMAT.yaml", help="log-format file of the log")
     v.add_argument("--replications", "-n", type=positive_int, default=30, help="simulated days (default 30)")
-    v.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    v.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    v.add_argument("--seed", type=nonneg_int, default=0, help="random seed (default 0)")
+    v.add_argument("--workers", type=workers, default=None, help="worker processes (default: all cores)")
     v.add_argument("--target", type=nonneg_float, default=None, metavar="MINUTES",
                    help="service-level target wait (default: the scenario's target_wait)")
     v.add_argument("--executor", default=None, metavar="ADDRESS", help="run replications on a Dask scheduler")

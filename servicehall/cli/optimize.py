@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 
 import sim
@@ -13,7 +14,7 @@ from sim.output import atomic_dir
 from .commands import summary
 from .errors import UserError
 from .executors import open_executor
-from .options import nonneg_int, positive_int
+from .options import at_least_two, nonneg_int, positive_int, workers
 from .tables import render_table
 
 METHODS = ("sipp", "lag", "mol", "simulation")
@@ -34,9 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--shifts", metavar="SHIFTS.yaml", help="shift patterns: build a roster (writes roster.csv)")
     p.add_argument("--seed", type=nonneg_int, default=0,
                    help="seed of the search; the loop uses SEED+1, the verification SEED+2 (default 0)")
-    p.add_argument("--replications", "-n", type=positive_int, default=30,
-                   help="simulated days per evaluation (default 30)")
-    p.add_argument("--verify-replications", type=positive_int, default=None,
+    p.add_argument("--replications", "-n", type=at_least_two, default=30,
+                   help="simulated days per evaluation, at least 2 for an interval (default 30)")
+    p.add_argument("--verify-replications", type=at_least_two, default=None,
                    help="days for the fresh verification (default: --replications)")
     p.add_argument("--max-iterations", type=positive_int, default=8,
                    help="closed-loop iterations (roster, simulate, raise) at most (default 8)")
@@ -47,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="simulations the cost descent may use at most (default 20)")
     p.add_argument("--solver", choices=("HiGHS", "CBC"), default="HiGHS",
                    help="integer-programming solver for the rosters (default HiGHS)")
-    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=workers, default=None, help="worker processes (default: all cores)")
     p.add_argument("--executor", default=None, metavar="ADDRESS",
                    help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
     p.add_argument("--no-baselines", dest="baselines", action="store_false",
@@ -127,7 +128,10 @@ def run(args: argparse.Namespace) -> int:
     if args.method not in METHODS:
         raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
     text = args.target if args.target is not None else f"wait<={scenario.target_wait:g}@80%"
-    targets = optimize.parse_targets(text)
+    try:
+        targets = optimize.parse_targets(text)
+    except optimize.TargetError as exc:
+        raise UserError(f"--target: {exc}" if args.target is not None else f"{args.scenario}: target_wait: {exc}") from None
     shifts = None
     if args.shifts:
         grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
@@ -163,5 +167,5 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(baseline_table(result))
     if names:
-        print(f"\nwrote {args.out}/" + ", ".join(names))
+        print(f"\nwrote {os.path.join(args.out, '')}" + ", ".join(names))
     return 0

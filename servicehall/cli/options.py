@@ -3,20 +3,57 @@
 from __future__ import annotations
 
 import argparse
+import math
+
+MAX_REPLICATIONS = 1_000_000
+MAX_SEED = 2**63 - 1
 
 
-def _whole_number(text: str, minimum: int) -> int:
+def _whole_number(text: str, minimum: int, maximum: int = MAX_SEED) -> int:
+    text = text.strip()
+    if not text.lstrip("+-").isdigit() or len(text) > 30:
+        # int() would take "1_0" as 10 and a 10,000-digit number as a number.
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}")
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
     if value < minimum:
         raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"must be <= {maximum:,}, got {value}")
     return value
 
 
 def positive_int(text: str) -> int:
     return _whole_number(text, 1)
+
+
+def at_least_two(text: str) -> int:
+    """Replications that must give an interval (a verdict from one day would be a guess)."""
+    value = _whole_number(text, 1, MAX_REPLICATIONS)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be >= 2: one replication gives no interval, so no verdict; got {value}")
+    return value
+
+
+WORKERS_PER_CORE = 4
+
+
+def workers(text: str) -> int:
+    """Local worker processes: at most four per core (more only add memory and start-up time)."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    value = _whole_number(text, 1)
+    if value > WORKERS_PER_CORE * cores:
+        raise argparse.ArgumentTypeError(
+            f"must be <= {WORKERS_PER_CORE * cores} ({WORKERS_PER_CORE} per core on this machine's {cores}), got {value}")
+    return value
+
+
+def replications(text: str) -> int:
+    return _whole_number(text, 1, MAX_REPLICATIONS)
 
 
 def nonneg_int(text: str) -> int:
@@ -25,9 +62,13 @@ def nonneg_int(text: str) -> int:
 
 def nonneg_float(text: str) -> float:
     try:
+        if "_" in text:
+            raise ValueError(text)  # float() would read 1_0 as 10
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a number, got {text[:40]!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text[:40]!r}")
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
     return value
@@ -35,9 +76,9 @@ def nonneg_float(text: str) -> float:
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """--replications, --seed, --workers, --target, --json, --executor."""
-    parser.add_argument("--replications", "-n", type=positive_int, default=30, help="independent days to simulate (default 30)")
+    parser.add_argument("--replications", "-n", type=replications, default=30, help="independent days to simulate (default 30)")
     parser.add_argument("--seed", type=nonneg_int, default=0, help="random seed (default 0)")
-    parser.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--workers", type=workers, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--target", type=nonneg_float, default=None, metavar="MINUTES",
                         help="service-level target wait in minutes (default: the scenario's target_wait)")
     parser.add_argument("--json", action="store_true", help="print results as JSON on stdout")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import sim
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(zone_table(results, target))
         if args.out:
-            print(f"\nwrote {args.out}/visits.{args.visits_format}, summary.csv, levels.csv, summary.json")
+            print(f"\nwrote {os.path.join(args.out, '')}visits.{args.visits_format}, summary.csv, levels.csv, summary.json")
     for path in write_visuals(args, results=results, target=target):
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
     return 0

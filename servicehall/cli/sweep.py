@@ -31,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "sweep", help=summary("sweep"),
         description="Simulate a scenario at every value of one or two parameters, all with the same seed "
-                    "(common random numbers), and report KPIs with 95%% intervals per point.",
+                    "(common random numbers), and report KPIs with 95% intervals per point.",
         epilog="example: servicehall sweep scenarios/lanling.yaml --vary demand_scale=0.8:1.3:0.1 "
                "--vary zones.tax.staff=11,13,15")
     p.add_argument("scenario", help="scenario YAML file")
@@ -51,7 +51,7 @@ def _number(text: str) -> Decimal | None:
         d = Decimal(text)
     except InvalidOperation:
         return None
-    return d if d.is_finite() else None
+    return d if d.is_finite() and d.adjusted() < 16 else None  # 1e999999 stays text: int() of it would hang
 
 
 def _plain(d: Decimal) -> Union[int, float]:

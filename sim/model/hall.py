@@ -14,8 +14,13 @@ level buckets at period boundaries, and an optional alarm monitor. Rules:
   current visitor first;
 * no new tickets after closing; everyone already in the hall is served (overtime)
   by the last staff level, or one window where nobody is left to serve a queue;
+  reserves end at closing (nobody new comes for the reserved service);
 * a visitor whose patience runs out before being called leaves the hall
-  (abandoned); one who finds ``queue_limit`` waiting in the zone leaves (balked).
+  (abandoned); one who finds ``queue_limit`` waiting in the zone leaves (balked);
+* conservation: when the run ends every visit has exactly one final outcome (a visit
+  still waiting then would be ``unserved``, which the rules above should never
+  leave), and a visitor's later steps are dropped only after a visit not served;
+  ``run`` raises :class:`ConservationError` otherwise.
 """
 
 from __future__ import annotations
@@ -33,7 +38,13 @@ from ..mechanics import MECHANICS
 from .compiled import CompiledHall
 from .visitors import Visitors
 
-WAITING, IN_SERVICE, SERVED, ABANDONED, BALKED = 0, 1, 2, 3, 4
+WAITING, IN_SERVICE, SERVED, ABANDONED, BALKED, UNSERVED = 0, 1, 2, 3, 4, 5
+OUTCOME_NAMES = ("waiting", "in_service", "served", "abandoned", "balked", "unserved")
+FINAL = (SERVED, ABANDONED, BALKED, UNSERVED)
+
+
+class ConservationError(RuntimeError):
+    """The engine lost track of a visitor: a bug in the model, never bad input."""
 
 
 class ZoneState:
@@ -132,6 +143,7 @@ class HallModel:
         self.patience = visitors.patience.tolist()
         self.visitor = list(range(n))
         self.step = [0] * n
+        self.last_visit = list(range(n))  # per visitor: its latest visit
         self.rest = {k: list(v) for k, v in visitors.rest.items()}
         self.returns = visitors.returns.copy()
         self.queue_key = hall.queue_key
@@ -180,6 +192,7 @@ class HallModel:
             self.apply_staff(zone)
             e += 1
         self.closed = True
+        self._end_reserves()
         self._serve_the_stranded()
 
     # -- events ----------------------------------------------------------------
@@ -259,6 +272,7 @@ class HallModel:
         self.patience.append(patience)
         self.visitor.append(visitor)
         self.step.append(self.step[v] + 1)
+        self.last_visit[visitor] = nv
         Timeout(self.env, delay, nv).callbacks.append(self._step_arrives)
 
     def _step_arrives(self, event) -> None:
@@ -328,6 +342,19 @@ class HallModel:
                 else:
                     z.to_close += 1
 
+    def _end_reserves(self) -> None:
+        # At closing nobody new comes for a reserved service: the kept windows serve anyone.
+        for z in self.zones:
+            if z.reserve is None:
+                continue
+            z.reserve = None
+            z.touch(self.env.now)
+            for w in list(z.idle):
+                z.idle.remove(w)
+                self._take_next(z, w)
+                if w in z.idle:
+                    break  # nobody left for this zone's windows
+
     def _serve_the_stranded(self) -> None:
         # After closing, a queue that nobody staffs gets one window at a zone that serves it.
         for q, dq in enumerate(self.queues):
@@ -347,6 +374,28 @@ class HallModel:
             z.q_max = z.waiting
 
     # -- run ---------------------------------------------------------------------
+    def _account(self) -> None:
+        """Mark visits still waiting as unserved and check that every visit is accounted for."""
+        state = np.asarray(self.state, dtype=np.int8)
+        in_service = int((state == IN_SERVICE).sum())
+        if in_service:
+            raise ConservationError(f"{in_service} visit(s) still in service after the last event")
+        waiting = state == WAITING
+        if waiting.any():
+            now = self.env.now
+            for v in np.flatnonzero(waiting):
+                self.state[v] = UNSERVED
+                self.end[v] = now
+        if len(self.last_visit) != len(self.v) or not set(self.last_visit).issubset(range(len(self.state))):
+            raise ConservationError("visitors and their visits do not match")
+        for visitor, steps in self.rest.items():
+            if steps and self.state[self.last_visit[visitor]] == SERVED:
+                raise ConservationError(f"visitor {visitor} was served but {len(steps)} later step(s) never happened")
+        counts = np.bincount(np.asarray(self.visitor, dtype=np.int64), minlength=len(self.v))
+        if len(self.v) and counts.min() < 1:
+            raise ConservationError("a visitor has no visit")
+
+
     def run(self) -> DayRecord:
         """Simulate the day to the last departure and return its record."""
         self.env.process(self._arrivals())
@@ -355,6 +404,7 @@ class HallModel:
             for process in m.processes(self):
                 self.env.process(process)
         self.env.run()
+        self._account()
         close = self.hall.close
         last_end = np.array([max(z.last_end, close) for z in self.zones])
         for z, t_end in zip(self.zones, last_end):

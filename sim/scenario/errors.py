@@ -37,6 +37,8 @@ def _clean_loc(loc: tuple) -> tuple:
 
 
 def _found(value: Any) -> str:
+    if isinstance(value, float) and abs(value) >= 1e9:
+        return f"{value:.6g}"
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -73,6 +75,37 @@ def _submodels(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
+def _tags(ctx: dict) -> str:
+    # The tags this field accepts (a duration is never ``normal``), not every name known.
+    tags = ctx.get("expected_tags")
+    if not tags:
+        return ", ".join(DIST_NAMES)
+    return ", ".join(t.strip().strip("'") for t in str(tags).split(","))
+
+
+_ALTERNATIVES = {  # error type of one union member -> what that member wanted
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "float_type": "a number", "float_parsing": "a number", "string_type": "text", "list_type": "a list",
+    "bool_type": "true or false", "dict_type": "a mapping", "model_type": "a mapping",
+}
+
+
+def _alternatives(errs: list[dict]) -> str | None:
+    """``must be 'all' or a list, got 'b'`` for a value that failed every member of a union."""
+    wanted = []
+    for e in errs:
+        if e["type"] == "literal_error":
+            wanted.append(str((e.get("ctx") or {}).get("expected")))
+        elif e["type"] in _ALTERNATIVES:
+            wanted.append(_ALTERNATIVES[e["type"]])
+        else:
+            return None
+    wanted = list(dict.fromkeys(wanted))
+    if wanted == ["a whole number", "a list"]:
+        return "must be a whole number or a list of them (one per period)"
+    return "must be " + " or ".join(wanted)
+
+
 def _message(err: dict, vocabulary: set[str]) -> str:
     kind = err["type"]
     ctx = err.get("ctx", {}) or {}
@@ -80,6 +113,8 @@ def _message(err: dict, vocabulary: set[str]) -> str:
     loc = err["loc"]
     if kind == "missing":
         return "required field missing"
+    if kind == "invalid_key":
+        return f"keys must be text, got the key {_found(value)}"
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
         if key in vocabulary:
@@ -92,11 +127,19 @@ def _message(err: dict, vocabulary: set[str]) -> str:
     if kind == "greater_than_equal":
         return f"must be >= {_num(ctx.get('ge'))}, got {_found(value)}"
     if kind == "less_than_equal":
-        return f"must be <= {ctx.get('le')}, got {_found(value)}"
+        return f"must be <= {_num(ctx.get('le'))}, got {_found(value)}"
+    if kind == "less_than":
+        return f"must be < {_num(ctx.get('lt'))}, got {_found(value)}"
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}, got {_found(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"must be a whole number, got {_found(value)}"
     if kind in ("float_type", "float_parsing"):
         return f"must be a number, got {_found(value)}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {_found(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false, got {_found(value)}"
     if kind == "string_type":
         return f"must be text, got {_found(value)}"
     if kind == "list_type":
@@ -108,9 +151,9 @@ def _message(err: dict, vocabulary: set[str]) -> str:
     if kind == "string_pattern_mismatch":
         return f"must be an id of letters, digits, '_' or '-', got {_found(value)}"
     if kind == "union_tag_invalid":
-        return f"unknown distribution {ctx.get('tag')!r}; expected one of {', '.join(DIST_NAMES)}"
+        return f"unknown distribution {_found(ctx.get('tag'))}; expected one of {_tags(ctx)}"
     if kind == "union_tag_not_found":
-        return f"needs 'dist:' naming the distribution, one of {', '.join(DIST_NAMES)}"
+        return f"needs 'dist:' naming the distribution, one of {_tags(ctx)}"
     if kind == "value_error":
         msg = str(ctx.get("error", err["msg"]))
         return msg
@@ -122,14 +165,21 @@ def translate(exc: ValidationError, file: str, models: Iterable[type[BaseModel]]
     vocabulary = _known_fields(models)
     by_path: dict[str, list[dict]] = {}
     for err in exc.errors():
-        by_path.setdefault(format_path(_clean_loc(err["loc"])), []).append(err)
+        loc = _clean_loc(err["loc"])
+        if err["type"] == "invalid_key":
+            # The last location is the key itself (1, true), not a list index.
+            err = {**err, "input": loc[-1] if loc else err.get("input")}
+            loc = loc[:-1]
+        by_path.setdefault(format_path(loc), []).append(err)
     errors = []
     for path, errs in by_path.items():
         kinds = {e["type"] for e in errs}
-        if len(errs) > 1 and "list_type" in kinds:
-            # A value that may be a number or a list (e.g. staff) failed as both.
-            msg = f"must be a whole number or a list of them (one per period), got {_found(errs[0].get('input'))}"
-            errors.append(ScenarioError(file, path, msg))
+        deeper = any(p.startswith(path + "[") or p.startswith(path + ".") for p in by_path if p != path)
+        if deeper and kinds <= {"literal_error", "list_type", "int_type", "string_type", "float_type"}:
+            continue  # the value's items carry the errors (serves: ['b', 3] -> serves[1])
+        if len(errs) > 1 and (msg := _alternatives(errs)) is not None:
+            # A value that may be one of several kinds (staff: number or list) failed as all.
+            errors.append(ScenarioError(file, path, f"{msg}, got {_found(errs[0].get('input'))}"))
             continue
         for e in errs:
             errors.append(ScenarioError(file, path, _message(e, vocabulary)))

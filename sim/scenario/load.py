@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from ..errors import ScenarioError, ScenarioErrors
 from ..yamlio import read_yaml
 from .checks import check_scenario
 from .errors import translate
+from .limits import check_limits
 from .schema import Scenario
 from .staff_ranges import merge_staff
 
@@ -60,22 +62,105 @@ def _merge_keyed(base: list, override: list) -> list:
     return [x for x in items if x is not None]
 
 
-def _resolve_extends(data: Any, path: Path, chain: tuple[Path, ...] = ()) -> Any:
+MAX_EXTENDS = 32
+"""Longest chain of ``extends`` (a variant of a variant of ...)."""
+
+
+def _ids(items: Any) -> list:
+    return [x.get("id") for x in items if isinstance(x, Mapping)] if isinstance(items, list) else []
+
+
+def _new_items(parent: Mapping, child: Mapping, parent_path: Path, path: Path, added: dict) -> None:
+    """Record the zones and services *child* adds to *parent* (ids it does not have), and
+    reject removing an id the parent lacks: a misspelt id then reads as such."""
+    for key in KEYED_LISTS:
+        items = child.get(key)
+        if not isinstance(items, list) or not isinstance(parent.get(key), list):
+            continue
+        known = _ids(parent[key])
+        position = len(parent[key])
+        for k, item in enumerate(items):
+            ident = item.get("id") if isinstance(item, Mapping) else None
+            if ident in known:
+                continue
+            singular = key[:-1]
+            if isinstance(item, Mapping) and item.get("remove") is True:
+                raise ScenarioError(str(path), f"{key}[{k}].id",
+                                    f"no {singular} {_short(ident)} in {parent_path.name} to remove{_close(ident, known)}")
+            added[(key, position)] = (str(path), f"{key}[{k}]", ident, known, parent_path.name)
+            position += 1
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _close(ident: Any, known: list) -> str:
+    words = [str(x) for x in known if x is not None]
+    close = difflib.get_close_matches(str(ident), words, n=1, cutoff=0.6) if ident is not None else []
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _resolve_extends(data: Any, path: Path, chain: tuple[Path, ...] = (), added: dict | None = None) -> Any:
     if not isinstance(data, dict) or "extends" not in data:
         return data
     parent_ref = data["extends"]
     if not isinstance(parent_ref, str):
-        raise ScenarioError(str(path), "extends", f"must be a file path, got {parent_ref!r}")
-    parent_path = (path.parent / parent_ref).resolve()
+        raise ScenarioError(str(path), "extends", f"must be a file path, got {_short(parent_ref)}")
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(str(path), "extends", f"more than {MAX_EXTENDS} files extend one another; "
+                                                  f"merge some of them, got {_short(parent_ref)}")
+    try:
+        parent_path = (path.parent / parent_ref).resolve()
+        found = parent_path.exists()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise ScenarioError(str(path), "extends", f"not a usable file path ({getattr(exc, 'strerror', None) or exc}), "
+                                                  f"got {_short(parent_ref)}") from None
     if parent_path in chain or parent_path == path.resolve():
-        raise ScenarioError(str(path), "extends", f"circular extends through {parent_ref!r}")
-    if not parent_path.exists():
-        raise ScenarioError(str(path), "extends", f"file not found, got {parent_ref!r}")
-    parent = _resolve_extends(read_yaml(parent_path), parent_path, chain + (path.resolve(),))
+        raise ScenarioError(str(path), "extends", f"circular extends through {_short(parent_ref)}")
+    if not found:
+        raise ScenarioError(str(path), "extends", f"file not found, got {_short(parent_ref)}")
+    try:
+        parent_data = read_yaml(parent_path)
+    except ScenarioError as exc:
+        if exc.file != str(parent_path) or exc.path or not exc.message.startswith(("is a directory", "is not a regular")):
+            raise
+        # Not a file one can read (a folder, a device): the problem is this file's extends.
+        raise ScenarioError(str(path), "extends", f"{exc.message}, got {_short(parent_ref)}") from None
+    parent = _resolve_extends(parent_data, parent_path, chain + (path.resolve(),), added)
     if not isinstance(parent, dict):
         raise ScenarioError(str(parent_path), "", f"must be a mapping of keys to values, got {type(parent).__name__}")
     child = {k: v for k, v in data.items() if k != "extends"}
+    if added is not None:
+        # Positions of the items the parent's own variants added are not those of this file.
+        added.clear()
+        _new_items(parent, child, parent_path, path, added)
     return merge_overrides(parent, child)
+
+
+def _explain_new_items(exc: ScenarioError, added: dict, source: str) -> ScenarioError:
+    """A new zone or service missing required fields is more likely a misspelt id."""
+    problems, done = [], set()
+    for path, message in exc.problems:
+        hit = None
+        for (key, position), info in added.items():
+            prefix = f"{key}[{position}]"
+            if message == "required field missing" and (path == prefix or path.startswith(prefix + ".")):
+                hit = (key, position), info
+        if hit is None:
+            problems.append((path, message))
+            continue
+        (key, position), (file, where, ident, known, parent_name) = hit
+        if (key, position) in done:
+            continue
+        done.add((key, position))
+        missing = sorted(p.split(".", 1)[1] for p, m in exc.problems
+                         if m == "required field missing" and p.startswith(f"{key}[{position}]."))
+        what = key[:-1]
+        problems.append((where, f"no {what} {_short(ident)} in {parent_name} to override{_close(ident, known)}; "
+                                f"a new {what} needs {', '.join(missing) or 'more fields'}"))
+    return ScenarioError.collect(exc.file, problems)
 
 
 def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
@@ -89,6 +174,8 @@ def scenario_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scena
     except ValidationError as exc:
         raise translate(exc, source, [Scenario]) from None
     problems = check_scenario(scenario)
+    if not problems:
+        problems = check_limits(scenario)
     if problems:
         errors = [ScenarioError(source, p, m) for p, m in problems]
         raise errors[0] if len(errors) == 1 else ScenarioErrors(errors)
@@ -101,8 +188,14 @@ def load_scenario(path: str | Path) -> Scenario:
     Raises ScenarioError with the file, the field path and what was found.
     """
     path = Path(path)
-    data = _resolve_extends(read_yaml(path), path)
-    return scenario_from_dict(data, source=str(path))
+    added: dict = {}
+    data = _resolve_extends(read_yaml(path), path, added=added)
+    try:
+        return scenario_from_dict(data, source=str(path))
+    except ScenarioError as exc:
+        if not added:
+            raise
+        raise _explain_new_items(exc, added, str(path)) from None
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:

@@ -5,19 +5,23 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.kpis import BOUNDS as KPI_BOUNDS
 from sim.results import GROUPINGS, KPIS
 from sim.stats import mean_ci, summarize
 from tests.helpers import hall
 
 
-def summarize_by_loop(per_rep, group_cols, kpis, level=0.95):
-    """The reference: one group and KPI at a time with ``mean_ci``."""
+def summarize_by_loop(per_rep, group_cols, kpis, level=0.95, bounds=KPI_BOUNDS):
+    """The reference: one group and KPI at a time with ``mean_ci``, the interval clipped to the KPI's range."""
     rows = []
     groups = per_rep.groupby(group_cols, sort=False, observed=True) if group_cols else [((), per_rep)]
     for key, frame in groups:
         key = key if isinstance(key, tuple) else (key,)
         for kpi in kpis:
-            rows.append((*key, kpi, *mean_ci(frame[kpi].to_numpy(), level)))
+            m, lo, hi, n = mean_ci(frame[kpi].to_numpy(), level)
+            if kpi in bounds:
+                lo, hi = (float(np.clip(x, *bounds[kpi])) for x in (lo, hi))
+            rows.append((*key, kpi, m, lo, hi, n))
     return pd.DataFrame(rows, columns=[*group_cols, "kpi", "mean", "low", "high", "n"])
 
 

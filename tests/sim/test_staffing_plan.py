@@ -103,7 +103,7 @@ def test_several_problems_are_all_reported(tmp_path, small):
 def test_bad_files(tmp_path, small, text, words):
     with pytest.raises(ScenarioError, match=words):
         sim.read_staffing_csv(write(tmp_path, text), small)
-    with pytest.raises(ScenarioError, match="cannot read"):
+    with pytest.raises(ScenarioError, match="absent.csv: file not found"):
         sim.read_staffing_csv(tmp_path / "absent.csv", small)
 
 
@@ -146,3 +146,23 @@ def test_a_plan_round_trips_through_the_file(tmp_path, small):
     assert sim.read_staffing_csv(write(tmp_path, "\n".join(lines)), small) == plan
     results = sim.simulate(sim.apply_staffing(small, plan), replications=2, seed=1, workers=1)
     assert results.replications == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_utf16_and_bom_plans_are_read(tmp_path, small, encoding):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(plan_text(small).encode(encoding))
+    assert set(sim.read_staffing_csv(path, small)) == {"tax", "social"}
+
+
+def test_latin1_plan_and_underscored_numbers_are_clear_errors(tmp_path, small):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(plan_text(small).replace("tax", "taxé").encode("latin-1"))
+    with pytest.raises(ScenarioError, match=r"not UTF-8 text \(byte 0xe9 on line 2.*save the file as UTF-8"):
+        sim.read_staffing_csv(path, small)
+
+    def edit(lines):
+        lines[1] = lines[1].rsplit(",", 1)[0] + ",1_0"
+        return lines
+    with pytest.raises(ScenarioError, match="row 2: staff: must be a whole number >= 0, got '1_0'"):
+        sim.read_staffing_csv(write(tmp_path, plan_text(small, edit=edit)), small)

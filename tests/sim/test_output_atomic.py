@@ -1,0 +1,124 @@
+"""Whole-folder atomic outputs: staged beside the target, swapped in as a whole."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from servicehall.cli import main
+from sim.output import OutputError, atomic_dir, atomic_write_text, check_output_dir, clean_stale
+
+SMALL = "scenarios/examples/small_hall.yaml"
+
+
+def names(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_new_run_replaces_the_folder_whole_without_stale_files(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.csv").write_text("from an earlier run")
+    with atomic_dir(out) as stage:
+        (stage / "new.csv").write_text("new")
+    assert names(out) == ["new.csv"]
+    assert names(tmp_path) == ["out"]
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")])
+def test_a_failure_leaves_the_previous_folder_intact_and_no_staging(tmp_path, error):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "previous.csv").write_text("previous")
+    with pytest.raises((type(error), OutputError)) as info:
+        with atomic_dir(out) as stage:
+            (stage / "half.csv").write_text("half")
+            raise error
+    if isinstance(error, OSError):
+        assert "no space left" in str(info.value)
+    assert names(out) == ["previous.csv"]
+    assert names(tmp_path) == ["out"]
+
+
+def test_staging_of_a_killed_run_is_cleaned_and_an_unfinished_swap_is_undone(tmp_path):
+    dead = 2**22 + 12345  # above any pid_max default: no such process
+    out = tmp_path / "out"
+    (tmp_path / f".out.staging-{dead}-abc").mkdir()
+    old = tmp_path / f".out.old-{dead}-xyz"
+    old.mkdir()
+    (old / "previous.csv").write_text("previous")  # killed between the two renames
+    clean_stale(out)
+    assert names(tmp_path) == ["out"] and names(out) == ["previous.csv"]
+    # A staging folder of a live process (ours) is a run in progress elsewhere: kept.
+    live = tmp_path / f".out.staging-{os.getppid()}-abc"
+    live.mkdir()
+    clean_stale(out)
+    assert live.exists()
+
+
+def test_out_naming_a_file_is_an_error_before_the_run(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {target}: exists and is not a folder" in err
+    assert "replications" not in capsys.readouterr().out
+
+
+def test_out_below_a_file_and_plots_and_report_are_checked_before_the_run(tmp_path, capsys):
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert main(["simulate", SMALL, "-n", "2", "--out", str(target / "sub")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert main(["simulate", SMALL, "-n", "2", "--report", str(tmp_path)]) == 2
+    assert "is a folder; give a file path" in capsys.readouterr().err
+    assert main(["compare", SMALL, SMALL, "-n", "2", "--plots", str(target)]) == 2
+    assert "--plots" in capsys.readouterr().err
+
+
+def test_a_full_disk_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    import sim.output as output
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "write_tables", full)
+    out = tmp_path / "out"
+    assert main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "no space left on the disk" in err and "Traceback" not in err
+    assert names(tmp_path) == []
+
+
+def test_atomic_write_text_to_a_folder_is_an_error(tmp_path):
+    with pytest.raises(OutputError, match="is a folder"):
+        atomic_write_text(tmp_path, "x")
+    check_output_dir(tmp_path / "new")  # does not create anything
+    assert names(tmp_path) == []
+
+
+def test_ctrl_c_while_matplotlib_loads_exits_130_without_traceback(tmp_path, monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name.startswith("sim.plots") or name == "matplotlib" or (name == "plots" and args and args[2]):
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    monkeypatch.delitem(__import__("sys").modules, "sim.plots", raising=False)
+    status = main(["simulate", SMALL, "-n", "2", "--workers", "1", "--plots", str(tmp_path / "plots")])
+    assert status == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert not (tmp_path / "plots").exists()
+
+
+def test_a_temporary_file_of_a_killed_write_is_cleaned(tmp_path):
+    dead = 2**22 + 12345
+    (tmp_path / f".report.html.staging-{dead}-abc").write_text("half")
+    atomic_write_text(tmp_path / "report.html", "<html></html>")
+    assert names(tmp_path) == ["report.html"]
