@@ -11,13 +11,13 @@ import pandas as pd
 
 from .arrivals import ArrivalFit, fit_arrivals
 from .errors import LogError, LogFormatError
-
-PERIOD_LABEL = "<period>"
 from .logformat import LogFormat, load_log_format
 from .patience import PatienceFit, fit_patience_by_service
 from .reader import ReadReport, read_log_with_report
 from .service import ServiceTimeFit, fit_service_times
 from .staffing_inference import StaffingEstimate, infer_staffing
+
+PERIOD_LABEL = "<period>"
 
 __all__ = ["FitOptions", "Calibration", "calibrate", "calibrate_log", "options_from_format"]
 

@@ -191,8 +191,8 @@ def _run_windowed(executor: Executor, hall: CompiledHall, seed: int, batches: li
 def check_memory(scenario: Scenario, replications: int) -> None:
     """Raise InputError when *replications* days of *scenario* would hold more visit records in
     memory than the ``RECORDS`` limit (``sim.stream.simulate_to_dir`` writes them as it goes)."""
-    from .scenario.limits import limit
     from .flows import expected_visits
+    from .scenario.limits import limit
 
     records = expected_visits(scenario, replications)
     if records > limit("RECORDS"):
