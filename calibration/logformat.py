@@ -9,6 +9,7 @@ reference and ``scenarios/anonymous_bank/log_format.yaml`` for an example.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -254,7 +255,7 @@ def _loc_path(loc: tuple) -> str:
     return "".join(parts)
 
 
-def _message(err: dict, model: type[BaseModel] | None) -> str:
+def _message(err: Mapping[str, Any], model: type[BaseModel] | None) -> str:
     kind = err["type"]
     if kind == "missing":
         return "required field missing"

@@ -96,7 +96,7 @@ def _parse_clock(values: pd.Series) -> np.ndarray:
     return minutes.to_numpy(dtype=float)
 
 
-def _parse_times(values: pd.Series, fmt: LogFormat) -> tuple[np.ndarray, np.ndarray | None]:
+def _parse_times(values: pd.Series, fmt: LogFormat) -> tuple[np.ndarray, pd.Series | None]:
     """(minutes since midnight, timestamps or None); NaN where unreadable."""
     if fmt.time_format == "clock":
         return _parse_clock(values), None
@@ -216,7 +216,7 @@ def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path,
         t[t < times["ticket"] - 720] += 1440
 
     # Outcome.
-    if cols.outcome is not None:
+    if cols.outcome is not None and fmt.outcomes is not None:  # the format requires both together
         value = raw[cols.outcome]
         served = value.isin(fmt.outcomes.served).to_numpy()
         abandoned = value.isin(fmt.outcomes.abandoned).to_numpy()

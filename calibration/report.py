@@ -157,13 +157,14 @@ def _plot_patience(cal: Calibration, path: Path) -> None:
     fig = _figure(7, 4.5)
     ax = fig.subplots()
     for group, p in cal.patience.items():
-        if not p.fits:
+        best = p.best
+        if not p.fits or best is None:
             continue
         line = ax.step(p.km_times, p.km_survival, where="post", label=f"Kaplan-Meier {group}",
                        linewidth=2 if group == "all" else 1)
         t = np.linspace(0, p.km_times.max(), 200)
-        ax.plot(t, p.best.frozen().sf(t), linestyle="--", color=line[0].get_color(),
-                label=f"{p.chosen} mean {p.best.mean:.1f} min")
+        ax.plot(t, best.frozen().sf(t), linestyle="--", color=line[0].get_color(),
+                label=f"{p.chosen} mean {best.mean:.1f} min")
     ax.set_xlabel("minutes waited")
     ax.set_ylabel("P(patience > t)")
     ax.set_ylim(0, 1.02)

@@ -35,7 +35,8 @@ class ServiceTimeFit:
 
     @property
     def best(self) -> DistFit | None:
-        return self.fits[self.chosen] if self.fits else None
+        chosen = self.chosen
+        return self.fits[chosen] if chosen is not None else None
 
 
 def fit_service_times(

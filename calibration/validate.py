@@ -55,7 +55,7 @@ def unit_kpis(visits: pd.DataFrame, unit: str, open_minute: int, close_minute: i
         out["joined"] = out["served"] + out["abandoned"]
         for name in KPIS:
             if kpi(name).ratio is not None:  # the registry's definition, as for simulated results
-                num, den = kpi(name).ratio
+                num, den = kpi(name).ratio or ("", "")
                 out[name] = (out[num] / out[den].where(out[den] > 0)).astype(float)
         return out[list(KPIS)]
 

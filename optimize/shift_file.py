@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import difflib
 import typing
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -89,7 +89,7 @@ def _path(loc: Sequence) -> str:
 
 def _model_at(loc: Sequence) -> type[BaseModel]:
     """The model class whose field list applies at *loc* (for spelling hints)."""
-    cls = _ShiftFileModel
+    cls: type[BaseModel] = _ShiftFileModel
     for part in loc:
         if isinstance(part, int) or part not in cls.model_fields:
             continue
@@ -108,7 +108,7 @@ _TYPES = {"int_type": "a whole number", "float_type": "a number", "bool_type": "
           "dict_type": "a mapping"}
 
 
-def _message(err: dict) -> str:
+def _message(err: Mapping[str, Any]) -> str:
     kind, got, ctx = err["type"], err.get("input"), err.get("ctx", {})
     if kind == "extra_forbidden":
         known = list(_model_at(err["loc"][:-1]).model_fields)
@@ -136,7 +136,10 @@ def _message(err: dict) -> str:
 
 def _semantic(model: _ShiftFileModel, grid: PeriodGrid | None, zones) -> tuple[ShiftSpec, list]:
     """Cross-field checks the schema cannot express; returns the spec and problems."""
-    problems, patterns, pools, seen = [], [], [], {}
+    problems: list = []
+    patterns: list[ShiftPattern] = []
+    pools: list[Pool] = []
+    seen: dict[str, str] = {}
     if grid is not None and model.period_minutes not in (None, grid.period_minutes):
         problems.append(("period_minutes", f"must match the scenario's "
                          f"{grid.period_minutes}-minute periods, got {model.period_minutes}"))
@@ -146,7 +149,7 @@ def _semantic(model: _ShiftFileModel, grid: PeriodGrid | None, zones) -> tuple[S
             problems.append((f"{where}.id", f"duplicate id {s.id!r} (also {seen[s.id]})"))
         seen.setdefault(s.id, where)
         try:
-            lunch = s.lunch and Lunch(s.lunch.minutes, s.lunch.earliest, s.lunch.latest)
+            lunch = Lunch(s.lunch.minutes, s.lunch.earliest, s.lunch.latest) if s.lunch else None
             pattern = ShiftPattern(s.id, s.start, s.end, lunch, s.cost)
             if grid is not None and not any(any(v.coverage) for v in pattern.variants(grid)):
                 problems.append((where, f"works no whole period of the "

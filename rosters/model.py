@@ -76,7 +76,7 @@ def _weekend(day: dt.date) -> bool:
     return day.weekday() >= 5
 
 
-def solve_model(problem: WeekProblem, *, solver: str = "HiGHS", time_limit: float | None = None,
+def solve_model(problem: WeekProblem, *, solver: str = rm.DEFAULT_SOLVER, time_limit: float | None = None,
                 gap: float | None = 0.01, threads: int | None = None) -> Solution:
     """Build and solve the program for *problem*; see the module docstring.
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 import optimize
 import sim
+from rosters.result import WeeklyRoster
 from rosters.solve import roster_week
 from rosters.verify import day_scenario
 
@@ -30,7 +31,7 @@ class RepairResult:
     """The final *roster*, its *requirements* (date -> zone x period), one row per
     iteration in *iterations*, and the *stuck* (date, zone, period) cells."""
 
-    roster: object
+    roster: WeeklyRoster
     requirements: dict
     iterations: pd.DataFrame
     stuck: tuple[tuple[str, str, str], ...]

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from optimize import ShiftSpec
+from optimize.roster_model import DEFAULT_SOLVER
 from rosters.calendar import Calendar
 from rosters.disaggregate import disaggregate
 from rosters.model import solve_model
@@ -21,7 +22,7 @@ __all__ = ["roster_week"]
 def roster_week(calendar: Calendar, staff: Sequence[StaffMember], shifts: ShiftSpec,
                 requirements: Mapping[dt.date, pd.DataFrame], *, min_staff: int | None = None,
                 late_shifts: Sequence[str] | None = None, weights: Weights | None = None,
-                gap: float = 0.01, time_limit: float | None = 120.0, solver: str = "HiGHS",
+                gap: float = 0.01, time_limit: float | None = 120.0, solver: str = DEFAULT_SOLVER,
                 threads: int | None = None) -> WeeklyRoster:
     """The cheapest week roster of named *staff* meeting *requirements* (date -> zone x period).
 

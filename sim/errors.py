@@ -9,6 +9,7 @@ subclass naming the kind of input), so a caller catches one class and prints
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Self
 
 Problem = tuple[str, str]
 """``(field path, message)``: the path is empty for the whole file."""
@@ -43,7 +44,7 @@ class InputError(Exception):
         super().__init__(self.__str__())
 
     @classmethod
-    def collect(cls, file: str, problems: Iterable[Problem]) -> InputError:
+    def collect(cls, file: str, problems: Iterable[Problem]) -> Self:
         """One error listing every problem (at least one) of *file*."""
         found = list(problems)
         if not found:
@@ -52,7 +53,7 @@ class InputError(Exception):
         return cls(file, path, message, found)
 
     @classmethod
-    def merge(cls, errors: Sequence[InputError]) -> InputError:
+    def merge(cls, errors: Sequence[Self]) -> Self:
         """One error listing the problems of several errors of the same file."""
         first = errors[0]
         if len(errors) == 1:

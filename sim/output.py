@@ -215,7 +215,7 @@ def kpi_dict(summary: pd.DataFrame, kpis: Optional[list[str]] = None) -> dict[st
     return out
 
 
-def summary_json(results: KpiSource, target: Optional[float] = None) -> dict[str, Any]:
+def summary_json(results: KpiSource | Results, target: Optional[float] = None) -> dict[str, Any]:
     """The ``--json`` document: scenario, replications, seed, overall and per-zone KPIs."""
     target = results.scenario.target_wait if target is None else target
     zones = results.summary("zone", target)
@@ -247,7 +247,7 @@ def write_results(results: Results, out_dir: str | Path, target: Optional[float]
     return [out_dir / n for n in sorted(names)]
 
 
-def write_tables(results: KpiSource, folder: Path, target: Optional[float] = None) -> None:
+def write_tables(results: KpiSource | Results, folder: Path, target: Optional[float] = None) -> None:
     """``summary.csv``, ``levels.csv`` and ``summary.json`` of *results* (a ``Results`` or a
     streamed run: any :class:`~sim.results.KpiSource`)."""
     parts = []
@@ -287,8 +287,8 @@ class VisitsWriter:
         self.rows = 0
         self._buffer: list[pd.DataFrame] = []
         self._buffered = 0
-        self._parquet = None
-        self._csv = None
+        self._parquet: Any = None
+        self._csv: Any = None
 
     def __enter__(self) -> VisitsWriter:
         if self.format == "csv":

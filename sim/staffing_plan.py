@@ -21,6 +21,7 @@ import numbers
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from .clock import format_clock, parse_clock
 from .errors import ScenarioError, ScenarioErrors
@@ -99,6 +100,7 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[in
             bad = True
         if bad:
             continue
+        assert minute is not None  # a bad start was reported above
         key = (zone, starts[minute])
         if key in seen:
             problems.append(ScenarioError(file, f"row {number}", f"duplicate row for zone {zone!r} at {start} (also row {seen[key]})"))
@@ -149,7 +151,7 @@ def apply_staffing(scenario: Scenario, plan) -> Scenario:
         items = values if isinstance(values, list) else [values]
         for v in items:
             if not (isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
-                    and float(v).is_integer() and v >= 0):
+                    and float(v).is_integer() and float(v) >= 0):
                 problems.append(ScenarioError(PLAN_LABEL, f"zone {z!r}", f"staff must be whole numbers >= 0, got {v!r}"))
                 break
     _raise(problems)
@@ -195,7 +197,7 @@ def roster_people(rows, scenario: Scenario, file: str = ROSTER_LABEL, first_row:
             continue
         if staff == 0:
             continue
-        person = {"id": f"{pattern}_{group}", "count": staff, "start": str(row["start"]).strip(),
+        person: dict[str, Any] = {"id": f"{pattern}_{group}", "count": staff, "start": str(row["start"]).strip(),
                   "end": str(row["end"]).strip(), "zones": [group]}
         lunch = str(row.get("lunch_start", "") or "").strip()
         if lunch:

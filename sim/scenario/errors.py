@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -90,7 +90,7 @@ _ALTERNATIVES = {  # error type of one union member -> what that member wanted
 }
 
 
-def _alternatives(errs: list[dict]) -> str | None:
+def _alternatives(errs: list[Mapping[str, Any]]) -> str | None:
     """``must be 'all' or a list, got 'b'`` for a value that failed every member of a union."""
     wanted = []
     for e in errs:
@@ -106,7 +106,7 @@ def _alternatives(errs: list[dict]) -> str | None:
     return "must be " + " or ".join(wanted)
 
 
-def _message(err: dict, vocabulary: set[str]) -> str:
+def _message(err: Mapping[str, Any], vocabulary: set[str]) -> str:
     kind = err["type"]
     ctx = err.get("ctx", {}) or {}
     value = err.get("input")
@@ -163,7 +163,7 @@ def _message(err: dict, vocabulary: set[str]) -> str:
 def translate(exc: ValidationError, file: str, models: Iterable[type[BaseModel]]) -> ScenarioError:
     """One ScenarioError (listing every problem) from a pydantic ValidationError."""
     vocabulary = _known_fields(models)
-    by_path: dict[str, list[dict]] = {}
+    by_path: dict[str, list[Mapping[str, Any]]] = {}
     for err in exc.errors():
         loc = _clean_loc(err["loc"])
         if err["type"] == "invalid_key":
