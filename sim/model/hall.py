@@ -39,7 +39,6 @@ from .compiled import CompiledHall
 from .visitors import Visitors
 
 WAITING, IN_SERVICE, SERVED, ABANDONED, BALKED, UNSERVED = 0, 1, 2, 3, 4, 5
-OUTCOME_NAMES = ("waiting", "in_service", "served", "abandoned", "balked", "unserved")
 FINAL = (SERVED, ABANDONED, BALKED, UNSERVED)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sim.model.plan import compile_plan
+from sim.model.compiled import compile_hall as compile_plan
 
 import sim
 from sim.model.hall import FINAL, HallModel

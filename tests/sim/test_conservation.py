@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sim.model.plan import compile_plan
+from sim.model.compiled import compile_hall as compile_plan
 
 import sim
 from sim.model.hall import FINAL, SERVED, UNSERVED, ConservationError, HallModel
