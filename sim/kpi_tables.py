@@ -14,7 +14,7 @@ import pandas as pd
 
 from .clock import format_clock
 from .kpis import BOUNDS, KPIS, REGISTRY
-from .model.hall import ABANDONED, BALKED, SERVED
+from .model.hall import ABANDONED, BALKED, SERVED, UNSERVED
 from .records import RecordStore
 from .stats import summarize
 
@@ -77,6 +77,7 @@ class KpiTables(RecordStore):
         df["served"] = served[keep]
         df["abandoned"] = abandoned[keep]
         df["balked"] = (outcome == BALKED)[keep]
+        df["unserved"] = (outcome == UNSERVED)[keep]
         df["wait"] = wait[keep]
         df["met"] = df["served"].to_numpy() & (np.nan_to_num(wait[keep], nan=np.inf) <= target + 1e-9)
         keys = ["replication", *names]
@@ -87,6 +88,7 @@ class KpiTables(RecordStore):
             "served": g["served"].sum(),
             "abandoned": g["abandoned"].sum(),
             "balked": g["balked"].sum(),
+            "unserved": g["unserved"].sum(),
             "met": g["met"].sum(),
             "mean_wait": g["wait"].mean(),
             "p50_wait": g["wait"].quantile(0.5),
@@ -97,15 +99,17 @@ class KpiTables(RecordStore):
         # Every replication has every group, with zero counts where nobody came.
         full = pd.MultiIndex.from_product([range(self.replications), *[range(len(l)) for l in labels]], names=keys)
         out = out.reindex(full) if names else out.reindex(pd.Index(range(self.replications), name="replication"))
-        for col in ("visitors", "visits", "served", "abandoned", "balked", "met"):
+        for col in ("visitors", "visits", "served", "abandoned", "balked", "unserved", "met"):
             out[col] = out[col].fillna(0)
-        out["joined"] = out["served"] + out["abandoned"]
+        # Visits still waiting when the run ended (the engine reports them as unserved) queued and
+        # were never called: misses of the service level.
+        out["joined"] = out["served"] + out["abandoned"] + out["unserved"]
         with np.errstate(invalid="ignore", divide="ignore"):
             for k in REGISTRY.values():
                 if k.ratio is not None:
                     num, den = (out[c].to_numpy(float) for c in k.ratio)
                     out[k.name] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-        out = out.drop(columns=["met", "joined"]).reset_index()
+        out = out.drop(columns=["met", "joined", "unserved"]).reset_index()
         for name, lab in zip(names, labels):
             out[name] = pd.Categorical.from_codes(out[name].to_numpy(np.int64), categories=lab)
         return out

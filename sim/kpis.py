@@ -111,7 +111,8 @@ _ALL = (
     KPI("p90_wait", "90th percentile of wait, minutes", "minutes", "lower", 1, header="P90 wait"),
     KPI("p95_wait", "95th percentile of wait, minutes", "minutes", "lower", 1, header="P95 wait"),
     KPI("max_wait", "longest wait of the day, minutes", "minutes", "lower", 1, header="max wait"),
-    KPI("service_level", "share of visits that queued (served or abandoned) and were called within the target wait",
+    KPI("service_level", "share of visits that queued (served, abandoned or still waiting at the end) and were "
+        "called within the target wait",
         "share", "higher", 1, True, header="within {t}", ratio=("met", "joined")),
     KPI("abandonment_rate", "abandoned / visits", "share", "lower", 1, True, header="abandoned",
         ratio=("abandoned", "visits")),

@@ -228,16 +228,13 @@ def read_roster_csv(path: str | Path, scenario: Scenario) -> Scenario:
     """*scenario* staffed by the people of the roster file at *path* (``roster.csv`` of
     ``servicehall optimize --shifts``), each with the shift and lunch the roster gave them."""
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScenarioError(file, "", f"cannot read the roster file: {exc.strerror or exc}") from None
+    text = read_text(path, ScenarioError, what="a roster CSV file", max_bytes=MAX_CSV_BYTES)
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in reader.fieldnames or []]
     if sorted(header) != sorted(ROSTER_COLUMNS):
         raise ScenarioError(file, "row 1", f"the header must name the columns {', '.join(ROSTER_COLUMNS)}; "
                                            f"got {','.join(header)!r}")
-    rows = [{k.strip(): v for k, v in row.items()} for row in reader]
+    rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
     people = roster_people(rows, scenario, file)
     try:
         return apply_people(scenario, people)
@@ -248,10 +245,8 @@ def read_roster_csv(path: str | Path, scenario: Scenario) -> Scenario:
 def read_staffing_file(path: str | Path, scenario: Scenario) -> Scenario:
     """*scenario* staffed by the file at *path*: a roster (``roster.csv``: the people with their
     shifts and lunches) or a staffing plan (``staffing.csv``: staff per zone and period)."""
-    try:
-        first = Path(path).read_text(encoding="utf-8-sig").splitlines()[:1]
-    except OSError:
-        first = []
+    text = read_text(path, ScenarioError, what="a staffing CSV or roster file", max_bytes=MAX_CSV_BYTES)
+    first = text.splitlines()[:1]
     if first and "zone_or_pool" in first[0]:
         return read_roster_csv(path, scenario)
     return apply_staffing(scenario, read_staffing_csv(path, scenario))

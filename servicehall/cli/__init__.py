@@ -11,9 +11,11 @@ written is found before the run. Ctrl-C exits with 130, SIGTERM with 143 (SIGHUP
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import signal
 import sys
+from collections.abc import Iterator
 
 from .commands import COMMANDS
 
@@ -31,6 +33,43 @@ class Terminated(BaseException):
 
 def _terminate(signum, frame) -> None:
     raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def deferred_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, then act on the first one.
+
+    For imports: pydantic builds its validators in compiled code that turns an
+    exception raised inside it (a KeyboardInterrupt) into a SchemaError, so a Ctrl-C
+    while the modules load would surface as a traceback. Loading takes a second.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum, frame):
+        received.append(signum)
+
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        try:
+            previous[signum] = signal.signal(signum, hold)
+        except (ValueError, OSError):  # pragma: no cover
+            pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        if received[0] == signal.SIGINT:
+            if previous.get(signal.SIGINT) is not signal.SIG_IGN:
+                raise KeyboardInterrupt
+        else:
+            raise Terminated(received[0])
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -131,11 +170,12 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     # Imported here, not at module level: a Ctrl-C while numpy, pandas or matplotlib
     # load is then an interruption like any other, not a traceback.
-    from .errors import user_error_types
+    with deferred_interrupts():
+        from .errors import user_error_types
 
-    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
-    command = _command(argv)
-    parser = build_parser(command if command is not None else "")
+        argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+        command = _command(argv)
+        parser = build_parser(command if command is not None else "")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a bad option (argparse printed why)

@@ -122,7 +122,10 @@ def write_outputs(result, out_dir) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import optimize
+    from . import deferred_interrupts
+
+    with deferred_interrupts():
+        import optimize
 
     scenario = sim.load_scenario(args.scenario)
     if args.method not in METHODS:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
 
+from . import deferred_interrupts
 from .errors import UserError
 
 
@@ -28,7 +29,8 @@ def write_visuals(args: argparse.Namespace, results=None, comparison=None, targe
     """Write what ``--plots``/``--report`` asked for, for *results* or *comparison*; returns the paths."""
     written: list[Path] = []
     if getattr(args, "plots", None):
-        from sim.plots import save_comparison_plots, save_plots
+        with deferred_interrupts():  # matplotlib loads here
+            from sim.plots import save_comparison_plots, save_plots
 
         with writing("--plots", args.plots):
             if comparison is not None:
@@ -36,7 +38,8 @@ def write_visuals(args: argparse.Namespace, results=None, comparison=None, targe
             else:
                 written += save_plots(results, args.plots, target)
     if getattr(args, "report", None):
-        from sim.report import write_comparison_report, write_report
+        with deferred_interrupts():
+            from sim.report import write_comparison_report, write_report
 
         with writing("--report", args.report):
             if comparison is not None:

@@ -53,6 +53,7 @@ def leftovers(parent: Path, name: str) -> list[str]:
     (signal.SIGINT, 0.2),    # while importing numpy/pandas
     (signal.SIGINT, 3.0),    # while the workers simulate and results stream to disk
     (signal.SIGINT, 4.5),
+    (signal.SIGTERM, 0.4),   # while pydantic builds the scenario validators
     (signal.SIGTERM, 1.0),
     (signal.SIGTERM, 3.5),
     (signal.SIGTERM, 5.0),

@@ -49,4 +49,4 @@ def test_random_scenarios_give_complete_results(data):
     v = r.visits
     assert v["outcome"].notna().all()
     overall = r.summary("overall").set_index("kpi")["mean"]
-    assert overall["visitors"] == overall["served"] + overall["abandoned"] + overall["balked"]
+    assert overall["visits"] == overall["served"] + overall["abandoned"] + overall["balked"]  # none unserved

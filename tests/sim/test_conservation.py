@@ -58,7 +58,7 @@ def test_a_visit_left_waiting_is_unserved_not_lost():
     plan = compile_plan(sim.scenario_from_dict(hall()))
     model = HallModel(plan, draw_visitors(plan, 0, 0))
     model._serve_the_stranded = lambda: None
-    model._apply_staff = lambda z: None
+    model.apply_staff = lambda z: None
     rec = model.run()
     assert len(rec.outcome) and (rec.outcome == UNSERVED).all()
 

@@ -122,3 +122,24 @@ def test_a_temporary_file_of_a_killed_write_is_cleaned(tmp_path):
     (tmp_path / f".report.html.staging-{dead}-abc").write_text("half")
     atomic_write_text(tmp_path / "report.html", "<html></html>")
     assert names(tmp_path) == ["report.html"]
+
+
+def test_interrupts_during_imports_are_held_until_the_block_ends():
+    import signal
+
+    from servicehall.cli import Terminated, deferred_interrupts
+
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with deferred_interrupts():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append(1)  # the block runs to its end first
+    assert done == [1]
+    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with pytest.raises(Terminated):
+            with deferred_interrupts():
+                os.kill(os.getpid(), signal.SIGTERM)
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
