@@ -52,7 +52,9 @@ def test_target_must_be_a_finite_number(value, capsys):
 
 def test_share_intervals_are_clipped_to_0_and_1_but_differences_are_not():
     per_rep = pd.DataFrame({"abandonment_rate": [0.0, 0.0, 0.3], "service_level": [1.0, 1.0, 0.7]})
-    out = summarize(per_rep, [], ["abandonment_rate", "service_level"]).set_index("kpi")
+    from sim.kpis import BOUNDS  # the KPI registry's ranges, which Results.summary passes
+
+    out = summarize(per_rep, [], ["abandonment_rate", "service_level"], bounds=BOUNDS).set_index("kpi")
     assert out.loc["abandonment_rate", "low"] == 0.0 and out.loc["service_level", "high"] == 1.0
     raw = summarize(per_rep, [], ["abandonment_rate"], bounds={}).set_index("kpi")
     assert raw.loc["abandonment_rate", "low"] < 0
