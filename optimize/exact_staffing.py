@@ -377,7 +377,7 @@ class ZoneEvaluator:
             if t > 0 and best.end_states[t - 1].shape[1] == 1:   # no window closing at the end
                 start = (best.end_states[t - 1][:, 0], int(self.windows[t - 1]))
 
-            def passes(k):
+            def passes(k, t=t, last=last, start=start):
                 plan = [int(k)] + [int(w) for w in self.windows[t + 1: last + 1]]
                 self.evaluations += 1
                 r = evaluate_zone(self.rates[t: last + 1], plan, period_minutes=self.P,

@@ -78,7 +78,7 @@ def test_staff_drop_closes_busy_windows_only_after_their_visitor():
             continue
         probs = [math.exp(-2 * mu * P)]
         for m in range(1, n):
-            probs.append(integrate.quad(lambda x: 2 * mu * math.exp(-2 * mu * x)
+            probs.append(integrate.quad(lambda x, m=m: 2 * mu * math.exp(-2 * mu * x)
                                         * stats.poisson.pmf(m - 1, mu * (P - x)), 0, P)[0])
         probs.append(1 - sum(probs))
         for m, pr in enumerate(probs):
@@ -169,7 +169,7 @@ def dense_reference(rates, staff, P, es, pat, tau, h=0.1, N=45):
         kinks = sorted({0, per} | {b * per - t * per - m_tau for b in range(t + 1, T + 1)
                                     if 0 < b * per - t * per - m_tau < per})
 
-        def served_by_tau(v, g, final_map):
+        def served_by_tau(v, g, final_map, t=t):
             """v: tagged vector of an arrival at grid point g (left limit at g = per)."""
             pos = t * per + g
             if g == per:                      # the boundary's change comes right after the arrival

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sim.model.compiled import compile_hall as compile_plan
 
 import sim
+from sim.model.compiled import compile_hall as compile_plan
 from sim.model.hall import FINAL, HallModel
 from sim.model.visitors import draw_visitors
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sim.model.compiled import compile_hall as compile_plan
 
 import sim
+from sim.model.compiled import compile_hall as compile_plan
 from sim.model.hall import FINAL, SERVED, UNSERVED, ConservationError, HallModel
 from sim.model.visitors import draw_visitors
 from sim.output import write_results
