@@ -155,9 +155,10 @@ class TransientResult:
             if target.wait == 0:
                 return 1.0 - self.p_delay
             return self.service_level[float(target.wait)]
-        if target.kind == "mean_wait":
-            return self.mean_wait
-        return self.p_abandon
+        v = self.mean_wait if target.kind == "mean_wait" else self.p_abandon
+        if np.isnan(v).all() and any(r > 0 for r in self.arrival_rates):
+            raise ValueError(f"target {target}: this result was computed with waits=False")
+        return v
 
     def meets(self, targets, slack: float = 1e-9) -> np.ndarray:
         """Boolean per period: every target holds (periods without arrivals pass).
@@ -612,5 +613,6 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
     return TransientResult(
         period_minutes=P, arrival_rates=tuple(rates), staff=tuple(staff), mean_service=mean_service,
         mean_patience=mean_patience, p_delay=p_delay, service_level=sl,
-        p_abandon=theta * mean_wait, mean_wait=mean_wait, mean_queue=mean_queue,
+        p_abandon=theta * mean_wait if theta > 0 else np.where(arrivals > 0, 0.0, np.nan),
+        mean_wait=mean_wait, mean_queue=mean_queue,
         end_states=tuple(ends), lost=lost_main + dropped, max_present=N)
