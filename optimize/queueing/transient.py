@@ -156,9 +156,10 @@ class TransientResult:
             if target.wait == 0:
                 return 1.0 - self.p_delay
             return self.service_level[float(target.wait)]
-        if target.kind == "mean_wait":
-            return self.mean_wait
-        return self.p_abandon
+        v = self.mean_wait if target.kind == "mean_wait" else self.p_abandon
+        if np.isnan(v).all() and any(r > 0 for r in self.arrival_rates):
+            raise ValueError(f"target {target}: this result was computed with waits=False")
+        return v
 
     def meets(self, targets, slack: float = 1e-9) -> np.ndarray:
         """Boolean per period: every target holds (periods without arrivals pass).
@@ -244,9 +245,13 @@ def _main_rates(space: _Space, lam: float, mu: float, theta: float):
     rows, cols, rates = [space.index(n[up] + 1, e[up])], [idx[up]], [np.full(int(up.sum()), lam)]
     has = comp > 0
     tgt = np.where(e == 0, space.index(n - 1, 0), space.index(n - 1, np.maximum(e - 1, 0)))
-    rows.append(tgt[has]); cols.append(idx[has]); rates.append(comp[has])
+    rows.append(tgt[has])
+    cols.append(idx[has])
+    rates.append(comp[has])
     has = aband > 0
-    rows.append(space.index(n[has] - 1, e[has])); cols.append(idx[has]); rates.append(aband[has])
+    rows.append(space.index(n[has] - 1, e[has]))
+    cols.append(idx[has])
+    rates.append(aband[has])
     return rows, cols, rates, lam + comp + aband
 
 
@@ -258,13 +263,21 @@ def _tagged_rates(tg: _Tagged, mu: float, theta: float):
     rows, cols, rates = [], [], []
     has = comp > 0
     up = has & (e >= 1)
-    rows.append(tg.index(j[up], e[up] - 1)); cols.append(idx[up]); rates.append(comp[up])
+    rows.append(tg.index(j[up], e[up] - 1))
+    cols.append(idx[up])
+    rates.append(comp[up])
     mid = has & (e == 0) & (j >= 1)
-    rows.append(tg.index(j[mid] - 1, 0)); cols.append(idx[mid]); rates.append(comp[mid])
+    rows.append(tg.index(j[mid] - 1, 0))
+    cols.append(idx[mid])
+    rates.append(comp[mid])
     head = has & (e == 0) & (j == 0)
-    rows.append(np.full(int(head.sum()), tg.size)); cols.append(idx[head]); rates.append(comp[head])
+    rows.append(np.full(int(head.sum()), tg.size))
+    cols.append(idx[head])
+    rates.append(comp[head])
     ab = (j >= 1) & (theta > 0)
-    rows.append(tg.index(j[ab] - 1, e[ab])); cols.append(idx[ab]); rates.append(j[ab] * theta)
+    rows.append(tg.index(j[ab] - 1, e[ab]))
+    cols.append(idx[ab])
+    rates.append(j[ab] * theta)
     return rows, cols, rates, comp + j * theta + theta
 
 
@@ -535,10 +548,12 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
         # service-level rows born in this period: exact where [a, a+τ] sees one staffing
         new_rows, info, start = [], {"r": [], "w": [], "t": [], "tau": []}, []
 
-        def add(vectors, weights, tau, offsets):
+        def add(vectors, weights, tau, offsets, new_rows=new_rows, info=info, start=start, t=t):
             new_rows.append(vectors)
-            info["r"].extend([tau] * len(weights)); info["w"].extend(weights)
-            info["t"].extend([t] * len(weights)); info["tau"].extend([tau] * len(weights))
+            info["r"].extend([tau] * len(weights))
+            info["w"].extend(weights)
+            info["t"].extend([t] * len(weights))
+            info["tau"].extend([tau] * len(weights))
             start.extend(offsets)
 
         if lam > 0:
@@ -613,5 +628,6 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
     return TransientResult(
         period_minutes=P, arrival_rates=tuple(rates), staff=tuple(staff), mean_service=mean_service,
         mean_patience=mean_patience, p_delay=p_delay, service_level=sl,
-        p_abandon=theta * mean_wait, mean_wait=mean_wait, mean_queue=mean_queue,
+        p_abandon=theta * mean_wait if theta > 0 else np.where(arrivals > 0, 0.0, np.nan),
+        mean_wait=mean_wait, mean_queue=mean_queue,
         end_states=tuple(ends), lost=lost_main + dropped, max_present=N)
