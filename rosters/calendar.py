@@ -189,34 +189,26 @@ def parse_calendar(data, base: sim.Scenario, *, file: str = "<calendar>", folder
             return None
         return str(value)
 
-    by_weekday: dict[int, str] = {}
-    weekdays = data.get("weekdays", {})
-    if not isinstance(weekdays, dict):
-        problems.append(("weekdays", f"must be a mapping weekday -> day type, got {weekdays!r}"))
-        weekdays = {}
-    for key, value in weekdays.items():
-        try:
-            wd = parse_weekday(key)
-        except ValueError as exc:
-            problems.append((f"weekdays.{key}", str(exc)))
-            continue
-        kind = known(value, f"weekdays.{key}")
-        if kind:
-            by_weekday[wd] = kind
-    by_date: dict[dt.date, str] = {}
-    dates = data.get("dates", {}) or {}
-    if not isinstance(dates, dict):
-        problems.append(("dates", f"must be a mapping date -> day type, got {dates!r}"))
-        dates = {}
-    for key, value in dates.items():
-        try:
-            day = parse_date(key)
-        except ValueError as exc:
-            problems.append((f"dates.{key}", str(exc)))
-            continue
-        kind = known(value, f"dates.{key}")
-        if kind:
-            by_date[day] = kind
+    def day_types(field: str, parse, what: str) -> dict:
+        # weekdays and dates both map a key (parsed by *parse*) to a known day type
+        out: dict = {}
+        entries = data.get(field, {}) or {}
+        if not isinstance(entries, dict):
+            problems.append((field, f"must be a mapping {what} -> day type, got {entries!r}"))
+            return out
+        for key, value in entries.items():
+            try:
+                parsed = parse(key)
+            except ValueError as exc:
+                problems.append((f"{field}.{key}", str(exc)))
+                continue
+            kind = known(value, f"{field}.{key}")
+            if kind:
+                out[parsed] = kind
+        return out
+
+    by_weekday: dict[int, str] = day_types("weekdays", parse_weekday, "weekday")
+    by_date: dict[dt.date, str] = day_types("dates", parse_date, "date")
     days: list[Day] = []
     if start is not None and end is not None and not problems:
         for k in range((end - start).days + 1):

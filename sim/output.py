@@ -88,17 +88,21 @@ def check_output_dir(target: str | Path, option: str = "--out") -> Path:
     label = f"{option} {target}" if option else str(target)
     if target.exists() and not target.is_dir():
         raise OutputError(label, "", "exists and is not a folder; give a folder path (or remove the file)")
-    parent = target.parent
-    ancestor = parent
+    if _writable_ancestor(target, label, "folder") == target.parent:
+        clean_stale(target)
+    return target
+
+
+def _writable_ancestor(target: Path, label: str, what: str) -> Path:
+    """The nearest existing folder above *target*; OutputError unless *what* can be created in it."""
+    ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise OutputError(label, "", f"cannot create the folder: {ancestor} is not a folder")
+        raise OutputError(label, "", f"cannot create the {what}: {ancestor} is not a folder")
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise OutputError(label, "", f"cannot create the folder: no permission to write in {ancestor}")
-    if ancestor == parent:
-        clean_stale(target)
-    return target
+        raise OutputError(label, "", f"cannot create the {what}: no permission to write in {ancestor}")
+    return ancestor
 
 
 def check_output_file(target: str | Path, option: str = "--out") -> Path:
@@ -107,13 +111,7 @@ def check_output_file(target: str | Path, option: str = "--out") -> Path:
     label = f"{option} {target}" if option else str(target)
     if target.is_dir():
         raise OutputError(label, "", "is a folder; give a file path")
-    ancestor = target.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise OutputError(label, "", f"cannot create the file: {ancestor} is not a folder")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise OutputError(label, "", f"cannot create the file: no permission to write in {ancestor}")
+    _writable_ancestor(target, label, "file")
     return target
 
 
