@@ -89,6 +89,15 @@ class Topology:
         """Index of the queue named *label* (e.g. ``invoice.booked``); KeyError if none."""
         return self.queue_index[label]
 
+    @cached_property
+    def service_queues(self) -> tuple[dict[int, int], ...]:
+        """For each service, its window queue by visitor class (walk-in, booked, green)."""
+        out: list[dict[int, int]] = [{} for _ in self.service_ids]
+        for qi, q in enumerate(self.queues):
+            if q.kind == "service":
+                out[q.service][q.klass] = qi
+        return tuple(out)
+
     @property
     def queue_home(self) -> np.ndarray:
         return np.array([q.home for q in self.queues], dtype=np.int64)

@@ -180,7 +180,7 @@ class ServiceDraw:
 
     def class_queues(self) -> np.ndarray:
         """The window queue of each visitor, by class (walk-in, booked, green)."""
-        by_class = {q.klass: qi for qi, q in enumerate(self.hall.queues) if q.kind == "service" and q.service == self.index}
+        by_class = self.hall.topology.service_queues[self.index]  # computed once per hall
         if not self.n:
             return np.zeros(0, dtype=np.int64)
         return np.vectorize(by_class.get, otypes=[np.int64])(self.klass)
