@@ -281,11 +281,17 @@ class ZoneEvaluator:
     minutes; *windows* the most staff in any period (an int or one per period). Periods that
     fail even with every window staffed (from the start of the day) are *out of reach*: they
     are reported in :attr:`out_of_reach` and counted as passing, so the rest can be optimised.
-    Results are cached by plan.
+    Model values are cached by plan.
+
+    *corrections* (see :meth:`correct`): per target text, an array of one additive
+    correction per period applied to the model's value before it is judged - how the
+    calibrated optimizer (:mod:`optimize.calibrated_method`) calibrates this exact model
+    of an M(t)/M/s(t)+M queue to the simulated hall. Zero by default: the exact evaluator.
     """
 
     def __init__(self, rates: Sequence[float], *, period_minutes: float, mean_service: float,
-                 targets, windows, mean_patience: float = math.inf, tol: float = 1e-9):
+                 targets, windows, mean_patience: float = math.inf, tol: float = 1e-9,
+                 corrections: dict | None = None):
         self.rates = [float(r) for r in rates]
         self.T = len(self.rates)
         self.P = float(period_minutes)
@@ -297,12 +303,22 @@ class ZoneEvaluator:
         self.waits = any(t.kind in ("mean_wait", "abandon") for t in self.targets) and \
             not (all(t.kind == "abandon" for t in self.targets if t.kind != "service_level")
                  and math.isinf(self.mean_patience))
-        self._cache: dict[tuple, np.ndarray] = {}
+        self._values: dict[tuple, np.ndarray] = {}    # plan -> model values (targets x periods)
         self._states: dict[tuple, np.ndarray] = {}    # plan prefix -> P(n, e) at its end
-        self._checks: dict[tuple, bool] = {}
+        self._checks: dict[tuple, np.ndarray] = {}    # (plan up to the horizon, t) -> values at t
         self.evaluations = 0
-        full = self.result(self.windows)
-        self.out_of_reach = tuple(int(t) for t in np.nonzero(~full.meets(self.targets))[0])
+        self.correct(corrections)
+
+    def correct(self, corrections: dict | None) -> None:
+        """Set the additive corrections (target text -> array per period; None: none) and
+        recompute which periods are out of reach under them."""
+        self.offsets = np.zeros((len(self.targets), self.T))
+        for i, target in enumerate(self.targets):
+            if corrections and str(target) in corrections:
+                self.offsets[i] = np.nan_to_num(np.asarray(corrections[str(target)], dtype=float))
+        self.out_of_reach = ()
+        full = self._judge(self.values(self.windows))
+        self.out_of_reach = tuple(int(t) for t in np.nonzero(~full)[0] if self.rates[t] > 0)
 
     # how far a period's staff reaches: waits to τ end at most ceil(τ / P) periods later;
     # mean waits and abandonment depend on the whole rest of the day
@@ -327,42 +343,64 @@ class ZoneEvaluator:
         for k, grid in enumerate(r.end_states):
             self._states[tuple(plan[: first + k + 1])] = grid
 
-    def _passes(self, plan, periods: int | None = None) -> np.ndarray:
-        key = tuple(int(s) for s in plan[: (periods or self.T)])
-        if key not in self._cache:
-            ok = self.result(plan, periods).meets(self.targets)
-            for t in self.out_of_reach:
-                if t < len(ok):
-                    ok[t] = True
-            self._cache[key] = ok
-        return self._cache[key]
+    def _model_values(self, r: TransientResult) -> np.ndarray:
+        return np.array([r.value(target) for target in self.targets], dtype=float)
+
+    def values(self, plan) -> np.ndarray:
+        """The model's value of each target (rows, in order) per period (columns) under *plan*,
+        uncorrected; NaN where a period has no arrivals."""
+        key = tuple(int(s) for s in plan)
+        if key not in self._values:
+            self._values[key] = self._model_values(self.result(plan))
+        return self._values[key]
+
+    def _judge(self, values: np.ndarray, periods=slice(None)) -> np.ndarray:
+        """Pass per period of *values* (targets x periods, the periods *periods* of the day)
+        with the corrections; periods without arrivals and out of reach pass."""
+        ok = np.ones(values.shape[1], dtype=bool)
+        offsets = self.offsets[:, periods]
+        for i, target in enumerate(self.targets):
+            v = values[i] + offsets[i]
+            with np.errstate(invalid="ignore"):
+                good = target.spec.meets(v, target.spec.required(target), 1e-9)
+            ok &= good | np.isnan(v)
+        index = np.arange(self.T)[periods]
+        for t in self.out_of_reach:
+            ok[index == t] = True
+        return ok
+
+    def corrected(self, plan) -> np.ndarray:
+        """The corrected value of each target per period under *plan* (targets x periods)."""
+        return self.values(plan) + self.offsets
 
     def __call__(self, plan) -> np.ndarray:
-        return self._passes(plan)
+        return self._judge(self.values(plan))
 
-    def check(self, plan, t: int) -> bool:
-        """Does *plan* pass in period *t*? Exact on a shorter day: it starts from the stored
-        state at the latest boundary m <= t whose prefix plan[:m] was evaluated before and
-        stops at ``horizon(t)`` (nothing later changes period t's measures)."""
-        if t in self.out_of_reach or self.rates[t] == 0:
-            return True
+    def period_values(self, plan, t: int) -> np.ndarray:
+        """The model's value of each target in period *t* under *plan* (uncorrected), computed
+        on a shorter day: from the stored state at the latest boundary m <= t whose prefix
+        plan[:m] was evaluated before, up to ``horizon(t)`` (nothing later changes period t)."""
         plan = [int(s) for s in plan]
         last = self.horizon(t)
         key = (tuple(plan[: last + 1]), t)
-        if key in self._checks:
-            return self._checks[key]
-        m = t
-        while m > 0 and tuple(plan[:m]) not in self._states:
-            m -= 1
-        start = (self._states[tuple(plan[:m])], plan[m - 1]) if m > 0 else None
-        self.evaluations += 1
-        r = evaluate_zone(self.rates[m: last + 1], plan[m: last + 1], period_minutes=self.P,
-                          mean_service=self.mean_service, mean_patience=self.mean_patience,
-                          taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
-        self._remember(plan, m, r)
-        ok = bool(r.meets(self.targets)[t - m])
-        self._checks[key] = ok
-        return ok
+        if key not in self._checks:
+            m = t
+            while m > 0 and tuple(plan[:m]) not in self._states:
+                m -= 1
+            start = (self._states[tuple(plan[:m])], plan[m - 1]) if m > 0 else None
+            self.evaluations += 1
+            r = evaluate_zone(self.rates[m: last + 1], plan[m: last + 1], period_minutes=self.P,
+                              mean_service=self.mean_service, mean_patience=self.mean_patience,
+                              taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
+            self._remember(plan, m, r)
+            self._checks[key] = self._model_values(r)[:, t - m: t - m + 1]
+        return self._checks[key][:, 0]
+
+    def check(self, plan, t: int) -> bool:
+        """Does *plan* pass in period *t* (corrected; see :meth:`period_values`)?"""
+        if t in self.out_of_reach or self.rates[t] == 0:
+            return True
+        return bool(self._judge(self.period_values(plan, t)[:, None], slice(t, t + 1))[0])
 
     def lower_bounds(self) -> np.ndarray:
         """Valid lower bounds L_t: with every earlier period at its windows (the best possible
@@ -383,7 +421,7 @@ class ZoneEvaluator:
                 r = evaluate_zone(self.rates[t: last + 1], plan, period_minutes=self.P,
                                   mean_service=self.mean_service, mean_patience=self.mean_patience,
                                   taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
-                return bool(r.meets(self.targets)[0])
+                return bool(self._judge(self._model_values(r)[:, :1], slice(t, t + 1))[0])
 
             lo, hi = 0, int(self.windows[t])       # passes(hi) holds: t is within reach
             while lo < hi:

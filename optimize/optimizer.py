@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 
 from optimize.baselines import flat_plan, sipp_plan
+from optimize.calibrated_method import calibrated_staffing
 from optimize.closed_loop import plan_hours, roster_plan, run_closed_loop
 from optimize.demand import analytic_requirements, period_labels
 from optimize.errors import RosterError
+from optimize.methods import DEFAULT_METHOD, METHODS
 from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
 from optimize.simulation_method import simulation_requirements
@@ -36,7 +38,6 @@ from optimize.verify import compliance, plan_array, plan_frame, verify_plan
 
 __all__ = ["METHODS", "StaffingResult", "optimize_staffing"]
 
-METHODS = ("sipp", "lag", "mol", "simulation")
 BASELINE_COLUMNS = ["plan", "staff_hours", "paid_hours", "cost", "met", "borderline", "missed", "exempt",
                     "confident", "share_met", "worst", "roster"]
 
@@ -75,6 +76,19 @@ class StaffingResult:
     stuck: tuple[tuple[str, str], ...] = ()
     seeds: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
+    lower_bound: float = float("nan")
+    expected_misses: float = float("nan")
+    miss_probability: pd.DataFrame | None = None
+    stuck_reasons: tuple[str, ...] = ()
+    simulations: int = 0
+
+    @property
+    def gap(self) -> float:
+        """(cost - lower bound) / cost: how far the answer may be from the cheapest plan the
+        calibrated models accept (NaN without a bound: methods other than ``calibrated``)."""
+        if not np.isfinite(self.lower_bound) or self.cost <= 0:
+            return float("nan")
+        return max(0.0, (self.cost - self.lower_bound) / self.cost)
 
     @property
     def staffing(self) -> pd.DataFrame:
@@ -128,12 +142,13 @@ def _baseline_row(name, scenario, plan, roster, verification) -> dict:
             "roster": roster.status if roster is not None else ""}
 
 
-def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None, *, seed: int = 0,
+def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=None, *, seed: int = 0,
                       replications: int = 30, verify_replications: int | None = None,
                       max_iterations: int = 8, max_evaluations: int = 60, confidence: float = 0.95,
                       min_visitors: float = 1.0, baselines: bool = True, workers=None, executor=None,
                       solver: str = DEFAULT_SOLVER, time_limit: float | None = 120, loop_rule: str = "confident",
-                      descent: bool = True, max_descent: int = 20, progress=None) -> StaffingResult:
+                      descent: bool = True, max_descent: int = 20, max_simulations: int = 4,
+                      margin: float = 0.0, progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
     *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
@@ -146,6 +161,11 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     *descent* (with *shifts*): after the loop, look for a cheaper roster that
     still holds on the loop's and the search's days, in at most *max_descent*
     simulations (:mod:`optimize.descent`).
+    ``calibrated`` (:mod:`optimize.calibrated_method`) instead runs at most
+    *max_simulations* simulations (seeds *seed* + 11, + 12, ...) of plans from the
+    zones' exact models corrected by them, with *margin* posterior standard deviations of
+    safety (0: the point estimate); it reports a lower bound, the gap and the expected
+    number of zone-periods that truly miss.
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
     Raises TargetError for a bad target, ValueError for an unknown method.
@@ -162,6 +182,11 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     stuck: tuple[tuple[str, str], ...] = ()
 
     clock = time.perf_counter()
+    if method == "calibrated":
+        return _calibrated(scenario, targets, shifts, seeds=seeds, replications=replications,
+                           verify_replications=verify_replications, max_simulations=max_simulations,
+                           margin=margin, baselines=baselines, solver=solver, time_limit=time_limit,
+                           progress=progress, started=started, common=common)
     if method == "simulation":
         def report(row):
             _say(progress, f"search {row['iteration']:>3}: {row['action']:<8} {row['staff_hours']:8.1f} staff-h, "
@@ -193,33 +218,10 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
     stuck = tuple(dict.fromkeys(stuck + loop.stuck))
     seconds["loop"] = time.perf_counter() - clock
 
-    clock = time.perf_counter()
-    verification = verify_plan(scenario, loop.plan, targets, replications=verify_replications,
-                               seed=seeds["verification"], **common)
-    seconds["verification"] = time.perf_counter() - clock
-    _say(progress, f"verification: {compliance(verification)}")
-
-    name = f"optimized ({method})"
-    plans, verifications = {name: loop.plan}, {name: verification}
-    rows = [_baseline_row(name, scenario, loop.plan, loop.roster, verification)]
-    if baselines:
-        clock = time.perf_counter()
-        labels = period_labels(scenario)
-        ignore = np.zeros((len(scenario.zone_ids), len(labels)), dtype=bool)
-        for zone_id, start in stuck:
-            ignore[list(scenario.zone_ids).index(zone_id), labels.index(start)] = True
-        at_least = np.where(ignore, plan_array(scenario, loop.plan), 0).max(axis=1)
-        # Bounded by the windows, not by the optimized plan: a baseline must not depend on
-        # the result it is compared with (a lowered plan's peak can be too low for a flat day).
-        flat, _ = flat_plan(scenario, targets, ignore=ignore, at_least=at_least,
-                            seed=seeds["loop"], replications=replications, **common)
-        for base, reqs in (("SIPP", sipp_plan(scenario, targets)), ("flat", flat)):
-            plan, roster = _plan_for(scenario, reqs, shifts, solver, time_limit)
-            check = verify_plan(scenario, plan, targets, replications=verify_replications,
-                                seed=seeds["verification"], **common)
-            plans[base], verifications[base] = plan_frame(scenario, plan_array(scenario, plan)), check
-            rows.append(_baseline_row(base, scenario, plan, roster, check))
-        seconds["baselines"] = time.perf_counter() - clock
+    verification, rows, plans, verifications = _verify_and_compare(
+        scenario, targets, f"optimized ({method})", loop.plan, loop.roster, stuck, shifts=shifts, seeds=seeds,
+        replications=replications, verify_replications=verify_replications, baselines=baselines, solver=solver,
+        time_limit=time_limit, progress=progress, seconds=seconds, common=common)
     seconds["total"] = time.perf_counter() - started
     iterations = pd.concat(frames, ignore_index=True)
     iterations = iterations[["stage"] + [c for c in iterations.columns if c != "stage"]]
@@ -230,3 +232,66 @@ def optimize_staffing(scenario, targets, method: str = "simulation", shifts=None
         baseline_verifications=verifications, converged=loop.converged, stuck=stuck, seeds=seeds,
         seconds={k: round(v, 2) for k, v in seconds.items()})
 
+
+def _verify_and_compare(scenario, targets, name, plan, roster, stuck, *, shifts, seeds, replications,
+                        verify_replications, baselines, solver, time_limit, progress, seconds, common):
+    """The fresh verification of *plan* and, with *baselines*, the SIPP and flat plans on the
+    same days: (verification, baseline rows, plans by name, verifications by name)."""
+    clock = time.perf_counter()
+    verification = verify_plan(scenario, plan, targets, replications=verify_replications,
+                               seed=seeds["verification"], **common)
+    seconds["verification"] = time.perf_counter() - clock
+    _say(progress, f"verification: {compliance(verification)}")
+
+    plans, verifications = {name: plan}, {name: verification}
+    rows = [_baseline_row(name, scenario, plan, roster, verification)]
+    if baselines:
+        clock = time.perf_counter()
+        labels = period_labels(scenario)
+        ignore = np.zeros((len(scenario.zone_ids), len(labels)), dtype=bool)
+        for zone_id, start in stuck:
+            ignore[list(scenario.zone_ids).index(zone_id), labels.index(start)] = True
+        at_least = np.where(ignore, plan_array(scenario, plan), 0).max(axis=1)
+        # Bounded by the windows, not by the optimized plan: a baseline must not depend on
+        # the result it is compared with (a lowered plan's peak can be too low for a flat day).
+        flat, _ = flat_plan(scenario, targets, ignore=ignore, at_least=at_least,
+                            seed=seeds["loop"], replications=replications, **common)
+        for base, reqs in (("SIPP", sipp_plan(scenario, targets)), ("flat", flat)):
+            base_plan, base_roster = _plan_for(scenario, reqs, shifts, solver, time_limit)
+            check = verify_plan(scenario, base_plan, targets, replications=verify_replications,
+                                seed=seeds["verification"], **common)
+            plans[base], verifications[base] = plan_frame(scenario, plan_array(scenario, base_plan)), check
+            rows.append(_baseline_row(base, scenario, base_plan, base_roster, check))
+        seconds["baselines"] = time.perf_counter() - clock
+    return verification, rows, plans, verifications
+
+
+def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replications, max_simulations, margin,
+                baselines, solver, time_limit, progress, started, common) -> StaffingResult:
+    """:func:`optimize_staffing` with the calibrated method (its search replaces the loop)."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def report(row):
+        _say(progress, f"simulation {row['iteration']:>2}: cost {row['cost']:8.1f} ({row['staff_hours']:.1f} "
+                       f"staff-h on duty), {row['simulated_misses']} zone-periods below target in the simulation, "
+                       f"{row['expected_misses']:.1f} expected true misses")
+    found = calibrated_staffing(scenario, targets, shifts, seed=seeds["search"], replications=replications,
+                                max_simulations=max_simulations, margin=margin, solver=solver,
+                                time_limit=time_limit, on_iteration=report, **common)
+    seconds["requirements"] = time.perf_counter() - clock
+    stuck = tuple(dict.fromkeys((s.zone, s.period) for s in found.stuck))
+    verification, rows, plans, verifications = _verify_and_compare(
+        scenario, targets, "optimized (calibrated)", found.plan, found.roster, stuck, shifts=shifts, seeds=seeds,
+        replications=replications, verify_replications=verify_replications, baselines=baselines, solver=solver,
+        time_limit=time_limit, progress=progress, seconds=seconds, common=common)
+    seconds["total"] = time.perf_counter() - started
+    return StaffingResult(
+        scenario=scenario, targets=targets, method="calibrated", requirements=found.requirements, plan=found.plan,
+        roster=found.roster, verification=verification, iterations=found.iterations.assign(stage="search")[
+            ["stage", *found.iterations.columns]],
+        baselines=pd.DataFrame(rows, columns=BASELINE_COLUMNS), baseline_plans=plans,
+        baseline_verifications=verifications, converged=found.converged, stuck=stuck, seeds=seeds,
+        seconds={k: round(v, 2) for k, v in seconds.items()}, lower_bound=found.lower_bound,
+        expected_misses=found.expected_misses, miss_probability=found.miss_probability,
+        stuck_reasons=tuple(s.why() for s in found.stuck), simulations=found.simulations)

@@ -19,6 +19,7 @@ with dedicated staff, or a pool), z a zone, t a period.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pandas as pd
@@ -30,7 +31,7 @@ from optimize.roster_inputs import per_zone_ints, requirements_table
 from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult, Unmet
 
-__all__ = ["solve_roster"]
+__all__ = ["RosterProgram", "roster_program", "solve_roster"]
 
 
 def _spans(periods: list[int], grid: PeriodGrid) -> str:
@@ -85,24 +86,66 @@ def _open_mask(open_periods, zones, n_periods) -> dict[str, list[bool]]:
     return mask
 
 
-def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid, *,
-                 windows=None, pools: Sequence[Pool] | None = None,
-                 headcount: int | None = None, min_staff=None,
-                 open_periods: Mapping[str, Sequence[bool]] | None = None,
-                 soft: bool = True, shortfall_penalty: float | None = None,
-                 solver: str = DEFAULT_SOLVER, time_limit: float | None = None) -> RosterResult:
-    """Cheapest roster covering *requirements* per zone and period.
+@dataclass
+class RosterProgram:
+    """The roster integer program before its coverage rows and objective: the variables,
+    ``on_duty(z, t)`` as an expression, the shared rows (pools, windows, min_staff,
+    headcount) and what reading a solution back needs; :func:`solve_roster` adds the
+    coverage of requirements and the objective. *problems*: hard conflicts found before
+    solving (then no model is built)."""
 
-    *requirements*: DataFrame zone x period, (zone, period) Series or dict
-    zone -> list of ints, one per period of *grid* (a PeriodGrid or
-    (open minute, close minute, period minutes)). *shifts*: a ShiftSpec (its
-    pools, headcount and min_staff are defaults for the keywords) or patterns.
-    *windows*: physical windows, an int or dict zone -> int or per-period list
-    (None: no cap). *min_staff*: int or dict zone -> int, while a zone is open
-    (*open_periods*, default always). With *soft* (default) unmet requirements
-    cost *shortfall_penalty* per person-period (default 1000 x the largest
-    shift cost) instead of making the problem infeasible. *time_limit* in seconds.
-    Raises ValueError for malformed input; hard conflicts give status ``infeasible``.
+    zones: list[str]
+    labels: tuple[str, ...]
+    reqs: dict[str, list[int]]
+    req_frame: pd.DataFrame
+    variants: list
+    pools: tuple[Pool, ...]
+    problems: list[str]
+    times: Mapping[str, tuple[str, str]]
+    lunch_minutes: Mapping[str, int]
+    prob: object = None
+    x: dict = field(default_factory=dict)
+    y: dict = field(default_factory=dict)
+    groups: list[str] = field(default_factory=list)
+    pooled: set = field(default_factory=set)
+    is_open: dict = field(default_factory=dict)
+
+    def working(self, g: str, t: int):
+        """People of group *g* (a zone with its own staff, or a pool) working in period *t*."""
+        return rm.linear_sum([self.x[i, g] for i, v in enumerate(self.variants) if v.coverage[t]])
+
+    def on_duty(self, z: str, t: int):
+        """Staff on duty in zone *z* in period *t*: its own plus those pools place there."""
+        own = self.working(z, t) if z not in self.pooled else 0
+        return own + rm.linear_sum([self.y[p.id, z, t] for p in self.pools
+                                    if z in p.zones and (p.id, z, t) in self.y])
+
+    def paid_cost(self):
+        """The shifts' cost: sum over variants and groups of cost x people."""
+        return rm.linear_sum([self.variants[i].cost * var for (i, _), var in self.x.items()])
+
+    def failed(self, status: str, why: list[str]) -> RosterResult:
+        """The RosterResult of a problem that could not be solved."""
+        empty = pd.DataFrame(0, index=pd.Index(self.zones, name="zone"),
+                             columns=pd.Index(self.labels, name="period"))
+        return RosterResult(status, status, 0.0, 0.0, MappingProxyType({}), empty, self.req_frame,
+                            pd.DataFrame(), (), tuple(why), self.times)
+
+    def read(self, solver_status: str) -> RosterResult:
+        """The solved roster (after the program was solved with *solver_status*)."""
+        return _result(solver_status, self.variants, self.groups, self.pools, self.zones, self.labels,
+                       self.reqs, self.x, self.y, self.pooled, self.req_frame, self.times, self.lunch_minutes)
+
+
+def roster_program(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid, *,
+                   windows=None, pools: Sequence[Pool] | None = None,
+                   headcount: int | None = None, min_staff=None,
+                   open_periods: Mapping[str, Sequence[bool]] | None = None) -> RosterProgram:
+    """The roster program of :func:`solve_roster` without coverage rows or objective.
+
+    Same inputs as :func:`solve_roster` (*requirements* give the zones and, for
+    :func:`solve_roster`, what to cover). Raises ValueError for malformed input; hard
+    conflicts are listed in ``problems`` (and no model is built).
     """
     grid = PeriodGrid.coerce(grid)
     if isinstance(shifts, ShiftSpec):
@@ -141,68 +184,81 @@ def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid,
     if headcount is not None and (int(headcount) != headcount or headcount < 0):
         raise ValueError(f"headcount must be a whole number >= 0, got {headcount!r}")
 
-    problems = _diagnose(zones, grid, variants, minimum, caps, headcount, is_open)
-    empty = pd.DataFrame(0, index=pd.Index(zones, name="zone"),
-                         columns=pd.Index(labels, name="period"))
     req_frame = pd.DataFrame.from_dict(reqs, orient="index", columns=list(labels))
     req_frame.index.name, req_frame.columns.name = "zone", "period"
     lunch_minutes = MappingProxyType({p.id: p.lunch.minutes for p in patterns if p.lunch is not None})
     times = MappingProxyType({p.id: (format_clock(p.start), format_clock(p.end))
                               for p in patterns})
+    program = RosterProgram(zones, tuple(labels), reqs, req_frame, variants, pools,
+                            _diagnose(zones, grid, variants, minimum, caps, headcount, is_open),
+                            times, lunch_minutes, is_open=is_open)
+    if program.problems:
+        return program
 
-    def failed(status: str, why: list[str]) -> RosterResult:
-        return RosterResult(status, status, 0.0, 0.0, MappingProxyType({}), empty, req_frame,
-                            pd.DataFrame(), (), tuple(why), times)
-
-    if problems:
-        return failed("infeasible", problems)
-
-    pooled = {z for p in pools if p.exclusive for z in p.zones}
-    groups = [z for z in zones if z not in pooled] + [p.id for p in pools]
+    program.pooled = {z for p in pools if p.exclusive for z in p.zones}
+    program.groups = [z for z in zones if z not in program.pooled] + [p.id for p in pools]
     pool_zone_t = [(p.id, z, t) for p in pools for z in p.zones for t in range(n)
                    if is_open[z][t]]
-    prob = rm.new_problem("roster")
-    x = rm.integer_vars(prob, "x", [(i, g) for i in range(len(variants)) for g in groups])
-    y = rm.integer_vars(prob, "y", pool_zone_t)
-    cells = [(z, t) for z in zones for t in range(n)]
-    u = rm.continuous_vars(prob, "short", cells) if soft else {}
-    penalty = shortfall_penalty if shortfall_penalty is not None else 1000 * max(
-        [1.0, *(v.cost for v in variants)])
-
-    def working(g: str, t: int):
-        return rm.linear_sum([x[i, g] for i, v in enumerate(variants) if v.coverage[t]])
-
-    def on_duty(z: str, t: int):
-        own = working(z, t) if z not in pooled else 0
-        return own + rm.linear_sum([y[p.id, z, t] for p in pools
-                                    if z in p.zones and (p.id, z, t) in y])
-
-    prob += (rm.linear_sum([variants[i].cost * var for (i, _), var in x.items()])
-             + penalty * rm.linear_sum(u.values()))
+    prob = program.prob = rm.new_problem("roster")
+    program.x = rm.integer_vars(prob, "x", [(i, g) for i in range(len(variants)) for g in program.groups])
+    program.y = rm.integer_vars(prob, "y", pool_zone_t)
     for pi, pool in enumerate(pools):
         for t in range(n):
-            placed = rm.linear_sum([y[pool.id, z, t] for z in pool.zones
-                                    if (pool.id, z, t) in y])
-            prob += (placed <= working(pool.id, t), f"pool_{pi}_{t}")
+            placed = rm.linear_sum([program.y[pool.id, z, t] for z in pool.zones
+                                    if (pool.id, z, t) in program.y])
+            prob += (placed <= program.working(pool.id, t), f"pool_{pi}_{t}")
     for zi, z in enumerate(zones):
         for t in range(n):
-            duty = on_duty(z, t)
-            prob += (duty + (u[z, t] if soft else 0) >= reqs[z][t], f"cover_{zi}_{t}")
+            duty = program.on_duty(z, t)
             if caps[z][t] is not None:
                 prob += (duty <= caps[z][t], f"window_{zi}_{t}")
             if minimum[z][t] and is_open[z][t]:
                 prob += (duty >= minimum[z][t], f"min_{zi}_{t}")
     if headcount is not None:
-        prob += (rm.linear_sum(x.values()) <= headcount, "headcount")
+        prob += (rm.linear_sum(program.x.values()) <= headcount, "headcount")
+    return program
+
+
+def solve_roster(requirements, shifts: ShiftSpec | Sequence[ShiftPattern], grid, *,
+                 windows=None, pools: Sequence[Pool] | None = None,
+                 headcount: int | None = None, min_staff=None,
+                 open_periods: Mapping[str, Sequence[bool]] | None = None,
+                 soft: bool = True, shortfall_penalty: float | None = None,
+                 solver: str = DEFAULT_SOLVER, time_limit: float | None = None) -> RosterResult:
+    """Cheapest roster covering *requirements* per zone and period.
+
+    *requirements*: DataFrame zone x period, (zone, period) Series or dict
+    zone -> list of ints, one per period of *grid* (a PeriodGrid or
+    (open minute, close minute, period minutes)). *shifts*: a ShiftSpec (its
+    pools, headcount and min_staff are defaults for the keywords) or patterns.
+    *windows*: physical windows, an int or dict zone -> int or per-period list
+    (None: no cap). *min_staff*: int or dict zone -> int, while a zone is open
+    (*open_periods*, default always). With *soft* (default) unmet requirements
+    cost *shortfall_penalty* per person-period (default 1000 x the largest
+    shift cost) instead of making the problem infeasible. *time_limit* in seconds.
+    Raises ValueError for malformed input; hard conflicts give status ``infeasible``.
+    """
+    program = roster_program(requirements, shifts, grid, windows=windows, pools=pools, headcount=headcount,
+                             min_staff=min_staff, open_periods=open_periods)
+    if program.problems:
+        return program.failed("infeasible", program.problems)
+    prob, reqs = program.prob, program.reqs
+    cells = [(z, t) for z in program.zones for t in range(len(program.labels))]
+    u = rm.continuous_vars(prob, "short", cells) if soft else {}
+    penalty = shortfall_penalty if shortfall_penalty is not None else 1000 * max(
+        [1.0, *(v.cost for v in program.variants)])
+    prob += program.paid_cost() + penalty * rm.linear_sum(u.values())
+    for zi, z in enumerate(program.zones):
+        for t in range(len(program.labels)):
+            prob += (program.on_duty(z, t) + (u[z, t] if soft else 0) >= reqs[z][t], f"cover_{zi}_{t}")
 
     solver_status = rm.solve(prob, solver, time_limit)
     if solver_status not in ("optimal", "feasible"):
         why = {"infeasible": "the solver proved that windows, min_staff and headcount cannot "
                              "all hold with these shifts",
                "not solved": "the time limit ran out before any roster was found"}
-        return failed(solver_status, [why.get(solver_status, f"solver status {solver_status}")])
-    return _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y,
-                   pooled, req_frame, times, lunch_minutes)
+        return program.failed(solver_status, [why.get(solver_status, f"solver status {solver_status}")])
+    return program.read(solver_status)
 
 
 def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, pooled,

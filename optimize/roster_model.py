@@ -7,6 +7,9 @@ can collide after PuLP's character clean-up.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import warnings
 from collections.abc import Hashable, Iterable
 
@@ -99,6 +102,26 @@ def _solver(name: str, time_limit: float | None, gap: float | None = None, threa
     return solver
 
 
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Send what C code writes to file descriptor 1 to /dev/null: HiGHS prints its banner
+    there when its first model is made, whatever ``msg`` says, and stdout may be JSON."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):   # no real stdout (a notebook, captured)
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
 def solve(problem: pulp.LpProblem, solver: str = DEFAULT_SOLVER,
           time_limit: float | None = None, gap: float | None = None,
           threads: int | None = None) -> str:
@@ -114,7 +137,8 @@ def solve(problem: pulp.LpProblem, solver: str = DEFAULT_SOLVER,
     """
     if not problem.variables():  # HiGHS rejects an empty model; nothing to decide
         return "optimal"
-    problem.solve(_solver(solver, time_limit, gap, threads))
+    with _quiet_stdout():
+        problem.solve(_solver(solver, time_limit, gap, threads))
     return status_name(problem.status, problem.sol_status)
 
 

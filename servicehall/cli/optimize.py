@@ -9,15 +9,14 @@ import os
 import sys
 
 import sim
+from optimize.methods import DEFAULT_METHOD, METHODS
 from sim.output import atomic_dir
 
 from .commands import summary
 from .errors import UserError
 from .executors import open_executor
-from .options import at_least_two, nonneg_int, positive_int, workers
+from .options import at_least_two, nonneg_float, nonneg_int, positive_int, workers
 from .tables import render_table
-
-METHODS = ("sipp", "lag", "mol", "simulation")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -30,8 +29,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--target", default=None, metavar="TARGET",
                    help="e.g. 'wait<=15@80%%', 'mean_wait<=10', 'abandon<=5%%'; several comma-separated "
                         "(default: wait<=TARGET_WAIT@80%% with the scenario's target_wait)")
-    p.add_argument("--method", default="simulation", metavar="METHOD",
-                   help="requirements by sipp, lag, mol or simulation (default simulation)")
+    p.add_argument("--method", default=DEFAULT_METHOD, metavar="METHOD",
+                   help=f"{', '.join(METHODS)} (default {DEFAULT_METHOD}: each zone's exact queue model "
+                        "corrected by simulating the hall; the others set requirements first and then run the "
+                        "closed loop)")
+    p.add_argument("--max-simulations", type=positive_int, default=4,
+                   help="calibrated method: hall simulations at most (default 4)")
+    p.add_argument("--margin", type=nonneg_float, default=0.0,
+                   help="calibrated method: posterior standard deviations of safety between each zone-period's "
+                        "estimate and the target (default 0: the estimate itself)")
     p.add_argument("--shifts", metavar="SHIFTS.yaml", help="shift patterns: build a roster (writes roster.csv)")
     p.add_argument("--seed", type=nonneg_int, default=0,
                    help="seed of the search; the loop uses SEED+1, the verification SEED+2 (default 0)")
@@ -79,7 +85,12 @@ def summary_document(result) -> dict:
         "cost": result.cost,
         "converged": result.converged,
         "compliance": result.compliance(),
+        "lower_bound": _clean(result.lower_bound),
+        "gap": _clean(result.gap),
+        "expected_true_misses": _clean(result.expected_misses),
+        "simulations": result.simulations,
         "stuck": [{"zone": z, "start": t} for z, t in result.stuck],
+        "stuck_why": list(result.stuck_reasons),
         "baselines": [{k: _clean(v) for k, v in row.items()} for row in result.baselines.to_dict("records")],
         "roster_status": result.roster.status if result.roster is not None else None,
         "seconds": result.seconds,
@@ -146,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
                 scenario, targets, method=args.method, shifts=shifts, seed=args.seed,
                 replications=args.replications, verify_replications=args.verify_replications,
                 max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
+                max_simulations=args.max_simulations, margin=args.margin,
                 baselines=args.baselines, workers=args.workers, solver=args.solver,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:
@@ -160,10 +172,19 @@ def run(args: argparse.Namespace) -> int:
     print(f"{kind}: {result.staff_hours:.1f} staff-hours, cost {result.cost:.1f}; "
           f"{c['met']} zone-periods met, {c['borderline']} borderline, {c['missed']} missed, "
           f"{c['exempt']} exempt (fewer than one visitor a day); {result.seconds['total']:.0f} s")
-    if not result.converged:
+    if math.isfinite(result.lower_bound):
+        print(f"lower bound {result.lower_bound:.1f} (gap {100 * result.gap:.1f}%); expected zone-periods truly "
+              f"missing: {result.expected_misses:.1f}, from {result.simulations} simulations of "
+              f"{args.replications} days")
+    if result.stuck_reasons:
+        print("beyond reach, every window staffed:\n  " + "\n  ".join(sorted(result.stuck_reasons)))
+    elif not result.converged and result.method == "calibrated":
+        print(f"note: the plan changed until the last of {args.max_simulations} simulations; "
+              "raise --max-simulations for a fixed point")
+    if not result.converged and result.method != "calibrated":
         print(f"warning: the closed loop stopped after {args.max_iterations} iterations with targets not yet "
               "holding everywhere; raise --max-iterations")
-    if result.stuck:
+    if result.stuck and not result.stuck_reasons:
         cells = ", ".join(f"{z} {t}" for z, t in result.stuck)
         print(f"not shown to hold with 95% confidence even with every window staffed: {cells} "
               "(the fresh verification's verdict for them is in the table and verification.csv)")

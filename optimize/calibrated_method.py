@@ -1,0 +1,362 @@
+"""The calibrated method: each zone's exact time-varying queue model, corrected by
+simulating the hall, staffs every period; the roster is then made lean against the same
+models, so that shift surplus in one period is credited to the next.
+
+1. **Models.** Each zone with demand gets its exact model
+   (:class:`~optimize.exact_staffing.ZoneEvaluator`: the forward Kolmogorov equations of
+   M(t)/M/s(t)+M with the zone's expected arrival rates, mean service and patience from
+   ``sim.flows``). It knows how each target in each period moves with the staff in that
+   period and in the earlier ones (the backlog they leave) - and, for waits that run past
+   a period's end, in the next ones. This is what makes the plan time-stable: a period is
+   staffed for the people actually present, not for a stationary queue at its arrival rate.
+2. **Plan.** Per zone, the forward plan (:func:`forward_plan`): period by period, the
+   fewest staff for which the corrected model passes there, given the staff already set
+   before it.
+3. **Roster** (with shift patterns). The hall's roster program covers the plan
+   (:func:`optimize.roster.solve_roster`: shifts with lunch choice, pools, windows,
+   min_staff, headcount). Its coverage has surplus wherever shifts are longer than peaks;
+   :func:`_lean_requirements` lowers, one zone-period at a time, the staff the model does
+   not need given that surplus, and the roster is solved again; a cheaper roster is kept
+   (it covers a plan the models pass, so it passes too), until nothing gets cheaper.
+4. **Calibration.** The plan is simulated on fresh days (seed ``seed + 10 + i`` for the
+   i-th simulation: independent of each other and of the verification's days). Each
+   zone-period's estimate, set against the model's value under the same plan, is one
+   observation of the model's error; :mod:`optimize.model_correction` pools them over all
+   simulations at the same staff level, shrinks them towards each zone's common bias, and
+   the corrections enter the models. Steps 2-4 repeat until a plan comes back that was
+   already simulated (a fixed point) or *max_simulations*.
+
+What the answer guarantees: every zone-period meets every target by its corrected model
+(the point estimate, or *margin* posterior standard deviations better); the corrections'
+posterior spread gives each zone-period's probability of truly missing, and their sum,
+the expected number of zone-periods that truly miss, is reported for the whole plan. The
+lower bound is the cheapest plan (roster) giving each period at least the staff the
+corrected model needs there even with every other period at its windows: no plan the
+models accept costs less. Zone-periods that miss even with every window staffed from
+opening are *stuck*: staffed at every window, reported, and not counted.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from optimize.demand import period_labels, zone_demand
+from optimize.exact_staffing import ZoneEvaluator
+from optimize.model_correction import Correction, CorrectionData
+from optimize.roster_model import DEFAULT_SOLVER
+from optimize.roster_result import RosterResult
+from optimize.targets import parse_targets
+from optimize.verify import cell_estimates, plan_frame, simulate_plan
+
+__all__ = ["CALIBRATED_ITERATION_COLUMNS", "CalibratedStaffing", "Stuck", "calibrated_staffing", "forward_plan"]
+
+CALIBRATED_ITERATION_COLUMNS = ["iteration", "staff_hours", "paid_hours", "cost", "lean_rounds", "simulated_misses",
+                                "expected_misses", "changed", "seconds"]
+SEARCH_SEED_OFFSET = 10     # the i-th simulation uses seed + 10 + i: clear of the verification's seed + 2
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """A zone-period where *target* misses even with every window staffed from opening:
+    the best the corrected model gives there is *best* against *required*."""
+
+    zone: str
+    period: str
+    target: str
+    best: float
+    required: float
+
+    def why(self) -> str:
+        return (f"{self.zone} {self.period}: {self.target} cannot hold even with every window staffed "
+                f"from opening (at best {self.best:.3g} against {self.required:.3g})")
+
+
+@dataclass(frozen=True)
+class CalibratedStaffing:
+    """What the calibrated method found.
+
+    *requirements*: the staff per zone-period the models need (DataFrame zone x period
+    ``"HH:MM"``); *plan*: staff on duty (the roster's coverage with shifts, else the
+    requirements); *roster*: RosterResult or None; *cost*: the roster's cost, or
+    staff-hours without shifts; *lower_bound*: no plan the corrected models accept costs
+    less; *gap* = (cost - lower_bound) / cost; *miss_probability*: per zone-period, the
+    posterior probability that some target truly misses; *expected_misses*: their sum;
+    *iterations*: one row per simulation (``CALIBRATED_ITERATION_COLUMNS``);
+    *simulations*: hall simulations run, of *replications* days each; *converged*: the
+    final plan had been simulated (a fixed point); *stuck*: zone-periods beyond reach.
+    """
+
+    requirements: pd.DataFrame
+    plan: pd.DataFrame
+    roster: RosterResult | None
+    cost: float
+    lower_bound: float
+    gap: float
+    miss_probability: pd.DataFrame
+    expected_misses: float
+    iterations: pd.DataFrame
+    simulations: int
+    replications: int
+    converged: bool
+    stuck: tuple[Stuck, ...] = field(default=())
+    corrections: dict = field(default_factory=dict, repr=False)
+
+
+class _Models:
+    """Each zone's (corrected) model, with the windows and the fewest staff allowed."""
+
+    def __init__(self, scenario, targets, caps):
+        self.targets = targets
+        demand = zone_demand(scenario)
+        self.P = scenario.period_minutes
+        self.caps = caps
+        self.zones = list(scenario.zone_ids)
+        self.rates = np.array([demand[zone].rates for zone in self.zones], dtype=float)
+        self.least = np.minimum((self.rates > 0).astype(np.int64), caps)   # someone wherever visitors come
+        self.evaluators: dict[int, ZoneEvaluator] = {}
+        for z, zone in enumerate(self.zones):
+            load = demand[zone]
+            if sum(load.rates) > 0 and caps[z].max() > 0:
+                self.evaluators[z] = ZoneEvaluator(load.rates, period_minutes=self.P, mean_service=load.mean_service,
+                                                   targets=targets, windows=caps[z],
+                                                   mean_patience=load.mean_patience)
+
+    def correct(self, correction: Correction | None, margin: float) -> None:
+        """Apply *correction* (None: none), *margin* posterior sds on the safe side."""
+        for z, ev in self.evaluators.items():
+            offsets = {}
+            for target in self.targets:
+                name = str(target)
+                if correction is None:
+                    offsets[name] = np.zeros(len(self.caps[z]))
+                    continue
+                sign = -1.0 if target.spec.higher_is_better else 1.0
+                offsets[name] = correction.delta[name][z] + sign * margin * correction.sd[name][z]
+            ev.correct(offsets)
+
+    def floor(self) -> np.ndarray:
+        """The fewest staff per zone-period: one wherever visitors come, every window where
+        the target is out of reach (the most that can be done there)."""
+        floor = self.least.copy()
+        for z, ev in self.evaluators.items():
+            for t in ev.out_of_reach:
+                floor[z, t] = self.caps[z, t]
+        return floor
+
+    def values(self, plan: np.ndarray) -> dict[int, np.ndarray]:
+        return {z: ev.values(plan[z]) for z, ev in self.evaluators.items()}
+
+    def passes(self, plan: np.ndarray) -> bool:
+        return all(ev(plan[z]).all() for z, ev in self.evaluators.items())
+
+    def stuck(self, labels) -> tuple[Stuck, ...]:
+        out = []
+        for z, ev in self.evaluators.items():
+            if not ev.out_of_reach:
+                continue
+            best = ev.corrected(self.caps[z])
+            for t in ev.out_of_reach:
+                for i, target in enumerate(self.targets):
+                    required = target.spec.required(target)
+                    if not target.spec.meets(best[i, t], required):
+                        out.append(Stuck(self.zones[z], labels[t], str(target), float(best[i, t]), required))
+                        break
+        return tuple(out)
+
+
+def forward_plan(ev: ZoneEvaluator, guess, upper, floor) -> np.ndarray:
+    """One zone's forward plan: period by period, the fewest staff (within *floor* and
+    *upper*) for which *ev* passes there, given the staff already set before it and *guess*
+    after it (only the next periods matter, when a wait runs past a period's end); repeated
+    with the later periods as set until nothing changes, then whatever a later period's
+    choice broke earlier is raised again."""
+    g = np.clip(np.asarray(guess, dtype=np.int64), floor, upper)
+    T = len(g)
+    for _ in range(3):            # again with the later periods as set: they may allow fewer
+        before = g.copy()
+        for t in range(T):
+            if ev.check(g, t):
+                while g[t] > floor[t]:
+                    g[t] -= 1
+                    if not ev.check(g, t):
+                        g[t] += 1
+                        break
+            else:
+                while g[t] < upper[t] and not ev.check(g, t):
+                    g[t] += 1
+        if np.array_equal(before, g):
+            break
+    for _ in range(T):
+        failing = np.nonzero(~ev(g) & (g < upper))[0]
+        if not len(failing):
+            break
+        g[failing[0]] += 1
+    return g
+
+
+def _lean_requirements(models: _Models, coverage: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Lower the roster's *coverage* one zone-period at a time, wherever every zone's model
+    still passes after it: the staff the models need, given the surplus the shifts bring."""
+    lean = coverage.copy()
+    for z, ev in models.evaluators.items():
+        reach = 3 + math.ceil(2 * ev.mean_service / models.P)
+        g = lean[z]
+        for t in range(len(g)):
+            while g[t] > floor[z, t]:
+                g[t] -= 1
+                if not all(ev.check(g, u) for u in range(t, min(len(g), t + reach + 1))):
+                    g[t] += 1
+                    break
+        if not ev(g).all():        # lowering reached further than *reach*: undo this zone
+            lean[z] = coverage[z]
+    return lean
+
+
+def _roster(scenario, requirements, shifts, solver, time_limit) -> RosterResult:
+    from optimize.closed_loop import roster_plan
+    from optimize.errors import RosterError
+    from optimize.verify import plan_array
+
+    roster = roster_plan(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
+    if not roster.solved:
+        raise RosterError("no roster covers the requirements with these shifts: "
+                          + "; ".join(roster.diagnosis or (roster.status,)))
+    return roster, plan_array(scenario, roster.on_duty.reindex(list(scenario.zone_ids)))
+
+
+def _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit, max_rounds: int = 6):
+    """The cheapest roster found covering a plan the models pass: (roster, coverage,
+    requirements, rounds)."""
+    roster, coverage = _roster(scenario, reqs, shifts, solver, time_limit)
+    rounds = 0
+    while rounds < max_rounds:
+        rounds += 1
+        lean = _lean_requirements(models, coverage, floor)
+        if np.array_equal(lean, reqs) or np.array_equal(lean, coverage):
+            break
+        better, better_coverage = _roster(scenario, lean, shifts, solver, time_limit)
+        if better.cost >= roster.cost - 1e-9 or better.unmet:
+            break
+        roster, coverage, reqs = better, better_coverage, lean
+    return roster, coverage, reqs, rounds
+
+
+def _miss_probability(models: _Models, plan, correction: Correction, min_visitors: float) -> np.ndarray:
+    """Per zone-period, the posterior probability that some target truly misses (0 where
+    fewer than *min_visitors* come a day or the target is out of reach)."""
+    Z, T = plan.shape
+    miss = np.zeros((Z, T))
+    for z, ev in models.evaluators.items():
+        values = ev.values(plan[z])
+        hold = np.ones(T)
+        for i, target in enumerate(models.targets):
+            name = str(target)
+            pred = values[i] + correction.delta[name][z]
+            sd = correction.sd[name][z]
+            required = target.spec.required(target)
+            room = (pred - required) if target.spec.higher_is_better else (required - pred)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p = np.where(sd > 0, stats.norm.cdf(-room / np.where(sd > 0, sd, 1)), (room < -1e-9).astype(float))
+            hold *= 1 - np.nan_to_num(p)
+        miss[z] = 1 - hold
+        for t in ev.out_of_reach:
+            miss[z, t] = 0.0
+    return np.where(models.rates * models.P >= min_visitors, miss, 0.0)
+
+
+def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -> float:
+    """The cost of the cheapest plan (roster) giving each zone-period at least the staff its
+    corrected model needs there with every other period at its windows."""
+    need = floor.copy()
+    for z, ev in models.evaluators.items():
+        need[z] = np.maximum(need[z], ev.lower_bounds())
+    if shifts is None:
+        return float(need.sum() * scenario.period_minutes / 60)
+    roster, _ = _roster(scenario, need, shifts, solver, time_limit)
+    return float(roster.cost)
+
+
+def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replications: int = 30,
+                        max_simulations: int = 4, confidence: float = 0.95, min_visitors: float = 1.0,
+                        margin: float = 0.0, bound: bool = True, workers=None, executor=None,
+                        solver: str = DEFAULT_SOLVER, time_limit: float | None = 120,
+                        on_iteration=None) -> CalibratedStaffing:
+    """The cheapest plan (with *shifts*: roster) found that the calibrated models say meets
+    *targets* in every zone-period; see the module docstring.
+
+    *scenario*: a ``sim.Scenario`` (its own staffing ignored); *targets*: text or Target
+    objects; *shifts*: a ShiftSpec or None (a per-period plan, cost in staff-hours);
+    *replications*: days per simulation; at most *max_simulations* (>= 1) simulations;
+    *margin*: posterior standard deviations kept between each corrected estimate and its
+    target (0: the point estimate); *bound*: compute the lower bound (a few seconds);
+    *time_limit* (seconds) per roster solve; *on_iteration* gets each iteration's row.
+    """
+    if max_simulations < 1:
+        raise ValueError(f"max_simulations must be >= 1, got {max_simulations}")
+    targets = parse_targets(targets)
+    zones, labels = list(scenario.zone_ids), period_labels(scenario)
+    T = scenario.n_periods
+    caps = np.array([[z.windows] * T for z in scenario.zones], dtype=np.int64)
+    hours = scenario.period_minutes / 60
+    models = _Models(scenario, targets, caps)
+    data = CorrectionData(targets, zones, labels, confidence)
+    from optimize.demand import analytic_requirements
+
+    reqs = np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(np.int64), caps)
+    rows: list[dict] = []
+    simulated: set[bytes] = set()
+    correction: Correction | None = None
+    plan = roster = None
+    converged = False
+    for iteration in range(1, max_simulations + 2):
+        clock = time.perf_counter()
+        models.correct(correction, margin)
+        floor = models.floor()
+        for z, ev in models.evaluators.items():
+            reqs[z] = forward_plan(ev, reqs[z], caps[z], floor[z])
+        rounds = 0
+        if shifts is not None:
+            roster, new_plan, reqs, rounds = _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit)
+        else:
+            new_plan = reqs.copy()
+        changed = plan is None or not np.array_equal(plan, new_plan)
+        plan = new_plan
+        if plan.tobytes() in simulated:
+            converged = True
+            break
+        if iteration > max_simulations:
+            break
+        results = simulate_plan(scenario, plan, replications=replications,
+                                seed=seed + SEARCH_SEED_OFFSET + iteration, workers=workers, executor=executor)
+        estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
+        simulated.add(plan.tobytes())
+        data.add(estimates, plan, models.values(plan), replications)
+        correction = data.correction(plan)
+        judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
+        staff_hours = float(plan.sum() * hours)
+        row = {"iteration": iteration, "staff_hours": staff_hours,
+               "paid_hours": roster.staff_hours if roster is not None else staff_hours,
+               "cost": roster.cost if roster is not None else staff_hours, "lean_rounds": rounds,
+               "simulated_misses": int(judged[["zone", "start"]].drop_duplicates().shape[0]),
+               "expected_misses": float(_miss_probability(models, plan, correction, min_visitors).sum()),
+               "changed": changed, "seconds": round(time.perf_counter() - clock, 3)}
+        rows.append(row)
+        if on_iteration is not None:
+            on_iteration(dict(row))
+    final = data.correction(plan)
+    misses = _miss_probability(models, plan, final, min_visitors)
+    cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
+    lower = _lower_bound(scenario, models, models.floor(), shifts, solver, time_limit) if bound else math.nan
+    gap = max(0.0, (cost - lower) / cost) if cost > 0 and math.isfinite(lower) else math.nan
+    return CalibratedStaffing(
+        requirements=plan_frame(scenario, reqs), plan=plan_frame(scenario, plan), roster=roster, cost=cost,
+        lower_bound=lower, gap=gap, miss_probability=plan_frame(scenario, np.zeros_like(plan)).astype(float) + misses,
+        expected_misses=float(misses.sum()), iterations=pd.DataFrame(rows, columns=CALIBRATED_ITERATION_COLUMNS),
+        simulations=len(rows), replications=replications, converged=converged, stuck=models.stuck(labels),
+        corrections={k: v.copy() for k, v in final.delta.items()})

@@ -1,0 +1,115 @@
+"""The calibrated method against exact answers: a time-varying zone whose exact optimum is
+computable, scored by the exact transient evaluator (not by the simulation it calibrates on);
+its pieces (shrinkage, the forward plan, the lean roster) and its command-line output."""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optimize
+import sim
+from optimize.calibrated_method import _lean_roster, _Models, calibrated_staffing, forward_plan
+from optimize.exact_staffing import ZoneEvaluator
+from optimize.model_correction import shrink
+from optimize.patterns import ShiftPattern, ShiftSpec
+from optimize.targets import parse_targets
+
+ROOT = Path(__file__).resolve().parents[2]
+P, SERVICE, TARGET = 30, 10.0, "wait<=5@80%"
+# a 10-hour day with a morning peak: visitors per hour in each half hour
+RATES_PER_HOUR = [20, 40, 60, 75, 80, 70, 50, 40, 35, 40, 50, 60, 60, 50, 40, 30, 25, 20, 15, 10]
+WINDOWS = 25
+
+
+def zone_hall():
+    svc = {"id": "s", "zone": "z", "arrivals": {"rates_per_hour": RATES_PER_HOUR},
+           "service_time": {"dist": "exponential", "mean": SERVICE}}
+    return sim.scenario_from_dict({"name": "one zone", "hours": {"open": "08:00", "close": "18:00"},
+                                   "period_minutes": P, "zones": [{"id": "z", "windows": WINDOWS, "staff": 1}],
+                                   "services": [svc]})
+
+
+def exact_evaluator():
+    return ZoneEvaluator([r / 60 for r in RATES_PER_HOUR], period_minutes=P, mean_service=SERVICE,
+                         targets=TARGET, windows=WINDOWS)
+
+
+@pytest.fixture(scope="module")
+def found():
+    return calibrated_staffing(zone_hall(), TARGET, seed=0, replications=30, max_simulations=3, workers=1)
+
+
+@pytest.mark.slow
+def test_reaches_the_exact_optimum_within_two_percent(found):
+    ev = exact_evaluator()
+    exact = ev.solve(time_limit=60)
+    plan = [int(v) for v in found.plan.loc["z"]]
+    assert found.cost <= exact.cost * 1.02 + 1e-9, (found.cost, exact.cost, plan, exact.plan)
+    # scored exactly: the worst period is within 0.02 of the target after the first hour
+    achieved = ev.result(plan).value(parse_targets(TARGET)[0])
+    assert np.nanmin(achieved[2:]) >= 0.80 - 0.02, achieved
+    assert found.lower_bound <= exact.cost + 1e-9        # a valid bound never exceeds the optimum
+    assert 0 <= found.gap < 1 and found.simulations <= 3
+    assert found.expected_misses >= 0 and list(found.iterations.columns)[0] == "iteration"
+
+
+def test_shrinkage_pools_cells_when_the_model_is_right_and_keeps_them_apart_when_not():
+    rng = np.random.default_rng(1)
+    var = np.full(20, 0.05**2)
+    same = 0.03 + rng.normal(0, 0.05, 20)               # one common bias, noise only
+    mean, sd, common, _ = shrink(same, var)
+    assert np.ptp(mean) < 0.2 * np.ptp(same) and abs(common - 0.03) < 0.03
+    assert (sd < 0.05).all()                              # pooling is more precise than one cell
+    apart = np.where(np.arange(20) < 10, -0.2, 0.2) + rng.normal(0, 0.01, 20)
+    mean, _, _, _ = shrink(apart, np.full(20, 0.01**2))
+    assert np.allclose(mean, apart, atol=0.02)            # real differences survive
+    unseen = np.array([np.nan, 0.1, 0.1])
+    mean, sd, _, _ = shrink(unseen, np.array([np.nan, 0.01, 0.01]))
+    assert np.isnan(mean[0]) and np.isnan(sd[0])
+
+
+def test_forward_plan_passes_and_each_period_is_the_fewest_given_the_earlier_ones():
+    ev = exact_evaluator()
+    T = len(RATES_PER_HOUR)
+    plan = forward_plan(ev, np.full(T, 3), np.full(T, WINDOWS), np.ones(T, dtype=int))
+    assert ev(plan).all()
+    for t in range(T):
+        if plan[t] > 1:
+            lower = plan.copy()
+            lower[t] -= 1
+            assert not ev(lower).all(), f"period {t} could go lower"
+
+
+def test_the_lean_roster_is_no_dearer_and_still_passes_every_model():
+    hall = zone_hall()
+    shifts = ShiftSpec(tuple(ShiftPattern(f"s{h}", 480 + 60 * h, 480 + 60 * h + 240) for h in range(7)))
+    T = hall.n_periods
+    caps = np.full((1, T), WINDOWS)
+    models = _Models(hall, parse_targets(TARGET), caps)
+    ev = models.evaluators[0]
+    reqs = forward_plan(ev, np.full(T, 3), caps[0], models.least[0])[None, :]
+    first = optimize.solve_roster({"z": list(reqs[0])}, shifts, (480, 1080, P), windows=WINDOWS)
+    roster, coverage, lean, rounds = _lean_roster(hall, models, reqs.copy(), models.floor(), shifts, "HiGHS", 60)
+    assert roster.cost <= first.cost and rounds >= 1
+    assert ev(coverage[0]).all() and (coverage >= lean).all()
+
+
+@pytest.mark.slow
+def test_optimize_json_is_valid_and_carries_bound_gap_and_expected_misses(tmp_path):
+    """A real process: HiGHS writes its banner to file descriptor 1, which must stay JSON."""
+    proc = subprocess.run([sys.executable, "-m", "servicehall", "optimize", str(ROOT / "tests/data/optimize_hall.yaml"),
+                           "--target", "wait<=15@80%", "--shifts", str(ROOT / "tests/data/optimize_shifts.yaml"),
+                           "-n", "10", "--workers", "1", "--no-baselines", "--max-simulations", "2", "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["method"] == "calibrated"
+    for key in ("lower_bound", "gap", "expected_true_misses", "simulations", "stuck_why", "compliance"):
+        assert key in doc
+    assert doc["lower_bound"] <= doc["cost"] + 1e-9 and 0 <= doc["gap"] < 1
+    assert math.isfinite(doc["expected_true_misses"]) and doc["simulations"] <= 2
