@@ -132,7 +132,8 @@ def descend(hall, base, *, floor, stuck, excused=None, max_descent: int, record,
     if hall.holdout_seed is not None and base.holdout is None:
         hall.simulate_holdout(base)    # its slack on the hold-out days too
         simulations += 1
-    while simulations < max_descent and unsimulated <= max_descent:
+    per_step = 2 if hall.holdout_seed is not None else 1      # a step may simulate the hold-out days too
+    while simulations + per_step <= max_descent and unsimulated <= max_descent:
         clock = time.perf_counter()
         if not pending:
             pending = _pick(hall, base, work, floor, stuck, margin)

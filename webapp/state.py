@@ -13,12 +13,14 @@ from fastapi.responses import JSONResponse
 import sim
 from sim.i18n import check_lang
 
+from optimize.methods import METHODS
+
 from .jobs import JobRunner
 from .session import HallSession
 
 MAX_UPLOAD = 512 * 1024  # bytes: the reference hall is 20 KiB; a scenario is text, not data
 MAX_REPLICATIONS = 200
-OPT_METHODS = ("sipp", "mol", "lag", "simulation")
+OPT_METHODS = METHODS                # the optimizer's own list: one definition
 DEFAULT_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
 

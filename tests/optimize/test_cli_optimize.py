@@ -42,7 +42,7 @@ def test_files_and_columns(run_dir):
     assert len(verification) == 3 * 18 and set(verification["target"]) == {"wait<=15@80%"}
     assert set(verification["status"]) <= {"met", "borderline", "missed", "exempt"}
     baselines = pd.read_csv(out / "baselines.csv")
-    assert list(baselines["plan"]) == ["optimized (simulation)", "SIPP", "flat"]
+    assert list(baselines["plan"]) == ["optimized (calibrated)", "SIPP", "flat"]
     for name in ("coverage.png", "verification.png", "iterations.csv", "requirements.csv", "summary.json"):
         assert (out / name).stat().st_size > 0
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]   # no staging left behind
@@ -69,7 +69,7 @@ def test_json_without_shifts_or_baselines():
 @pytest.mark.parametrize("args, words", [
     (["--target", "wait<15"], "target must look like"),
     (["--target", "wait<=15@180%"], "percentage must be in"),
-    (["--method", "magic"], "--method: must be one of sipp, lag, mol, simulation, got 'magic'"),
+    (["--method", "magic"], "--method: must be one of sipp, lag, mol, simulation, calibrated, got 'magic'"),
     (["--shifts", ROOT / "tests" / "data" / "small.yaml"], "shifts: required field missing"),
     (["--shifts", ROOT / "tests" / "data" / "absent.yaml"], "file not found"),
 ])

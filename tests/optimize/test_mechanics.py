@@ -14,12 +14,17 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "examples"
     ("pooling.yaml", "property_pool", ["realestate", "housing_fund"]),
     ("comprehensive.yaml", None, None),
 ])
-def test_pooled_windows_are_staffed_and_meet_the_target(name, pool, without):
+@pytest.mark.parametrize("method", ["simulation", "calibrated"])
+def test_pooled_windows_are_staffed_and_meet_the_target(name, pool, without, method):
     hall = sim.load_scenario(EXAMPLES / name)
-    result = optimize_staffing(hall, "wait<=15@80%", seed=0, replications=20, workers=1)
-    assert result.converged and not result.stuck
+    result = optimize_staffing(hall, "wait<=15@80%", method=method, seed=0, replications=20, workers=1)
+    assert not result.stuck
     c = result.compliance()
-    assert c["missed"] == 0 and c["borderline"] == 0 and c["met"] > 0, c
+    assert c["missed"] == 0 and c["met"] > 0, c
+    if method == "simulation":      # it asks for the one-sided bound, not the estimate, on its own days
+        assert result.converged and c["borderline"] == 0, c
+    else:                           # the estimate: a borderline cell is a miss within the noise
+        assert c["borderline"] <= 0.1 * c["met"] and result.expected_misses <= 0.1 * c["met"], c
     windowless = [z.id for z in hall.zones if z.windows == 0]
     assert (result.plan.loc[windowless] == 0).all().all()
     served_by = [z.id for z in hall.zones if z.serves]

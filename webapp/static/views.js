@@ -297,7 +297,7 @@ VIEWS.optimize = (root) => {
   root.innerHTML = "";
   if (needHall(root)) return;
   root.append(el("p", {class: "muted", text: tr("opt.help")}));
-  const method = el("select", {id: "opt-method"}, ["sipp", "mol", "lag", "simulation"].map((m) => el("option", {value: m, text: m})));
+  const method = el("select", {id: "opt-method"}, ["sipp", "mol", "lag", "simulation", "calibrated"].map((m) => el("option", {value: m, text: m})));
   root.append(el("fieldset", {},
     el("label", {}, tr("opt.target"), el("input", {id: "opt-target", value: "wait<=" + App.hall.target_wait + "@80%", size: 16})),
     el("label", {}, tr("opt.method"), method),
