@@ -11,9 +11,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 import sim
-from sim.i18n import check_lang
-
 from optimize.methods import METHODS
+from sim.i18n import check_lang
 
 from .jobs import JobRunner
 from .session import HallSession
