@@ -58,6 +58,7 @@ class CompiledHall:
     reserve: tuple[Optional[tuple[frozenset, int]], ...]
     min_staff: tuple[int, ...]
     alarm: Optional[Alarm]
+    own_visitor: bool = False     # staff_decrease: the person leaving finishes their own visitor
 
     # -- the topology, by the names the model uses --
     @property
@@ -141,6 +142,7 @@ def compile_hall(scenario: Scenario) -> CompiledHall:
         reserve=tuple(reserve),
         min_staff=tuple(z.min_staff for z in s.zones),
         alarm=s.alarm,
+        own_visitor=s.staff_decrease == "own_visitor",
     )
 
 

@@ -11,7 +11,10 @@ level buckets at period boundaries, and an optional alarm monitor. Rules:
   (class, priority) key, then the longest waiting (``own_first`` zones look at their
   own queues first); a zone with a reserve keeps that many idle windows for one service;
 * a window that opens takes the next visitor at once; one that closes finishes its
-  current visitor first;
+  current visitor first. When staff falls while every window is busy, by default
+  (``staff_decrease: first_free``) the first window to become free closes; with
+  ``own_visitor`` the leaving person's window (the busy one numbered highest) closes when
+  its own visitor is done, and windows that free up before keep calling;
 * no new tickets after closing; everyone already in the hall is served (overtime)
   by the last staff level, or one window where nobody is left to serve a queue;
   reserves end at closing (nobody new comes for the reserved service);
@@ -55,7 +58,7 @@ class ZoneState:
     __slots__ = (
         "index", "idle", "closed", "busy", "target", "to_close", "waiting", "serves", "own_count",
         "own_first", "speed", "speed_of", "reserve", "planned", "offset", "windows",
-        "t_last", "q_area", "busy_area", "staffed_area", "q_max", "last_end",
+        "t_last", "q_area", "busy_area", "staffed_area", "q_max", "last_end", "serving", "leaving",
     )
 
     def __init__(self, hall: CompiledHall, index: int):
@@ -74,6 +77,9 @@ class ZoneState:
         self.speed = hall.zone_speed[index]
         self.speed_of = hall.speed[index]
         self.reserve = hall.reserve[index]
+        # own_visitor rule only: the busy windows, and those whose person leaves after this visitor
+        self.serving: set[int] | None = set() if hall.own_visitor else None
+        self.leaving: set[int] = set()
         self.t_last = hall.open
         self.q_area = self.busy_area = self.staffed_area = 0.0
         self.q_max = 0
@@ -233,6 +239,8 @@ class HallModel:
         self.start[v] = self.env.now
         self.window[v] = w
         z.busy += 1
+        if z.serving is not None:
+            z.serving.add(w)
         factor = z.speed_of.get(self.queue[v], z.speed) if z.speed_of else z.speed
         Timeout(self.env, self.work[v] * factor, (v, z, w)).callbacks.append(self._finish)
 
@@ -244,8 +252,11 @@ class HallModel:
         z.last_end = now
         z.touch(now)
         z.busy -= 1
-        if z.to_close:
+        if z.serving is not None:
+            z.serving.discard(w)
+        if z.to_close and (z.serving is None or w in z.leaving):
             z.to_close -= 1
+            z.leaving.discard(w)
             z.closed.append(w)
         else:
             self._take_next(z, w)
@@ -332,6 +343,8 @@ class HallModel:
             # Cancel pending closures before opening closed windows.
             kept = min(change, z.to_close)
             z.to_close -= kept
+            for _ in range(kept if z.serving is not None else 0):
+                z.leaving.remove(max(z.leaving))          # they stay after all
             for _ in range(change - kept):
                 self._take_next(z, z.closed.pop())
         elif change < 0:
@@ -340,6 +353,8 @@ class HallModel:
                     z.closed.append(z.idle.pop())
                 else:
                     z.to_close += 1
+                    if z.serving is not None:         # the leaving person's own window
+                        z.leaving.add(max(z.serving - z.leaving))
 
     def _end_reserves(self) -> None:
         # At closing nobody new comes for a reserved service: the kept windows serve anyone.

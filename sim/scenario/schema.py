@@ -143,6 +143,12 @@ class Scenario(Frozen):
     accept_with_deficiencies: bool = Field(default=False, description="容缺受理: no return visits for missing materials")
     people: Optional[list[Person]] = None
     alarm: Optional[Alarm] = None
+    staff_decrease: Literal["first_free", "own_visitor"] = Field(
+        default="first_free",
+        description="when staff falls while every window is busy: first_free - the first window to become free "
+                    "closes; own_visitor - the person leaving (the busy window numbered highest) finishes their own "
+                    "visitor and leaves, while the others keep calling",
+    )
 
     # -- derived views (no state of their own) --
     @property
