@@ -20,7 +20,10 @@ where delta is estimated from the simulations:
 2. **Neighbouring cells borrow strength.** Per zone and target, delta is shrunk towards the
    zone's common bias (random-effects / empirical Bayes: the between-period variance tau^2
    by the DerSimonian-Laird moment estimator): where the model is right, tau^2 is 0 and the
-   noise of single cells cancels out; where it is not, cells keep their own estimate.
+   noise of single cells cancels out; where it is not, cells keep their own estimate. The
+   common bias itself counts only when it stands out of its noise (two standard
+   deviations, with the variance inflated for neighbouring periods that share the same
+   days' congestion); otherwise the exact model stands uncorrected.
 3. **What the plan risks.** The posterior spread of delta gives, per zone-period, the
    probability that the target truly misses; summed over the plan, the expected number of
    zone-periods that truly miss (a plan-wide statement, not a per-cell one).
@@ -44,10 +47,32 @@ class Correction:
     sd: dict
 
 
-def shrink(obs: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """Random-effects shrinkage of *obs* (one per cell, NaN where unobserved) with sampling
-    variances *var*: posterior means and standard deviations per cell (NaN where
-    unobserved), and the common mean with its standard deviation (0, 0 with no data)."""
+def _design_effect(z: np.ndarray, lags: int = 6) -> float:
+    """1 + 2 sum of the positive autocorrelations of the standardized residuals *z* (in
+    period order): neighbouring periods share the same days' congestion, so *k* cells
+    carry less information about a common bias than *k* independent ones."""
+    n = len(z)
+    if n < 8:
+        return 1.0
+    c = z - z.mean()
+    denom = float((c**2).sum())
+    if denom <= 0:
+        return 1.0
+    rho = [float((c[:-k] * c[k:]).sum() / denom) for k in range(1, min(lags, n // 4) + 1)]
+    return 1.0 + 2.0 * sum(max(r, 0.0) for r in rho)
+
+
+def shrink(obs: np.ndarray, var: np.ndarray, significance: float = 2.0) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Random-effects shrinkage of *obs* (one per cell in period order, NaN where
+    unobserved) with sampling variances *var*: posterior means and standard deviations per
+    cell (NaN where unobserved), and the common mean with its standard deviation (0, 0
+    with no data).
+
+    The common mean's variance is inflated by the residuals' design effect (correlated
+    neighbours), and a common mean within *significance* standard deviations of 0 is
+    taken as 0: the exact model is not corrected for noise. A cell keeps its own deviation
+    only as far as the between-cell variance tau^2 (DerSimonian-Laird) says it differs, and
+    only when Cochran's Q shows heterogeneity at the 1% level."""
     seen = ~np.isnan(obs)
     mean, sd = np.full(obs.shape, np.nan), np.full(obs.shape, np.nan)
     if not seen.any():
@@ -57,27 +82,35 @@ def shrink(obs: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray, fl
     fixed = float((w * d).sum() / w.sum())
     k = len(d)
     tau2 = 0.0
+    effect = _design_effect((d - fixed) / np.sqrt(v))
     if k > 1:
         q = float((w * (d - fixed) ** 2).sum())
         denom = float(w.sum() - (w**2).sum() / w.sum())
-        tau2 = max(0.0, (q - (k - 1)) / denom) if denom > 0 else 0.0
+        # heterogeneity only when Q stands out of chi-square(k - 1) at 1% (Q's spread grows
+        # with the design effect): noisy variances alone must not make cells look different
+        if q > k - 1 + (stats.chi2.ppf(0.99, k - 1) - (k - 1)) * effect and denom > 0:
+            tau2 = max(0.0, (q - (k - 1)) / denom)
     wr = 1 / (v + tau2)
     common = float((wr * d).sum() / wr.sum())
-    common_var = float(1 / wr.sum())
+    common_var = float(1 / wr.sum()) * (effect if tau2 == 0 else _design_effect((d - common) / np.sqrt(v + tau2)))
+    if abs(common) < significance * np.sqrt(common_var):
+        common = 0.0
     keep = tau2 / (tau2 + v)                      # share of the cell's own deviation it keeps
     mean[seen] = common + keep * (d - common)
     sd[seen] = np.sqrt(keep * v + (1 - keep) ** 2 * common_var)
     return mean, sd, common, float(np.sqrt(common_var + tau2))
 
 
-def _variance(spec, achieved: float, se: float, n: float) -> float:
-    """The sampling variance of one cell's estimate, at least one visitor's worth: a cell
-    where every visitor met the target has a zero spread but is not known exactly."""
-    var = float(se) ** 2 if np.isfinite(se) else 0.0
-    if spec.percent:                              # a share of n visits
-        p = (achieved * n + 0.5) / (n + 1)
-        return max(var, p * (1 - p) / n)
-    return max(var, 1e-4)                         # minutes squared
+def _model_variance(spec, se: float, n: float, model: float) -> tuple[float, float]:
+    """(the estimate's own variance, the variance the model implies) for one cell. A share
+    of n visits has the binomial variance at the model's value: weighting cells by their
+    own estimated variance would favour cells that came out well (a share near 1 has a small
+    estimated variance) and bias the pooled correction upwards."""
+    own = float(se) ** 2 if np.isfinite(se) else 0.0
+    if spec.percent:
+        m = min(max(float(model), 1e-3), 1 - 1e-3)
+        return own, m * (1 - m) / n
+    return own, max(own, 1e-4)                    # minutes squared: the estimate's own
 
 
 class CorrectionData:
@@ -93,8 +126,8 @@ class CorrectionData:
         self.labels = list(labels)
         self.T = len(self.labels)
         self.confidence = confidence
-        # (target text, zone index, period, staff) -> list of (delta_obs, variance)
-        self.seen: dict[tuple[str, int, int, int], list[tuple[float, float]]] = {}
+        # (target text, zone index, period, staff) -> list of (delta_obs, own variance, model variance)
+        self.seen: dict[tuple[str, int, int, int], list[tuple[float, float, float]]] = {}
 
     def add(self, estimates, plan: np.ndarray, model_values: dict, replications: int) -> None:
         """Add one simulation: *estimates* from :func:`optimize.verify.cell_estimates`, the
@@ -114,9 +147,16 @@ class CorrectionData:
                 if np.isnan(model) or np.isnan(row.achieved):
                     continue
                 n = max(row.visitors * replications, 1.0)
-                var = _variance(target.spec, row.achieved, (row.high - row.low) / (2 * quantile), n)
+                own, implied = _model_variance(target.spec, (row.high - row.low) / (2 * quantile), n, model)
                 key = (str(target), z, t, int(plan[z, t]))
-                self.seen.setdefault(key, []).append((float(row.achieved - model), var))
+                self.seen.setdefault(key, []).append((float(row.achieved - model), own, implied))
+
+    def _inflation(self, name: str, z: int) -> float:
+        """How much more the zone's estimates vary than the model's binomial variance says
+        (visitors of one day share its congestion): the median ratio, at least 1."""
+        ratios = [own / implied for (n, y, _, _), items in self.seen.items() if n == name and y == z
+                  for _, own, implied in items if implied > 0 and own > 0]
+        return max(1.0, float(np.median(ratios))) if ratios else 1.0
 
     def correction(self, plan: np.ndarray) -> Correction:
         """delta (and its posterior sd) per target at the staff levels of *plan*; a cell never
@@ -127,18 +167,19 @@ class CorrectionData:
             name = str(target)
             d, s = np.zeros((Z, T)), np.zeros((Z, T))
             for z in range(Z):
+                factor = self._inflation(name, z)
                 obs, var = np.full(T, np.nan), np.full(T, np.nan)
                 for t in range(T):
                     got = self.seen.get((name, z, t, int(plan[z, t])))
                     if got:
-                        w = np.array([1 / v for _, v in got])
-                        obs[t] = float(sum(wi * o for wi, (o, _) in zip(w, got)) / w.sum())
+                        w = np.array([1 / (implied * factor) for _, _, implied in got])
+                        obs[t] = float(sum(wi * o for wi, (o, _, _) in zip(w, got)) / w.sum())
                         var[t] = float(1 / w.sum())
                 if np.isnan(obs).all():   # simulated only at other levels: the zone's pooled bias
                     others = [item for (n, y, _, _), items in self.seen.items() if n == name and y == z
                               for item in items]
-                    obs = np.array([o for o, _ in others] or [np.nan])
-                    var = np.array([v for _, v in others] or [np.nan])
+                    obs = np.array([o for o, _, _ in others] or [np.nan])
+                    var = np.array([implied * factor for _, _, implied in others] or [np.nan])
                     common, spread = shrink(obs, var)[2:]
                     d[z], s[z] = common, spread
                     continue
