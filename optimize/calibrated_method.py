@@ -152,11 +152,8 @@ class _Models:
     def values(self, plan: np.ndarray) -> dict[int, np.ndarray]:
         return {z: ev.values(plan[z]) for z, ev in self.evaluators.items()}
 
-    def passes(self, plan: np.ndarray) -> bool:
-        return all(ev(plan[z]).all() for z, ev in self.evaluators.items())
-
     def stuck(self, labels) -> tuple[Stuck, ...]:
-        out = []
+        out: list[Stuck] = []
         for z, ev in self.evaluators.items():
             if not ev.out_of_reach:
                 continue
@@ -218,7 +215,8 @@ def _lean_requirements(models: _Models, coverage: np.ndarray, floor: np.ndarray)
     return lean
 
 
-def _roster(scenario, requirements, shifts, solver, time_limit) -> RosterResult:
+def _roster(scenario, requirements, shifts, solver, time_limit) -> tuple[RosterResult, np.ndarray]:
+    """The cheapest roster covering *requirements* and its staff on duty (zones x periods)."""
     from optimize.closed_loop import roster_plan
     from optimize.errors import RosterError
     from optimize.verify import plan_array
@@ -265,8 +263,8 @@ def _miss_probability(models: _Models, plan, correction: Correction, min_visitor
                 p = np.where(sd > 0, stats.norm.cdf(-room / np.where(sd > 0, sd, 1)), (room < -1e-9).astype(float))
             hold *= 1 - np.nan_to_num(p)
         miss[z] = 1 - hold
-        for t in ev.out_of_reach:
-            miss[z, t] = 0.0
+        for late in ev.out_of_reach:
+            miss[z, late] = 0.0
     return np.where(models.rates * models.P >= min_visitors, miss, 0.0)
 
 
@@ -312,7 +310,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     rows: list[dict] = []
     simulated: set[bytes] = set()
     correction: Correction | None = None
-    plan = roster = None
+    plan: np.ndarray | None = None
+    roster: RosterResult | None = None
     converged = False
     for iteration in range(1, max_simulations + 2):
         clock = time.perf_counter()
@@ -349,6 +348,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         rows.append(row)
         if on_iteration is not None:
             on_iteration(dict(row))
+    assert plan is not None             # the loop runs at least once
     final = data.correction(plan)
     misses = _miss_probability(models, plan, final, min_visitors)
     cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)

@@ -316,7 +316,7 @@ class ZoneEvaluator:
         for i, target in enumerate(self.targets):
             if corrections and str(target) in corrections:
                 self.offsets[i] = np.nan_to_num(np.asarray(corrections[str(target)], dtype=float))
-        self.out_of_reach = ()
+        self.out_of_reach: tuple[int, ...] = ()
         full = self._judge(self.values(self.windows))
         self.out_of_reach = tuple(int(t) for t in np.nonzero(~full)[0] if self.rates[t] > 0)
 

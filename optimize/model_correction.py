@@ -180,8 +180,8 @@ class CorrectionData:
                               for item in items]
                     obs = np.array([o for o, _, _ in others] or [np.nan])
                     var = np.array([implied * factor for _, _, implied in others] or [np.nan])
-                    common, spread = shrink(obs, var)[2:]
-                    d[z], s[z] = common, spread
+                    pooled, pooled_sd = shrink(obs, var)[2:]
+                    d[z], s[z] = pooled, pooled_sd
                     continue
                 mean, spread, common, common_sd = shrink(obs, var)
                 d[z] = np.where(np.isnan(mean), common, mean)
