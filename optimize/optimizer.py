@@ -1,5 +1,9 @@
 """``optimize_staffing``: requirements, roster, closed loop, fresh verification and baselines.
 
+With ``method="calibrated"`` (the default) the search of :mod:`optimize.calibrated_method`
+(exact zone models calibrated by simulation, the roster made lean against them) replaces
+steps 1-2 below; steps 3 on are the same. With the other methods:
+
 1. Requirements per zone and period by *method*: ``sipp``, ``lag`` or ``mol``
    (analytic, see :mod:`optimize.demand`), or ``simulation``
    (:mod:`optimize.simulation_method`, seed *seed*).
