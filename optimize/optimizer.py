@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from optimize.baselines import flat_plan, sipp_plan
 from optimize.calibrated_method import calibrated_staffing
@@ -245,7 +246,9 @@ def _verify_and_compare(scenario, targets, name, plan, roster, stuck, *, shifts,
     verification = verify_plan(scenario, plan, targets, replications=verify_replications,
                                seed=seeds["verification"], **common)
     seconds["verification"] = time.perf_counter() - clock
-    _say(progress, f"verification: {compliance(verification)}")
+    c = compliance(verification)
+    _say(progress, f"verification on fresh days: {c['met']} zone-periods met, {c['borderline']} borderline, "
+                   f"{c['missed']} missed, {c['exempt']} exempt")
 
     plans, verifications = {name: plan}, {name: verification}
     rows = [_baseline_row(name, scenario, plan, roster, verification)]
@@ -275,20 +278,37 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
     """:func:`optimize_staffing` with the calibrated method (its search replaces the loop)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
+    # one bar for the whole run (simulations, verification, baselines), with the time left
+    bar = tqdm(total=max_simulations + 1 + int(baselines), desc="optimize", unit="step", leave=False,
+               file=sys.stderr, disable=progress is not True,
+               bar_format="{desc}: {n_fmt}/{total_fmt} steps [{elapsed}<{remaining}]")
+
+    def say(text):
+        if bar.disable:
+            _say(progress, text)
+        else:
+            bar.write(text, file=sys.stderr)
 
     def report(row):
-        _say(progress, f"simulation {row['iteration']:>2}: cost {row['cost']:8.1f} ({row['staff_hours']:.1f} "
-                       f"staff-h on duty), {row['simulated_misses']} zone-periods below target in the simulation, "
-                       f"{row['expected_misses']:.1f} expected true misses")
-    found = calibrated_staffing(scenario, targets, shifts, seed=seeds["search"], replications=replications,
-                                max_simulations=max_simulations, margin=margin, solver=solver,
-                                time_limit=time_limit, on_iteration=report, **common)
-    seconds["requirements"] = time.perf_counter() - clock
-    stuck = tuple(dict.fromkeys((s.zone, s.period) for s in found.stuck))
-    verification, rows, plans, verifications = _verify_and_compare(
-        scenario, targets, "optimized (calibrated)", found.plan, found.roster, stuck, shifts=shifts, seeds=seeds,
-        replications=replications, verify_replications=verify_replications, baselines=baselines, solver=solver,
-        time_limit=time_limit, progress=progress, seconds=seconds, common=common)
+        bar.update(1)
+        say(f"simulation {row['iteration']:>2}: cost {row['cost']:8.1f} ({row['staff_hours']:.1f} "
+            f"staff-h on duty), {row['simulated_misses']} zone-periods below target in the simulation, "
+            f"{row['expected_misses']:.1f} expected true misses")
+    try:
+        found = calibrated_staffing(scenario, targets, shifts, seed=seeds["search"], replications=replications,
+                                    max_simulations=max_simulations, margin=margin, solver=solver,
+                                    time_limit=time_limit, on_iteration=report, **common)
+        bar.update(max_simulations - found.simulations)        # a fixed point ends the search early
+        seconds["requirements"] = time.perf_counter() - clock
+        stuck = tuple(dict.fromkeys((s.zone, s.period) for s in found.stuck))
+        verification, rows, plans, verifications = _verify_and_compare(
+            scenario, targets, "optimized (calibrated)", found.plan, found.roster, stuck, shifts=shifts,
+            seeds=seeds, replications=replications, verify_replications=verify_replications, baselines=baselines,
+            solver=solver, time_limit=time_limit, progress=say if progress else None, seconds=seconds,
+            common=common)
+        bar.update(1 + int(baselines))
+    finally:
+        bar.close()
     seconds["total"] = time.perf_counter() - started
     return StaffingResult(
         scenario=scenario, targets=targets, method="calibrated", requirements=found.requirements, plan=found.plan,
