@@ -46,13 +46,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from optimize.demand import period_labels, zone_demand
+from optimize.closed_loop import solved_roster
+from optimize.demand import analytic_requirements, period_labels, zone_demand
 from optimize.exact_staffing import ZoneEvaluator
 from optimize.model_correction import Correction, CorrectionData
 from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
 from optimize.targets import parse_targets
-from optimize.verify import cell_estimates, plan_frame, simulate_plan
+from optimize.verify import cell_estimates, plan_array, plan_frame, simulate_plan
 
 __all__ = ["CALIBRATED_ITERATION_COLUMNS", "CalibratedStaffing", "Stuck", "calibrated_staffing", "forward_plan"]
 
@@ -217,14 +218,7 @@ def _lean_requirements(models: _Models, coverage: np.ndarray, floor: np.ndarray)
 
 def _roster(scenario, requirements, shifts, solver, time_limit) -> tuple[RosterResult, np.ndarray]:
     """The cheapest roster covering *requirements* and its staff on duty (zones x periods)."""
-    from optimize.closed_loop import roster_plan
-    from optimize.errors import RosterError
-    from optimize.verify import plan_array
-
-    roster = roster_plan(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
-    if not roster.solved:
-        raise RosterError("no roster covers the requirements with these shifts: "
-                          + "; ".join(roster.diagnosis or (roster.status,)))
+    roster = solved_roster(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
     return roster, plan_array(scenario, roster.on_duty.reindex(list(scenario.zone_ids)))
 
 
@@ -304,8 +298,6 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     hours = scenario.period_minutes / 60
     models = _Models(scenario, targets, caps)
     data = CorrectionData(targets, zones, labels, confidence)
-    from optimize.demand import analytic_requirements
-
     reqs = np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(np.int64), caps)
     rows: list[dict] = []
     simulated: set[bytes] = set()

@@ -40,7 +40,7 @@ from optimize.simulation_method import MAX_ATTEMPTS, _reach, pass_on, pooled_ser
 from optimize.targets import parse_targets
 from optimize.verify import cell_estimates, failing_cells, missed_cells, plan_array, plan_frame, simulate_plan
 
-__all__ = ["ITERATION_COLUMNS", "LoopResult", "plan_hours", "roster_plan", "run_closed_loop"]
+__all__ = ["ITERATION_COLUMNS", "LoopResult", "plan_hours", "roster_plan", "run_closed_loop", "solved_roster"]
 
 ITERATION_COLUMNS = ["iteration", "kind", "staff_hours", "paid_hours", "cost", "failing", "raised", "lowered",
                      "accepted", "simulations", "roster_status", "seconds"]
@@ -80,6 +80,15 @@ def roster_plan(scenario, requirements, shifts, *, solver: str = DEFAULT_SOLVER,
     reqs = plan_frame(scenario, plan_array(scenario, requirements))
     windows = {z.id: z.windows for z in scenario.zones}
     return solve_roster(reqs, shifts, grid, windows=windows, solver=solver, time_limit=time_limit)
+
+
+def solved_roster(scenario, requirements, shifts, *, solver: str = DEFAULT_SOLVER, time_limit=None) -> RosterResult:
+    """:func:`roster_plan`, or RosterError saying why no roster covers *requirements*."""
+    roster = roster_plan(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
+    if not roster.solved:
+        raise RosterError("no roster covers the requirements with these shifts: "
+                          + "; ".join(roster.diagnosis or (roster.status,)))
+    return roster
 
 
 @dataclass
@@ -130,10 +139,7 @@ class LoopHall:
         if self.shifts is None:
             plan = reqs.copy()
             return Trial(reqs.copy(), None, plan, plan >= self.caps, plan_hours(scenario, plan))
-        roster = roster_plan(scenario, reqs, self.shifts, solver=self.solver, time_limit=self.time_limit)
-        if not roster.solved:
-            raise RosterError("no roster covers the requirements with these shifts: "
-                              + "; ".join(roster.diagnosis or (roster.status,)))
+        roster = solved_roster(scenario, reqs, self.shifts, solver=self.solver, time_limit=self.time_limit)
         plan = plan_array(scenario, roster.on_duty.reindex(self.zone_ids))
         # Where the roster cannot cover the requirement (lunch rules against the
         # windows), asking for more there is futile: treat it like a full zone.

@@ -31,9 +31,8 @@ from tqdm.auto import tqdm
 
 from optimize.baselines import flat_plan, sipp_plan
 from optimize.calibrated_method import calibrated_staffing
-from optimize.closed_loop import plan_hours, roster_plan, run_closed_loop
+from optimize.closed_loop import plan_hours, run_closed_loop, solved_roster
 from optimize.demand import analytic_requirements, period_labels
-from optimize.errors import RosterError
 from optimize.methods import DEFAULT_METHOD, METHODS
 from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
@@ -127,10 +126,7 @@ def _say(progress, text: str) -> None:
 def _plan_for(scenario, requirements, shifts, solver, time_limit):
     if shifts is None:
         return requirements, None
-    roster = roster_plan(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
-    if not roster.solved:
-        raise RosterError("no roster covers the requirements with these shifts: "
-                         + "; ".join(roster.diagnosis or (roster.status,)))
+    roster = solved_roster(scenario, requirements, shifts, solver=solver, time_limit=time_limit)
     return roster.on_duty.reindex(list(scenario.zone_ids)), roster
 
 
