@@ -170,12 +170,7 @@ class TransientResult:
         for target in targets:
             v = self.value(target)
             with np.errstate(invalid="ignore"):
-                if target.kind == "service_level":
-                    good = v >= target.fraction - slack
-                elif target.kind == "mean_wait":
-                    good = v <= target.wait + slack
-                else:
-                    good = v <= target.fraction + slack
+                good = target.spec.meets(v, target.spec.required(target), slack)
             ok &= good | np.isnan(v)
         return ok
 
