@@ -169,8 +169,9 @@ def _repair_roster(f, variants, upper, check, solver, rounds: int = 30):
     return None
 
 
-def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[int], *,
-                costs: Sequence[float] | None = None, lower: Sequence[int] | None = None,
+def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[int] | np.ndarray, *,
+                costs: Sequence[float] | np.ndarray | None = None,
+                lower: Sequence[int] | np.ndarray | None = None,
                 shifts: Sequence[ShiftPattern] | ShiftSpec | None = None, grid=None,
                 check: Callable[[np.ndarray, int], bool] | None = None,
                 horizon: Callable[[int], int] | None = None, max_iterations: int = 500,
@@ -200,7 +201,8 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
             raise ValueError(f"the grid has {grid.n_periods} periods, upper has {T}")
         variants = [v for p in patterns for v in p.variants(grid)]
     cuts: list[list[tuple[int, int]]] = []
-    history, evaluations = [], 0
+    history: list[dict] = []
+    evaluations = 0
     plan, lower_bound, counts = tuple(int(x) for x in lower), -math.inf, {}
     # cheapest plan known to pass everywhere
     incumbent = (math.inf, None, {}) if incumbent is None else (
@@ -297,9 +299,10 @@ class ZoneEvaluator:
         self.P = float(period_minutes)
         self.mean_service, self.mean_patience = float(mean_service), float(mean_patience)
         self.targets = parse_targets(targets)
-        self.windows = np.array([int(windows)] * self.T if np.isscalar(windows) else [int(w) for w in windows])
+        self.windows = np.broadcast_to(np.asarray(windows, dtype=int), (self.T,)).copy()
         self.tol = tol
-        self.taus = sorted({t.wait for t in self.targets if t.kind == "service_level" and t.wait > 0})
+        self.taus: list[float] = sorted({float(t.wait) for t in self.targets
+                                         if t.kind == "service_level" and t.wait is not None and t.wait > 0})
         self.waits = any(t.kind in ("mean_wait", "abandon") for t in self.targets) and \
             not (all(t.kind == "abandon" for t in self.targets if t.kind != "service_level")
                  and math.isinf(self.mean_patience))

@@ -466,7 +466,9 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
     p_delay, mean_queue, ends = np.full(T, np.nan), np.zeros(T), []
     served_num = {tau: np.zeros(T) for tau in taus}
     wint, cohort_end = np.zeros(T), [None] * T
-    tagged, row_ops, tmaps = [], [], []
+    tagged: list[_Tagged] = []
+    row_ops: list[tuple] = []
+    tmaps: list = []
     carry_X = np.zeros((1, 0))
     carry = {"r": np.zeros(0), "w": np.zeros(0), "t": np.zeros(0, dtype=int), "tau": np.zeros(0)}
 
@@ -541,15 +543,17 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
             wint[t] = float((w_int @ zstack)[: tg.size].sum())
 
         # service-level rows born in this period: exact where [a, a+τ] sees one staffing
-        new_rows, info, start = [], {"r": [], "w": [], "t": [], "tau": []}, []
+        new_rows: list[np.ndarray] = []
+        info: dict[str, list] = {"r": [], "w": [], "t": [], "tau": []}
+        born_at: list[float] = []     # each new row's birth time within the period
 
-        def add(vectors, weights, tau, offsets, new_rows=new_rows, info=info, start=start, t=t):
+        def add(vectors, weights, tau, offsets, new_rows=new_rows, info=info, born_at=born_at, t=t):
             new_rows.append(vectors)
             info["r"].extend([tau] * len(weights))
             info["w"].extend(weights)
             info["t"].extend([t] * len(weights))
             info["tau"].extend([tau] * len(weights))
-            start.extend(offsets)
+            born_at.extend(offsets)
 
         if lam > 0:
             for tau in taus:
@@ -574,7 +578,7 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
             carry_X = np.hstack([carry_X] + new_rows) if n_carry else np.hstack(new_rows)
             carry = {k: np.concatenate([carry[k], np.array(v, dtype=carry[k].dtype)])
                      for k, v in info.items()}
-        offsets = np.concatenate([np.zeros(n_carry), np.array(start)])
+        offsets = np.concatenate([np.zeros(n_carry), np.array(born_at)])
         if carry_X.shape[1]:
             carry_X, carry = finish(carry_X, carry, np.minimum(carry["r"], P - offsets), PG, trate)
         else:
