@@ -54,6 +54,7 @@ from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
 from optimize.targets import parse_targets
 from optimize.verify import cell_estimates, plan_array, plan_frame, simulate_plan
+from optimize.zone_pool import ZonePool
 
 __all__ = ["CALIBRATED_ITERATION_COLUMNS", "CalibratedStaffing", "Stuck", "calibrated_staffing", "forward_plan"]
 
@@ -110,9 +111,10 @@ class CalibratedStaffing:
 
 
 class _Models:
-    """Each zone's (corrected) model, with the windows and the fewest staff allowed."""
+    """Each zone's (corrected) model, with the windows and the fewest staff allowed; the
+    models live in a :class:`~optimize.zone_pool.ZonePool` (*workers* processes)."""
 
-    def __init__(self, scenario, targets, caps):
+    def __init__(self, scenario, targets, caps, workers: int = 1):
         self.targets = targets
         demand = zone_demand(scenario)
         self.P = scenario.period_minutes
@@ -120,52 +122,81 @@ class _Models:
         self.zones = list(scenario.zone_ids)
         self.rates = np.array([demand[zone].rates for zone in self.zones], dtype=float)
         self.least = np.minimum((self.rates > 0).astype(np.int64), caps)   # someone wherever visitors come
-        self.evaluators: dict[int, ZoneEvaluator] = {}
-        for z, zone in enumerate(self.zones):
-            load = demand[zone]
-            if sum(load.rates) > 0 and caps[z].max() > 0:
-                self.evaluators[z] = ZoneEvaluator(load.rates, period_minutes=self.P, mean_service=load.mean_service,
-                                                   targets=targets, windows=caps[z],
-                                                   mean_patience=load.mean_patience)
+        specs = {z: dict(rates=list(demand[zone].rates), period_minutes=self.P,
+                         mean_service=demand[zone].mean_service, targets=targets, windows=caps[z],
+                         mean_patience=demand[zone].mean_patience)
+                 for z, zone in enumerate(self.zones) if sum(demand[zone].rates) > 0 and caps[z].max() > 0}
+        self.mean_service = {z: spec["mean_service"] for z, spec in specs.items()}
+        self.pool = ZonePool(specs, workers)
+        self.out_of_reach: dict[int, tuple[int, ...]] = self.pool.each(_out_of_reach)
+
+    def __enter__(self) -> _Models:
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        self.pool.close(at_once=kind is not None)
 
     def correct(self, correction: Correction | None, margin: float) -> None:
         """Apply *correction* (None: none), *margin* posterior sds on the safe side."""
-        for z, ev in self.evaluators.items():
-            offsets = {}
+        offsets: dict[int, tuple] = {}
+        for z in self.pool.zones:
+            offsets[z] = ({},)
             for target in self.targets:
                 name = str(target)
                 if correction is None:
-                    offsets[name] = np.zeros(len(self.caps[z]))
+                    offsets[z][0][name] = np.zeros(len(self.caps[z]))
                     continue
                 sign = -1.0 if target.spec.higher_is_better else 1.0
-                offsets[name] = correction.delta[name][z] + sign * margin * correction.sd[name][z]
-            ev.correct(offsets)
+                offsets[z][0][name] = correction.delta[name][z] + sign * margin * correction.sd[name][z]
+        self.out_of_reach = self.pool.map(_correct, offsets)
 
     def floor(self) -> np.ndarray:
         """The fewest staff per zone-period: one wherever visitors come, every window where
         the target is out of reach (the most that can be done there)."""
         floor = self.least.copy()
-        for z, ev in self.evaluators.items():
-            for t in ev.out_of_reach:
+        for z, late in self.out_of_reach.items():
+            for t in late:
                 floor[z, t] = self.caps[z, t]
         return floor
 
     def values(self, plan: np.ndarray) -> dict[int, np.ndarray]:
-        return {z: ev.values(plan[z]) for z, ev in self.evaluators.items()}
+        return self.pool.map(_values, {z: (plan[z],) for z in self.pool.zones})
 
     def stuck(self, labels) -> tuple[Stuck, ...]:
         out: list[Stuck] = []
-        for z, ev in self.evaluators.items():
-            if not ev.out_of_reach:
-                continue
-            best = ev.corrected(self.caps[z])
-            for t in ev.out_of_reach:
+        late_zones = [z for z, late in self.out_of_reach.items() if late]
+        best_of = self.pool.map(_corrected, {z: (self.caps[z],) for z in late_zones})
+        for z in late_zones:
+            best = best_of[z]
+            for t in self.out_of_reach[z]:
                 for i, target in enumerate(self.targets):
                     required = target.spec.required(target)
                     if not target.spec.meets(best[i, t], required):
                         out.append(Stuck(self.zones[z], labels[t], str(target), float(best[i, t]), required))
                         break
         return tuple(out)
+
+
+# what the models are asked, run where each zone's model lives (module-level: they pickle)
+def _out_of_reach(ev: ZoneEvaluator) -> tuple[int, ...]:
+    return ev.out_of_reach
+
+
+def _correct(ev: ZoneEvaluator, offsets: dict) -> tuple[int, ...]:
+    ev.correct(offsets)
+    return ev.out_of_reach
+
+
+def _values(ev: ZoneEvaluator, row) -> np.ndarray:
+    return ev.values(row)
+
+
+def _corrected(ev: ZoneEvaluator, row) -> np.ndarray:
+    return ev.corrected(row)
+
+
+def _lower_bounds(ev: ZoneEvaluator) -> np.ndarray:
+    return np.asarray(ev.lower_bounds())
 
 
 def forward_plan(ev: ZoneEvaluator, guess, upper, floor) -> np.ndarray:
@@ -202,18 +233,25 @@ def _lean_requirements(models: _Models, coverage: np.ndarray, floor: np.ndarray)
     """Lower the roster's *coverage* one zone-period at a time, wherever every zone's model
     still passes after it: the staff the models need, given the surplus the shifts bring."""
     lean = coverage.copy()
-    for z, ev in models.evaluators.items():
-        reach = 3 + math.ceil(2 * ev.mean_service / models.P)
-        g = lean[z]
-        for t in range(len(g)):
-            while g[t] > floor[z, t]:
-                g[t] -= 1
-                if not all(ev.check(g, u) for u in range(t, min(len(g), t + reach + 1))):
-                    g[t] += 1
-                    break
-        if not ev(g).all():        # lowering reached further than *reach*: undo this zone
-            lean[z] = coverage[z]
+    rows = models.pool.map(_lean_zone, {z: (coverage[z], floor[z], 3 + math.ceil(2 * models.mean_service[z] / models.P))
+                                        for z in models.pool.zones})
+    for z, row in rows.items():
+        lean[z] = row
     return lean
+
+
+def _lean_zone(ev: ZoneEvaluator, coverage, floor, reach: int) -> np.ndarray:
+    """One zone's part of :func:`_lean_requirements`: its *coverage* lowered period by
+    period while the model passes within *reach* periods after; the coverage itself if
+    lowering broke something further on."""
+    g = np.array(coverage, dtype=np.int64)
+    for t in range(len(g)):
+        while g[t] > floor[t]:
+            g[t] -= 1
+            if not all(ev.check(g, u) for u in range(t, min(len(g), t + reach + 1))):
+                g[t] += 1
+                break
+    return g if ev(g).all() else np.array(coverage, dtype=np.int64)
 
 
 def _roster(scenario, requirements, shifts, solver, time_limit) -> tuple[RosterResult, np.ndarray]:
@@ -244,8 +282,7 @@ def _miss_probability(models: _Models, plan, correction: Correction, min_visitor
     fewer than *min_visitors* come a day or the target is out of reach)."""
     Z, T = plan.shape
     miss = np.zeros((Z, T))
-    for z, ev in models.evaluators.items():
-        values = ev.values(plan[z])
+    for z, values in models.values(plan).items():
         hold = np.ones(T)
         for i, target in enumerate(models.targets):
             name = str(target)
@@ -257,7 +294,7 @@ def _miss_probability(models: _Models, plan, correction: Correction, min_visitor
                 p = np.where(sd > 0, stats.norm.cdf(-room / np.where(sd > 0, sd, 1)), (room < -1e-9).astype(float))
             hold *= 1 - np.nan_to_num(p)
         miss[z] = 1 - hold
-        for late in ev.out_of_reach:
+        for late in models.out_of_reach[z]:
             miss[z, late] = 0.0
     return np.where(models.rates * models.P >= min_visitors, miss, 0.0)
 
@@ -266,8 +303,8 @@ def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -
     """The cost of the cheapest plan (roster) giving each zone-period at least the staff its
     corrected model needs there with every other period at its windows."""
     need = floor.copy()
-    for z, ev in models.evaluators.items():
-        need[z] = np.maximum(need[z], ev.lower_bounds())
+    for z, lows in models.pool.each(_lower_bounds).items():
+        need[z] = np.maximum(need[z], lows)
     if shifts is None:
         return float(need.sum() * scenario.period_minutes / 60)
     roster, _ = _roster(scenario, need, shifts, solver, time_limit)
@@ -296,59 +333,63 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     T = scenario.n_periods
     caps = np.array([[z.windows] * T for z in scenario.zones], dtype=np.int64)
     hours = scenario.period_minutes / 60
-    models = _Models(scenario, targets, caps)
-    data = CorrectionData(targets, zones, labels, confidence)
-    reqs = np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(np.int64), caps)
-    rows: list[dict] = []
-    simulated: set[bytes] = set()
-    correction: Correction | None = None
-    plan: np.ndarray | None = None
-    roster: RosterResult | None = None
-    converged = False
-    for iteration in range(1, max_simulations + 2):
-        clock = time.perf_counter()
-        models.correct(correction, margin)
-        floor = models.floor()
-        for z, ev in models.evaluators.items():
-            reqs[z] = forward_plan(ev, reqs[z], caps[z], floor[z])
-        rounds = 0
-        if shifts is not None:
-            roster, new_plan, reqs, rounds = _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit)
-        else:
-            new_plan = reqs.copy()
-        changed = plan is None or not np.array_equal(plan, new_plan)
-        plan = new_plan
-        if plan.tobytes() in simulated:
-            converged = True
-            break
-        if iteration > max_simulations:
-            break
-        results = simulate_plan(scenario, plan, replications=replications,
-                                seed=seed + SEARCH_SEED_OFFSET + iteration, workers=workers, executor=executor)
-        estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
-        simulated.add(plan.tobytes())
-        data.add(estimates, plan, models.values(plan), replications)
-        correction = data.correction(plan)
-        judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
-        staff_hours = float(plan.sum() * hours)
-        row = {"iteration": iteration, "staff_hours": staff_hours,
-               "paid_hours": roster.staff_hours if roster is not None else staff_hours,
-               "cost": roster.cost if roster is not None else staff_hours, "lean_rounds": rounds,
-               "simulated_misses": int(judged[["zone", "start"]].drop_duplicates().shape[0]),
-               "expected_misses": float(_miss_probability(models, plan, correction, min_visitors).sum()),
-               "changed": changed, "seconds": round(time.perf_counter() - clock, 3)}
-        rows.append(row)
-        if on_iteration is not None:
-            on_iteration(dict(row))
-    assert plan is not None             # the loop runs at least once
-    final = data.correction(plan)
-    misses = _miss_probability(models, plan, final, min_visitors)
-    cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
-    lower = _lower_bound(scenario, models, models.floor(), shifts, solver, time_limit) if bound else math.nan
-    gap = max(0.0, (cost - lower) / cost) if cost > 0 and math.isfinite(lower) else math.nan
-    return CalibratedStaffing(
-        requirements=plan_frame(scenario, reqs), plan=plan_frame(scenario, plan), roster=roster, cost=cost,
-        lower_bound=lower, gap=gap, miss_probability=plan_frame(scenario, np.zeros_like(plan)).astype(float) + misses,
-        expected_misses=float(misses.sum()), iterations=pd.DataFrame(rows, columns=CALIBRATED_ITERATION_COLUMNS),
-        simulations=len(rows), replications=replications, converged=converged, stuck=models.stuck(labels),
-        corrections={k: v.copy() for k, v in final.delta.items()})
+    import sim
+
+    n_workers = sim.default_workers() if workers is None else max(1, int(workers))
+    with _Models(scenario, targets, caps, n_workers) as models:
+        data = CorrectionData(targets, zones, labels, confidence)
+        reqs = np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(np.int64), caps)
+        rows: list[dict] = []
+        simulated: set[bytes] = set()
+        correction: Correction | None = None
+        plan: np.ndarray | None = None
+        roster: RosterResult | None = None
+        converged = False
+        for iteration in range(1, max_simulations + 2):
+            clock = time.perf_counter()
+            models.correct(correction, margin)
+            floor = models.floor()
+            for z, row in models.pool.map(forward_plan, {z: (reqs[z], caps[z], floor[z])
+                                                          for z in models.pool.zones}).items():
+                reqs[z] = row
+            rounds = 0
+            if shifts is not None:
+                roster, new_plan, reqs, rounds = _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit)
+            else:
+                new_plan = reqs.copy()
+            changed = plan is None or not np.array_equal(plan, new_plan)
+            plan = new_plan
+            if plan.tobytes() in simulated:
+                converged = True
+                break
+            if iteration > max_simulations:
+                break
+            results = simulate_plan(scenario, plan, replications=replications,
+                                    seed=seed + SEARCH_SEED_OFFSET + iteration, workers=workers, executor=executor)
+            estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
+            simulated.add(plan.tobytes())
+            data.add(estimates, plan, models.values(plan), replications)
+            correction = data.correction(plan)
+            judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
+            staff_hours = float(plan.sum() * hours)
+            row = {"iteration": iteration, "staff_hours": staff_hours,
+                   "paid_hours": roster.staff_hours if roster is not None else staff_hours,
+                   "cost": roster.cost if roster is not None else staff_hours, "lean_rounds": rounds,
+                   "simulated_misses": int(judged[["zone", "start"]].drop_duplicates().shape[0]),
+                   "expected_misses": float(_miss_probability(models, plan, correction, min_visitors).sum()),
+                   "changed": changed, "seconds": round(time.perf_counter() - clock, 3)}
+            rows.append(row)
+            if on_iteration is not None:
+                on_iteration(dict(row))
+        assert plan is not None             # the loop runs at least once
+        final = data.correction(plan)
+        misses = _miss_probability(models, plan, final, min_visitors)
+        cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
+        lower = _lower_bound(scenario, models, models.floor(), shifts, solver, time_limit) if bound else math.nan
+        gap = max(0.0, (cost - lower) / cost) if cost > 0 and math.isfinite(lower) else math.nan
+        return CalibratedStaffing(
+            requirements=plan_frame(scenario, reqs), plan=plan_frame(scenario, plan), roster=roster, cost=cost,
+            lower_bound=lower, gap=gap, miss_probability=plan_frame(scenario, np.zeros_like(plan)).astype(float) + misses,
+            expected_misses=float(misses.sum()), iterations=pd.DataFrame(rows, columns=CALIBRATED_ITERATION_COLUMNS),
+            simulations=len(rows), replications=replications, converged=converged, stuck=models.stuck(labels),
+            corrections={k: v.copy() for k, v in final.delta.items()})

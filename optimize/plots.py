@@ -19,15 +19,16 @@ __all__ = ["requirement_coverage", "save_plots", "verification_heatmap"]
 STATUS_COLORS = {"met": "#009E73", "borderline": "#E69F00", "missed": "#D55E00", "exempt": "#DDDDDD"}
 
 
-def _fonts() -> tuple[list[str], bool]:
+def _fonts_and_labels(scenario) -> tuple[list[str], dict[str, str]]:
+    """sim.plots' font families, and each zone's name where those fonts can draw it, else its id."""
     import warnings
 
-    import sim
+    import sim.plots
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cjk = sim.plots.cjk_font()
-    return (["DejaVu Sans", cjk] if cjk else ["DejaVu Sans"]), cjk is not None
+        families = sim.plots.font_families()
+        return families, {z.id: sim.plots.label(z.name, z.id) for z in scenario.zones}
 
 
 def _figure(width: float, height: float):
@@ -39,10 +40,6 @@ def _figure(width: float, height: float):
     return fig
 
 
-def _labels(scenario, cjk: bool) -> dict[str, str]:
-    return {z.id: (z.name if (z.name and cjk) else z.id) for z in scenario.zones}
-
-
 def requirement_coverage(result, ncols: int = 5):
     """Per zone: the requirement, the staff on duty under the plan (the roster's
     coverage) and the SIPP plan, period by period; the windows as a ceiling.
@@ -50,8 +47,7 @@ def requirement_coverage(result, ncols: int = 5):
     import matplotlib
 
     scenario = result.scenario
-    families, cjk = _fonts()
-    labels = _labels(scenario, cjk)
+    families, labels = _fonts_and_labels(scenario)
     zones = list(scenario.zone_ids)
     ncols = min(ncols, len(zones))
     nrows = math.ceil(len(zones) / ncols)
@@ -103,8 +99,7 @@ def verification_heatmap(verification, scenario, title: str | None = None):
 
     from optimize.verify import cell_status
 
-    families, cjk = _fonts()
-    labels = _labels(scenario, cjk)
+    families, labels = _fonts_and_labels(scenario)
     zones = list(scenario.zone_ids)
     periods = [_clock(s) for s in scenario.period_starts]
     status = cell_status(verification).unstack("start").reindex(index=zones, columns=periods)

@@ -27,7 +27,7 @@ _EXPORTS = {
     "apply_people": "staffing_plan", "apply_staffing": "staffing_plan", "read_roster_csv": "staffing_plan",
     "read_staffing_csv": "staffing_plan", "read_staffing_file": "staffing_plan",
     "format_clock": "clock", "parse_clock": "clock",
-    "simulate": "runner",
+    "simulate": "runner", "default_workers": "runner", "worker_pool": "runner", "stop_pool": "runner",
     "sweep": "sweep_grid",
 }
 _MODULES = ("flows", "plots", "report", "stream", "topology", "whatif")

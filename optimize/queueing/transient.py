@@ -86,8 +86,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import stats
 from scipy.sparse.linalg import spsolve
+
+from optimize.queueing import poisson
 
 try:  # the kernels behind ``A @ x``: the wrapper's checks cost more than the product here
     from scipy.sparse._sparsetools import csr_matvec as _csr_matvec
@@ -219,15 +220,25 @@ class _Tagged:
         return np.asarray(e) * (self.J + 1) + np.asarray(j)
 
 
+def _sparse(rows, cols, values, shape) -> sp.csr_matrix:
+    """CSR matrix with *values* at (*rows*, *cols*), built directly: entries sorted by row
+    (repeated entries add up in products; every use here is a product)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    order = np.argsort(rows, kind="stable")
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    return sp.csr_matrix((np.asarray(values, dtype=float)[order], np.asarray(cols, dtype=np.int64)[order], indptr),
+                         shape=shape)
+
+
 def _csr(rows, cols, rates, out, rate, dim, extra=0):
     """Column operator I + Q^T/Λ from transitions (to *rows*, from *cols*) and exit rates *out*."""
     r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(rates) / rate
     full = dim + extra
     diag = np.ones(full)
     diag[:dim] = 1.0 - out / rate
-    return sp.csr_matrix((np.concatenate([v, diag]), (np.concatenate([r, np.arange(full)]),
-                                                      np.concatenate([c, np.arange(full)]))),
-                         shape=(full, full))
+    return _sparse(np.concatenate([r, np.arange(full)]), np.concatenate([c, np.arange(full)]),
+                   np.concatenate([v, diag]), (full, full))
 
 
 def _main_rates(space: _Space, lam: float, mu: float, theta: float):
@@ -285,7 +296,7 @@ def _main_boundary(a: _Space, s_new: int, p: np.ndarray, N: int):
     keep = e_new <= b.E
     tgt = b.index(a.n[keep], e_new[keep])
     src = np.arange(a.size)[keep]
-    return b, sp.csr_matrix((np.ones(len(src)), (tgt, src)), shape=(b.size, a.size))
+    return b, _sparse(tgt, src, np.ones(len(src)), (b.size, a.size))
 
 
 def _tagged_boundary(a: _Tagged, b: _Tagged):
@@ -298,7 +309,7 @@ def _tagged_boundary(a: _Tagged, b: _Tagged):
     src = np.arange(a.size)
     rows = np.concatenate([b.index(j_new[keep], e_new[keep]), np.full(int(served.sum()) + 1, b.size)])
     cols = np.concatenate([src[keep], src[served], [a.size]])
-    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(b.size + 1, a.size + 1))
+    return _sparse(rows, cols, np.ones(len(rows)), (b.size + 1, a.size + 1))
 
 
 def _arrival_map(space: _Space, tg: _Tagged):
@@ -311,7 +322,7 @@ def _arrival_map(space: _Space, tg: _Tagged):
 def _selection(amap: np.ndarray, size: int):
     """CSR matrix (tagged + served) x main that moves each arrival state to its tagged state."""
     ok = np.nonzero(amap >= 0)[0]
-    return sp.csr_matrix((np.ones(len(ok)), (amap[ok], ok)), shape=(size + 1, len(amap)))
+    return _sparse(amap[ok], ok, np.ones(len(ok)), (size + 1, len(amap)))
 
 
 def _to_tagged(X: np.ndarray, M) -> np.ndarray:
@@ -322,7 +333,7 @@ def _to_tagged(X: np.ndarray, M) -> np.ndarray:
 def _poisson_terms(rate_time: float) -> int:
     if rate_time <= 0:
         return 1
-    return int(stats.poisson.isf(POISSON_EPS, rate_time)) + 2
+    return int(poisson.isf(POISSON_EPS, rate_time)) + 2
 
 
 def _propagate_rows(PG, X: np.ndarray, rate: float, durations: np.ndarray) -> np.ndarray:
@@ -331,7 +342,7 @@ def _propagate_rows(PG, X: np.ndarray, rate: float, durations: np.ndarray) -> np
         return X
     K = _poisson_terms(rate * float(durations.max()))
     k = np.arange(K)
-    w = stats.poisson.pmf(k[:, None], rate * durations[None, :])
+    w = poisson.pmf(k[:, None], rate * durations[None, :])
     acc = np.zeros_like(X)
     for i in range(K):
         acc += X * w[i]
@@ -500,8 +511,8 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
             stack[k] = x
             x = _mv(PQ, x)
         kk = np.arange(K)
-        w_end = stats.poisson.pmf(kk, rate * P)
-        w_int = stats.poisson.sf(kk, rate * P) / rate
+        w_end = poisson.pmf(kk, rate * P)
+        w_int = poisson.sf(kk, rate * P) / rate
         p_end = w_end @ stack
         integral = w_int @ stack
         if lam > 0:
@@ -562,16 +573,16 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
                     continue
                 split = max(0.0, P - tau)
                 if split > 0:
-                    part = (stats.poisson.sf(kk, rate * split) / rate) @ stack
+                    part = (poisson.sf(kk, rate * split) / rate) @ stack
                     add(_to_tagged(part[None, :], M), [1.0], tau, [0.0])
                 cuts = sorted({split, P} | {b * P - t0 - tau for b in range(t + 1, T + 1)
                                             if split < b * P - t0 - tau < P})
                 for lo, hi in zip(cuts[:-1], cuts[1:]):
                     xs, ws = _graded_nodes(lo, hi, max(rate, trate), nodes)
                     # only the terms whose Poisson weight matters at these times
-                    lo_k = max(0, int(stats.poisson.ppf(POISSON_EPS, rate * xs.min())) - 1)
-                    hi_k = min(K, int(stats.poisson.isf(POISSON_EPS, rate * xs.max())) + 2)
-                    at = stats.poisson.pmf(kk[lo_k:hi_k, None], rate * xs[None, :]).T @ stack[lo_k:hi_k]
+                    lo_k = max(0, int(poisson.ppf(POISSON_EPS, rate * xs.min())) - 1)
+                    hi_k = min(K, int(poisson.isf(POISSON_EPS, rate * xs.max())) + 2)
+                    at = poisson.pmf(kk[lo_k:hi_k, None], rate * xs[None, :]).T @ stack[lo_k:hi_k]
                     add(_to_tagged(at, M), list(ws), tau, list(xs))
         n_carry = carry_X.shape[1]
         if new_rows:
@@ -618,7 +629,7 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
         for k in range(K):
             ys[k], us[k] = y, u
             y, u = _mv(PGT, y), _mv(PGT, u)
-        v = stats.poisson.pmf(kk, trate * P) @ ys + (stats.poisson.sf(kk, trate * P) / trate) @ us
+        v = poisson.pmf(kk, trate * P) @ ys + (poisson.sf(kk, trate * P) / trate) @ us
 
     arrivals = np.array(rates) * P
     with np.errstate(invalid="ignore", divide="ignore"):

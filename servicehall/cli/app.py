@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from sim.runner import default_workers
+    from sim import default_workers
     from webapp.security import is_loopback, new_token
     from webapp.server import create_app
 

@@ -11,7 +11,7 @@ are drawn with an installed CJK font (see ``fonts``)::
 
 from .comparison import compare_zones
 from .files import png_bytes, save_comparison_plots, save_plots, save_sweep_plots
-from .fonts import MissingCJKFontWarning, cjk_font
+from .fonts import MissingCJKFontWarning, cjk_font, font_families, label
 from .queues import queue_bands, queue_over_day
 from .staffing import offered_load, staffing_vs_demand
 from .sweeps import sweep_plot
@@ -21,6 +21,8 @@ from .waits import wait_heatmap, zone_period_means
 __all__ = [
     "MissingCJKFontWarning",
     "cjk_font",
+    "font_families",
+    "label",
     "compare_zones",
     "offered_load",
     "png_bytes",

@@ -91,7 +91,7 @@ def test_the_lean_roster_is_no_dearer_and_still_passes_every_model():
     T = hall.n_periods
     caps = np.full((1, T), WINDOWS)
     models = _Models(hall, parse_targets(TARGET), caps)
-    ev = models.evaluators[0]
+    ev = exact_evaluator()           # the same model as the zone's own, to check the answer
     reqs = forward_plan(ev, np.full(T, 3), caps[0], models.least[0])[None, :]
     first = optimize.solve_roster({"z": list(reqs[0])}, shifts, (480, 1080, P), windows=WINDOWS)
     roster, coverage, lean, rounds = _lean_roster(hall, models, reqs.copy(), models.floor(), shifts, "HiGHS", 60)
@@ -113,3 +113,22 @@ def test_optimize_json_is_valid_and_carries_bound_gap_and_expected_misses(tmp_pa
         assert key in doc
     assert doc["lower_bound"] <= doc["cost"] + 1e-9 and 0 <= doc["gap"] < 1
     assert math.isfinite(doc["expected_true_misses"]) and doc["simulations"] <= 2
+
+
+def test_zone_models_answer_the_same_in_worker_processes():
+    """The zone pool spreads the models over processes; answers must not depend on it."""
+    from optimize.calibrated_method import _lower_bounds, _values
+    from optimize.zone_pool import ZonePool
+
+    specs = {z: dict(rates=[0.3 * (z + 1), 0.9 * (z + 1), 0.5 * (z + 1)], period_minutes=30, mean_service=6,
+                     targets=TARGET, windows=12) for z in range(3)}
+    guess = {z: (np.full(3, 2), np.full(3, 12), np.ones(3, dtype=np.int64)) for z in specs}
+    answers = []
+    for workers in (1, 2):
+        with ZonePool(specs, workers) as pool:
+            answers.append((pool.map(forward_plan, guess), pool.each(_lower_bounds),
+                            pool.map(_values, {z: (np.full(3, 6),) for z in specs})))
+    for one, two in zip(*answers):
+        assert one.keys() == two.keys()
+        for z in one:
+            np.testing.assert_array_equal(one[z], two[z])

@@ -1,7 +1,9 @@
-"""The reference hall (Lanling, 25 zones) with its lunch-break shift set: the optimized roster meets
-``wait<=15@80%`` in every zone-period in a fresh verification run with new seeds.
+"""The reference hall (Lanling, 25 zones) with its lunch-break shift set: the roster of the default
+(calibrated) method meets ``wait<=15@80%`` in every zone-period in a fresh verification run with new
+seeds. (The simulation method's closed loop on this hall takes minutes; tests/optimize/test_closed_loop.py
+checks that method on a smaller hall.)
 
-About 1.5 minutes on one core. The only exceptions allowed are zone-periods the optimizer reports as
+About a minute on one core. The only exceptions allowed are zone-periods the optimizer reports as
 stuck - no staffing within the zone's windows can meet the target there - and this test checks that
 those are over capacity indeed (the comprehensive windows' own load at the morning peak is about
 11.4 Erlangs for 10 windows in the reference scenario).
@@ -13,6 +15,7 @@ import pytest
 
 import sim
 from optimize import load_shift_file, optimize_staffing, zone_demand
+from optimize.calibrated_method import SEARCH_SEED_OFFSET
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,10 +25,14 @@ def test_lanling_roster_meets_the_target_with_fresh_seeds():
     hall = sim.load_scenario(ROOT / "scenarios" / "lanling.yaml")
     shifts = load_shift_file(ROOT / "scenarios" / "shifts" / "lanling_shifts.yaml",
                              grid=(hall.open_minute, hall.close_minute, hall.period_minutes), zones=hall.zone_ids)
-    result = optimize_staffing(hall, "wait<=15@80%", method="simulation", shifts=shifts, seed=0, replications=30,
-                               workers=1, baselines=False)
-    assert result.roster.status == "optimal" and result.converged
-    assert result.seeds["verification"] not in (result.seeds["search"], result.seeds["loop"])
+    result = optimize_staffing(hall, "wait<=15@80%", shifts=shifts, seed=0, replications=30, workers=1,
+                               baselines=False)
+    assert result.method == "calibrated" and result.roster.status == "optimal"
+    first = result.seeds["search"] + SEARCH_SEED_OFFSET            # the search's simulations: fresh days
+    assert result.seeds["verification"] not in range(first, first + result.simulations + 1)
+    # the whole plan's statistical statement: under one zone-period expected to truly miss
+    assert result.expected_misses < 1.0
+    assert 0 < result.lower_bound <= result.roster.cost
 
     # stuck zone-periods are those where the zone's own offered load reaches its windows, or their
     # backlog within the next hour and a half
@@ -41,7 +48,8 @@ def test_lanling_roster_meets_the_target_with_fresh_seeds():
     judged = v[~stuck & (v["status"] != "exempt")]
     assert len(judged) >= 400
     assert (judged["status"] != "missed").all(), judged[judged["status"] == "missed"]
-    # a point estimate a hair under 80% with an interval of +-12 points is within the noise of 30 days
+    # the method aims at the point estimate (margin 0), so some fresh estimates land a hair under 80%
+    # with an interval reaching it: within the noise of 30 days, and few
     borderline = judged[judged["status"] == "borderline"]
-    assert len(borderline) <= 2, borderline
+    assert len(borderline) <= 8, borderline
     assert (borderline["high"] >= 0.8).all() and (judged["achieved"] >= 0.75).all()
