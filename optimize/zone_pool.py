@@ -22,6 +22,11 @@ _HELD: dict[tuple[str, int], ZoneEvaluator] = {}    # in a worker: (pool token, 
 
 
 def _create(token: str, zone: int, spec: dict) -> None:
+    # one BLAS thread per worker: the pool is the parallelism (NumPy's default of every core
+    # per process made two workers fight over two cores and gained almost nothing)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     _HELD[token, zone] = ZoneEvaluator(**spec)
 
 
