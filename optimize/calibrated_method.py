@@ -128,7 +128,11 @@ class _Models:
                  for z, zone in enumerate(self.zones) if sum(demand[zone].rates) > 0 and caps[z].max() > 0}
         self.mean_service = {z: spec["mean_service"] for z, spec in specs.items()}
         self.pool = ZonePool(specs, workers)
-        self.out_of_reach: dict[int, tuple[int, ...]] = self.pool.each(_out_of_reach)
+        try:
+            self.out_of_reach: dict[int, tuple[int, ...]] = self.pool.each(_out_of_reach)
+        except BaseException:
+            self.pool.close(at_once=True)
+            raise
 
     def __enter__(self) -> _Models:
         return self

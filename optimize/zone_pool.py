@@ -61,9 +61,13 @@ class ZonePool:
             home = min(range(len(load)), key=load.__getitem__)
             self._home[z] = home
             load[home] += _work(specs[z])
-        for future in [self._pools[self._home[z]].submit(_create, self._token, z, spec)
-                       for z, spec in specs.items()]:
-            future.result()
+        try:
+            for future in [self._pools[self._home[z]].submit(_create, self._token, z, spec)
+                           for z, spec in specs.items()]:
+                future.result()
+        except BaseException:          # no worker outlives a failed start
+            self.close(at_once=True)
+            raise
 
     def map(self, fn: Callable, args: dict[int, tuple]) -> dict[int, Any]:
         """``fn(model, *args[z])`` for each zone z in *args*, by zone."""
