@@ -56,7 +56,8 @@ def cjk_font() -> Optional[str]:
         warnings.warn(
             "no installed font can draw Chinese text (tried Noto Sans CJK, Source Han Sans, WenQuanYi, "
             "Microsoft YaHei, SimHei, PingFang ...); plots label zones by id. "
-            "Install one, e.g. `apt-get install fonts-noto-cjk`.",
+            "Install one, e.g. `apt-get install fonts-noto-cjk`; if one was installed after matplotlib "
+            "first ran, delete matplotlib's font list (fontlist-*.json in matplotlib.get_cachedir()).",
             MissingCJKFontWarning,
             stacklevel=3,
         )
