@@ -153,6 +153,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "random numbers).",
         "每次重复中，每个事项的到达、办理时长和耐心各用由种子派生的独立随机流，因此同一种子下对比的方案面对同"
         "一批群众（共同随机数）。"),
+    # -- the layout search report (planning) ---------------------------------------------------
+    "layout.title": ("{name}: layout search", "{name}：大厅布局方案比选"),
+    "layout.meta": ("Targets {targets} in every zone and half hour; {replications} simulated days per candidate, "
+                    "seed {seed} for every candidate (common random numbers); generalists' service-time "
+                    "multiplier {speed:g}.",
+                    "目标 {targets}，要求每个专区、每个半小时都达到；每个方案模拟 {replications} 天，所有方案使用同一随机种子 "
+                    "{seed}（共同随机数）；综合窗口人员办理时间系数 {speed:g}。"),
+    "layout.screened": ("{covered:,} layouts screened analytically ({blocks} pooled-zone evaluations{how}); "
+                        "{simulated} optimized and simulated.",
+                        "解析筛选 {covered:,} 种布局（{blocks} 次合并专区评估{how}）；其中 {simulated} 种经优化排班并仿真验证。"),
+    "layout.greedy": (", greedy for large groups", "，大分组用贪心搜索"),
+    "layout.recommended": ("Recommended layout", "推荐布局"),
+    "layout.recommended_text": ("{layout}: {windows} windows, {hours:.1f} staff-hours a day, mean wait {wait:.1f} min, "
+                                "{missed} zone-periods missed in the fresh simulation.",
+                                "{layout}：{windows} 个窗口，每日 {hours:.1f} 人·小时，平均等候 {wait:.1f} 分钟，"
+                                "复核仿真中未达标的专区时段 {missed} 个。"),
+    "layout.budget": ("Windows budget: {budget}.", "窗口数上限：{budget}。"),
+    "layout.optimized": ("Optimized candidates", "优化后的候选方案"),
+    "layout.optimized_note": ("* recommended, p on the Pareto front of windows, staff-hours and mean wait. Staff-hours "
+                              "from the optimizer; waits from a fresh simulation of its plan (95% interval).",
+                              "* 为推荐方案，p 为窗口数、人·小时与平均等候三者的帕累托前沿。人·小时来自优化器；"
+                              "等候来自对其排班的复核仿真（95% 区间）。"),
+    "layout.col.layout": ("layout", "布局"),
+    "layout.col.windows": ("windows", "窗口"),
+    "layout.col.staff_hours": ("staff-h/day", "人·小时/日"),
+    "layout.col.lower_bound": ("lower bound", "下界"),
+    "layout.col.mean_wait": ("mean wait", "平均等候"),
+    "layout.col.within": ("within target", "目标内叫号"),
+    "layout.col.missed": ("missed", "未达标"),
+    "layout.col.screen_hours": ("analytic staff-h", "解析人·小时"),
+    "layout.plot_caption": ("Windows used against staff-hours a day: grey dots are the screen's candidates (analytic), "
+                            "coloured ones the optimized candidates (colour: simulated mean wait), the star the "
+                            "recommended layout.",
+                            "窗口数与每日人·小时：灰点为解析筛选的候选方案，彩色点为经优化的方案（颜色为仿真平均等候），"
+                            "星号为推荐布局。"),
+    "layout.screen_table": ("Best layouts of the screen", "解析筛选的最优布局"),
     # -- the web app --------------------------------------------------------------------------
     "app.title": ("servicehall: what-if for hall managers", "政务服务大厅 · 排班推演"),
     "app.lang": ("中文", "English"),

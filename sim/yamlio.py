@@ -239,3 +239,31 @@ def read_yaml(path: str | Path, error: type[InputError] = ScenarioError) -> Any:
     """Read one YAML document from *path*; raise *error* (an InputError class) for a
     missing or irregular file, unreadable or malformed YAML, or an empty document."""
     return parse_yaml(read_text(path, error), str(Path(path)), error)
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    """Block style for structure, flow style for small leaves: a list of numbers on one line, a
+    mapping of plain values as ``{id: tax, windows: 8}`` - the way scenario files are written by hand."""
+
+
+def _is_leaf(value: Any) -> bool:
+    return not isinstance(value, (dict, list, tuple))
+
+
+def _represent_list(dumper: _ReadableDumper, data: list) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=all(_is_leaf(v) for v in data))
+
+
+def _represent_dict(dumper: _ReadableDumper, data: dict) -> yaml.Node:
+    flat = all(_is_leaf(v) or (isinstance(v, list) and all(_is_leaf(x) for x in v)) for v in data.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(),
+                                    flow_style=flat and len(data) <= 12 and len(str(data)) <= 160)
+
+
+_ReadableDumper.add_representer(list, _represent_list)
+_ReadableDumper.add_representer(dict, _represent_dict)
+
+
+def dump_yaml(data: Any) -> str:
+    """*data* as YAML a person can read and edit (keys in order, Chinese kept, small leaves inline)."""
+    return yaml.dump(data, Dumper=_ReadableDumper, allow_unicode=True, sort_keys=False, width=120)

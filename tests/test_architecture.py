@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("sim", "optimize", "calibration", "rosters", "servicehall", "webapp")
+PACKAGES = ("sim", "optimize", "calibration", "rosters", "planning", "servicehall", "webapp")
 LINT = Path(sys.executable).with_name("lint-imports")
 
 

@@ -7,6 +7,7 @@ COMMANDS = {
     "sweep": ("sweep", "simulate a scenario over a grid of what-if values"),
     "optimize": ("optimize", "find the cheapest staffing that meets a waiting-time target"),
     "roster": ("roster", "a weekly roster of named people (days, shifts, zones, AB posts), verified day by day"),
+    "layout": ("layout", "search hall layouts (windows per zone, pooled comprehensive windows) by the staff-hours the target needs"),
     "calibrate": ("calibrate", "fit a scenario to a ticketing log"),
     "validate": ("calibrate", "compare a scenario's simulated KPIs with a ticketing log"),
     "schema": ("schema", "print the JSON Schema of scenario files (for editors)"),
