@@ -155,6 +155,8 @@ def bundle_changes(base, mode: str, reduction: float = 1.0) -> dict[str, Any]:
     if mode == "visit_each":
         for b in bundles:
             b["mode"] = "visit_each"
+            for key in ("window_zone", "reduction", "service_time"):  # one-window fields only
+                b.pop(key, None)
         for zid in {b.window_zone for b in base.bundles if b.window_zone is not None} - homes:
             zones.append({"id": zid, "windows": 0, "staff": 0})
     else:
