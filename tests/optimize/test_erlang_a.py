@@ -169,3 +169,19 @@ def test_public_functions_default_to_the_served_definition():
     assert staffing_requirements([1.0, 1.0], period_minutes=30, mean_service=8.0, targets="wait<=15@80%",
                                  mean_patience=5.0) == [exact, exact]
     assert erlang_a(8, 1.0, 8.0, 5.0).service_level(15) == erlang_a(8, 1.0, 8.0, 5.0).service_level(15, "served")
+
+
+def test_min_servers_erlang_a_started_from_erlang_c_gives_the_smallest_staff():
+    """The search starts at Erlang C's answer and steps; it must still find the smallest n,
+    checked by a plain scan from zero over a grid of loads, patience and targets."""
+    from optimize.queueing.erlang_a import erlang_a as solve
+    from optimize.queueing.min_servers import min_servers_erlang_a as smallest
+
+    for lam in (0.1, 0.9, 3.0, 7.5):
+        for es in (2.0, 9.0):
+            for patience in (3.0, 40.0, 400.0):
+                for t, share in ((5.0, 0.8), (20.0, 0.95)):
+                    n = 0
+                    while solve(n, lam, es, patience).service_level(t) < share:
+                        n += 1
+                    assert smallest(lam, es, patience, service_level=(t, share)) == n, (lam, es, patience, t)
