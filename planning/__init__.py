@@ -15,7 +15,7 @@ import importlib
 
 _EXPORTS = {
     "Layout": "layout", "PoolSpec": "layout",
-    "candidate_layouts": "candidates", "pooling_groups": "candidates",
+    "fixed_zones": "candidates", "pooling_groups": "candidates",
     "screen_layouts": "layout_screen", "LayoutScreen": "layout_screen", "Screen": "screen",
     "LayoutSearch": "layout_search", "search_layouts": "layout_search",
     "DemandScenario": "demand_set", "demand_scenarios": "demand_set", "parse_demand_scenarios": "demand_set",
