@@ -180,7 +180,7 @@ def test_bundle_modes_are_screened_and_give_valid_halls():
 def test_layout_command_writes_a_complete_folder_and_a_loadable_variant(tmp_path):
     out = tmp_path / "layout"
     proc = run_cli("layout", str(SMALL), "--pool-by", "category", "--top", "1", "-n", "4", "--workers", "1",
-                   "--out", str(out), "--json", cwd=ROOT)
+                   "--out", str(out), "--json", "--report", str(tmp_path / "layout.html"), "--lang", "zh", cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["recommended"]["candidate"] and doc["screened"]["layouts_covered"] == 2
@@ -190,6 +190,8 @@ def test_layout_command_writes_a_complete_folder_and_a_loadable_variant(tmp_path
     assert variant.name.startswith("Small hall")
     staffing = sim.read_staffing_file(out / "staffing.csv", variant)
     assert staffing
+    report = (tmp_path / "layout.html").read_text(encoding="utf-8")
+    assert "大厅布局方案比选" in report and "推荐布局" in report and "data:image/png;base64" in report
 
 
 @pytest.mark.parametrize("args, message", [
