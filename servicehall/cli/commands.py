@@ -8,6 +8,7 @@ COMMANDS = {
     "optimize": ("optimize", "find the cheapest staffing that meets a waiting-time target"),
     "roster": ("roster", "a weekly roster of named people (days, shifts, zones, AB posts), verified day by day"),
     "layout": ("layout", "search hall layouts (windows per zone, pooled comprehensive windows) by the staff-hours the target needs"),
+    "robustness": ("robustness", "how a layout or staffing plan holds over a set of demand scenarios"),
     "tune-alarm": ("alarm", "tune the alarm policy (threshold, switch time, who helps whom)"),
     "calibrate": ("calibrate", "fit a scenario to a ticketing log"),
     "validate": ("calibrate", "compare a scenario's simulated KPIs with a ticketing log"),
