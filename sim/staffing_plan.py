@@ -39,8 +39,12 @@ def _raise(problems: list[ScenarioError]) -> None:
         raise problems[0] if len(problems) == 1 else ScenarioErrors(problems)
 
 
-def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[int]]:
+def read_staffing_csv(path: str | Path, scenario: Scenario, partial: bool = False) -> dict[str, list[int]]:
     """Read a ``zone,start,staff`` plan for *scenario*: ``{zone: [staff per period]}``.
+
+    *partial*: the file changes only the zone-periods it lists; the others keep *scenario*'s
+    staff (a lunch change in one zone is one row per half hour). Without it a missing
+    zone-period is an error, so an incomplete file is never taken for a whole plan.
 
     Rows are numbered as a spreadsheet shows them (the header is row 1). Raises
     ScenarioError naming the file, the row and column, what is wrong and what
@@ -107,7 +111,13 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[in
             continue
         seen[key] = number
         plan.setdefault(zone, [None] * scenario.n_periods)[starts[minute]] = value
-    if not problems:
+    if partial and not problems:
+        if not plan:
+            problems.append(ScenarioError(file, "", "a partial staffing file must change at least one zone-period; got no rows"))
+        for z, values in plan.items():
+            own = scenario.staff_per_period(z)
+            plan[z] = [own[k] if v is None else v for k, v in enumerate(values)]
+    elif not problems:
         for z in zones:
             missing = [format_clock(scenario.period_starts[k]) for k, v in enumerate(plan.get(z, [None] * scenario.n_periods))
                        if v is None]
@@ -115,7 +125,7 @@ def read_staffing_csv(path: str | Path, scenario: Scenario) -> dict[str, list[in
                 shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
                 problems.append(ScenarioError(file, f"zone {z!r}", f"has no row for period(s) {shown}"))
     _raise(problems)
-    return {z: [int(v) for v in plan[z]] for z in zones}
+    return {z: [int(v) for v in plan[z]] for z in zones if z in plan}
 
 
 def _plan_rows(plan) -> dict[str, list]:
@@ -242,14 +252,17 @@ def read_roster_csv(path: str | Path, scenario: Scenario) -> Scenario:
         raise ScenarioError.collect(file, [(f"roster: {p}", m) for p, m in exc.problems]) from None
 
 
-def read_staffing_file(path: str | Path, scenario: Scenario) -> Scenario:
+def read_staffing_file(path: str | Path, scenario: Scenario, partial: bool = False) -> Scenario:
     """*scenario* staffed by the file at *path*: a roster (``roster.csv``: the people with their
-    shifts and lunches) or a staffing plan (``staffing.csv``: staff per zone and period)."""
+    shifts and lunches) or a staffing plan (``staffing.csv``: staff per zone and period; with
+    *partial*, only the zone-periods it lists, over the scenario's staff)."""
     text = read_text(path, ScenarioError, what="a staffing CSV or roster file", max_bytes=MAX_CSV_BYTES)
     first = text.splitlines()[:1]
     if first and "zone_or_pool" in first[0]:
         return read_roster_csv(path, scenario)
-    return apply_staffing(scenario, read_staffing_csv(path, scenario))
+    if partial and first and "zone_or_pool" in first[0]:
+        raise ScenarioError(str(path), "", "a roster gives every person's shifts; --partial applies to staffing.csv only")
+    return apply_staffing(scenario, read_staffing_csv(path, scenario, partial))
 
 
 __all__ = ["ROSTER_COLUMNS", "apply_people", "apply_staffing", "read_roster_csv", "read_staffing_csv",

@@ -29,6 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--staffing", metavar="STAFFING.csv",
                    help="staff per zone and period (zone,start,staff: staffing.csv of `servicehall optimize`), or a "
                         "roster of people on shifts (roster.csv: simulated with their own shifts and lunches)")
+    p.add_argument("--partial", action="store_true",
+                   help="with --staffing STAFFING.csv: the file changes only the zone-periods it lists, the others "
+                        "keep the scenario's staff (without it every zone and period must have a row)")
     add_run_options(p)
     p.add_argument("--out", metavar="DIR", help="write visits.csv, summary.csv, levels.csv and summary.json here")
     p.add_argument("--stream", action=argparse.BooleanOptionalAction, default=None,
@@ -77,8 +80,10 @@ def streaming(args: argparse.Namespace, scenario: sim.Scenario) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
+    if args.partial and not args.staffing:
+        raise UserError("--partial goes with --staffing STAFFING.csv")
     if args.staffing:
-        scenario = sim.read_staffing_file(args.staffing, scenario)
+        scenario = sim.read_staffing_file(args.staffing, scenario, partial=args.partial)
     target = scenario.target_wait if args.target is None else args.target
     stream = streaming(args, scenario)
     results: sim.Results | StreamedResults

@@ -166,3 +166,18 @@ def test_latin1_plan_and_underscored_numbers_are_clear_errors(tmp_path, small):
         return lines
     with pytest.raises(ScenarioError, match="row 2: staff: must be a whole number >= 0, got '1_0'"):
         sim.read_staffing_csv(write(tmp_path, plan_text(small, edit=edit)), small)
+
+
+def test_a_partial_plan_changes_only_its_rows_and_is_opt_in(tmp_path, small):
+    path = write(tmp_path, "zone,start,staff\ntax,12:00,2\ntax,12:30,2\n")
+    with pytest.raises((ScenarioError, ScenarioErrors), match="has no row for period"):
+        sim.read_staffing_file(path, small)  # an incomplete file is not a whole plan
+    staffed = sim.read_staffing_file(path, small, partial=True)
+    before, after = small.staff_per_period("tax"), staffed.staff_per_period("tax")
+    changed = [k for k, (a, b) in enumerate(zip(before, after)) if a != b]
+    noon = [small.period_starts.index(12 * 60), small.period_starts.index(12 * 60 + 30)]
+    assert after[noon[0]] == after[noon[1]] == 2 and set(changed) <= set(noon)
+    assert all(after[k] == before[k] for k in range(len(before)) if k not in noon)
+    assert staffed.staff_per_period("social") == small.staff_per_period("social")
+    with pytest.raises(ScenarioError, match="at least one zone-period"):
+        sim.read_staffing_file(write(tmp_path, "zone,start,staff\n", "empty.csv"), small, partial=True)
