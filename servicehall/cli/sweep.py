@@ -23,6 +23,7 @@ from .visuals import writing
 
 MAX_POINTS = 1000  # per parameter: a typo such as 0:100:0.001 should fail, not run for hours
 CLOCK = re.compile(r"^\d{1,2}:\d{2}$")  # "17:30" is a clock time, not a range
+LEADING_ZERO = re.compile(r"^[-+]?0\d+$")  # "05": as in scenario files, a typo or an octal guess, not 5
 VARY_HELP = ("PATH=VALUES: a field path (demand_scale, zones.tax.staff, services.invoice.service_time.mean) "
              "and values as a range START:END:STEP (end included) or a list a,b,c; give --vary twice for a grid")
 
@@ -86,6 +87,9 @@ def parse_values(text: str) -> list[Any]:
         raise UserError(f"--vary: empty value in {text!r}; expected e.g. 3,4,5 or 0.8:1.3:0.1")
     values: list[Any] = []
     for item in items:
+        for part in item.split(":") if ":" in item and not CLOCK.match(item) else [item]:
+            if LEADING_ZERO.match(part.strip()):
+                raise UserError(f"--vary: {part.strip()!r} has a leading zero; write {int(part)}")
         if ":" in item and not CLOCK.match(item):
             if item.count(":") != 2:
                 raise UserError(f"--vary: a range is START:END:STEP, got {item!r}")

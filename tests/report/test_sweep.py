@@ -93,6 +93,7 @@ def test_value_lists_mix_numbers_ranges_and_text():
     assert parse_values("1.5, 2") == [1.5, 2]
     assert parse_values("1,2:4:1") == [1, 2, 3, 4]
     assert parse_values("17:30,18:00") == ["17:30", "18:00"]  # clock times are not ranges
+    assert parse_values("08:30,0,0.5") == ["08:30", 0, 0.5]  # a clock's leading zero is fine
     assert parse_vary(["demand_scale=0.9:1.1:0.1", "zones.tax.staff=5,6"]) == {
         "demand_scale": [0.9, 1.0, 1.1], "zones.tax.staff": [5, 6]}
 
@@ -108,6 +109,8 @@ def test_value_lists_mix_numbers_ranges_and_text():
     ("demand_scale=1:0:0.1", "end at or after its start"),
     ("demand_scale=0:1:0", "step of a range must be > 0"),
     ("demand_scale=0:1:-0.1", "step of a range must be > 0"),
+    ("zones.tax.staff=05,6", "'05' has a leading zero; write 5"),
+    ("zones.tax.staff=1:08:1", "'08' has a leading zero; write 8"),
     ("demand_scale=0:1000:0.001", "at most 1000"),
 ])
 def test_bad_vary_syntax(spec, message):
