@@ -21,8 +21,9 @@ class LayoutScreen:
     """The screen's outcome: *frame* one row per kept layout, best first (``candidate, layout, bundles,
     pools, windows, staff_hours`` (a day), ``wait_per_visit`` (minutes), ``blocks, within_budget,
     frontier``); *requirement* each scored block's analytic staff per period, by (bundle mode, zones);
-    *covered* the layouts the screen covered; *blocks_scored* its analytic evaluations; *exact*
-    whether every group was split exactly."""
+    *covered* the layouts the screen compared (every partition of an exact group, the merge path of
+    a greedy one); *blocks_scored* its analytic evaluations; *exact* whether every group was split
+    exactly."""
 
     scenario: Any
     targets: tuple
@@ -70,7 +71,8 @@ def screen_layouts(scenario, targets, *, pool_by: str = "category", groups=None,
             best, is_exact = screen.best_partitions(g, keep)
             exact &= is_exact
             parts.append(best)
-            mode_covered *= bell_number(len(g))
+            # exact: every partition of the group; greedy: the partitions on its merge path
+            mode_covered *= bell_number(len(g)) if is_exact else len(g)
         covered += mode_covered
         for options in combine(parts, keep).values():
             entries += [(mode, s) for s in options]

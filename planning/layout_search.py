@@ -42,7 +42,7 @@ class LayoutSearch:
     *simulated*: the optimized candidates (:data:`SIMULATED_COLUMNS`; staff-hours a day, waits in
     minutes, ``service_level`` the share called within the target wait); *layouts* and
     *scenarios* (each candidate's hall with its optimized staffing) by candidate id; *best* the
-    recommended candidate id; *covered* how many layouts the screen covered (exactly or greedily);
+    recommended candidate id; *covered* how many layouts the screen compared (see ``LayoutScreen``);
     *blocks_scored* the analytic evaluations that took; *seconds* per stage.
     """
 
