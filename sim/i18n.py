@@ -405,5 +405,71 @@ def kpi_help(name: str, lang: str = DEFAULT_LANG) -> str:
     return kpi(name).help
 
 
+# -- input problems in Chinese ---------------------------------------------------------------
+# The validation layer words each problem in English from a small vocabulary (sim/scenario/errors.py,
+# the mechanics' checks); these patterns give the Chinese for the common ones. Values found
+# (``got ...``), ids and field paths are kept as written. A message no pattern matches stays English.
+_GOT = r"(?P<got>.+)"
+PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
+    (r"required field missing", "缺少必填字段"),
+    (rf"must be > (?P<v>[^,]+), got {_GOT}", "必须大于 {v}，实际为 {got}"),
+    (rf"must be >= (?P<v>[^,]+), got {_GOT}", "必须大于或等于 {v}，实际为 {got}"),
+    (rf"must be < (?P<v>[^,]+), got {_GOT}", "必须小于 {v}，实际为 {got}"),
+    (rf"must be <= (?P<v>[^,]+), got {_GOT}", "必须小于或等于 {v}，实际为 {got}"),
+    (rf"must be a whole number >= (?P<v>[^,]+), got {_GOT}", "必须是大于或等于 {v} 的整数，实际为 {got}"),
+    (rf"must be a whole number, got {_GOT}", "必须是整数，实际为 {got}"),
+    (rf"must be a whole number or a list of them \(one per period\), got {_GOT}",
+     "必须是整数，或每个时段一个整数的列表，实际为 {got}"),
+    (rf"must be a number, got {_GOT}", "必须是数字，实际为 {got}"),
+    (rf"must be a finite number, got {_GOT}", "必须是有限的数字，实际为 {got}"),
+    (rf"must be true or false, got {_GOT}", "必须是 true 或 false，实际为 {got}"),
+    (rf"must be text, got {_GOT}", "必须是文本，实际为 {got}"),
+    (rf"must be a list, got {_GOT}", "必须是列表，实际为 {got}"),
+    (rf"must be a mapping of keys to values, got {_GOT}", "必须是“键: 值”的映射，实际为 {got}"),
+    (rf"must have at least (?P<n>\d+) item\(s\), got {_GOT}", "至少需要 {n} 项，实际为 {got}"),
+    (rf"must be an id of letters, digits, '_' or '-', got {_GOT}", "标识只能由字母、数字、“_”或“-”组成，实际为 {got}"),
+    (rf"unknown key \(did you mean '(?P<m>[^']+)'\?\), got {_GOT}", "未知的键 {got}（是否想写 '{m}'？）"),
+    (rf"unknown key, got {_GOT}", "未知的键 {got}"),
+    (rf"key not allowed here, got {_GOT}", "此处不允许该键：{got}"),
+    (r"unknown zone (?P<z>'[^']*'); known zones: (?P<known>.*)", "未知专区 {z}；已有专区：{known}"),
+    (r"unknown zone; known zones: (?P<known>.*)", "未知专区；已有专区：{known}"),
+    (r"unknown service (?P<s>'[^']*')(?P<rest>.*)", "未知事项 {s}{rest}"),
+    (r"zone (?P<z>'[^']*') has no windows", "专区 {z} 没有窗口"),
+    (r"zone has no windows", "该专区没有窗口"),
+    (r"duplicate id (?P<i>'[^']*') \(also (?P<other>[^)]+)\)", "标识 {i} 重复（另见 {other}）"),
+    (rf"exceeds the zone's (?P<n>\d+) windows, got {_GOT}", "超过该专区的 {n} 个窗口，实际为 {got}"),
+    (rf"exceeds zone (?P<z>'[^']*')'s (?P<n>\d+) windows, got {_GOT}", "超过专区 {z} 的 {n} 个窗口，实际为 {got}"),
+    (r"needs (?P<n>\d+) values, one per period", "需要 {n} 个值，每个时段一个"),
+    (rf"must be (?P<what>.+), got {_GOT}", "必须为 {what}，实际为 {got}"),
+)
+
+
+def problem_text(message: str, lang: str = DEFAULT_LANG) -> str:
+    """An input problem's *message* (English, as the validation layer words it) in *lang*:
+    Chinese for the common wordings (:data:`PROBLEMS_ZH`), else the English unchanged."""
+    import re
+
+    if check_lang(lang) != "zh":
+        return message
+    for pattern, template in PROBLEMS_ZH:
+        match = re.fullmatch(pattern, message, flags=re.DOTALL)
+        if match:
+            fields = match.groupdict()
+            if "what" in fields:  # the alternatives of a union: 'all' or a list
+                fields["what"] = " 或 ".join(_ALTERNATIVES_ZH.get(w, w) for w in fields["what"].split(" or "))
+            return template.format(**fields)
+    return message
+
+
+def problem_rows(problems) -> list[list[str]]:
+    """``[[field path, message, message in Chinese], ...]`` of ``(path, message)`` pairs, for pages
+    that show the problems in either language."""
+    return [[str(p), str(m), problem_text(str(m), "zh")] for p, m in problems]
+
+
+_ALTERNATIVES_ZH = {"a whole number": "整数", "a number": "数字", "text": "文本", "a list": "列表",
+                    "a mapping": "映射", "true": "true", "false": "false"}
+
+
 __all__ = ["DEFAULT_LANG", "KPI_ZH", "LANGS", "MESSAGES", "RULES", "catalog", "check_lang", "kpi_help", "kpi_label",
-           "model_rules", "t"]
+           "model_rules", "problem_rows", "problem_text", "t"]

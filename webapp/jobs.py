@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from sim import InputError
+from sim.i18n import problem_rows
 
 
 class Cancelled(Exception):
@@ -61,7 +62,7 @@ class Job:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
-                "log": self.log[-12:], "error": self.error, "problems": [list(p) for p in self.problems],
+                "log": self.log[-12:], "error": self.error, "problems": problem_rows(self.problems),
                 "seconds": None if self.seconds is None else round(self.seconds, 2)}
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 import sim
 from optimize.methods import METHODS
-from sim.i18n import check_lang
+from sim.i18n import check_lang, problem_rows
 
 from .jobs import JobRunner
 from .session import HallSession
@@ -63,8 +63,9 @@ def problems_of(exc: sim.InputError) -> list[list[str]]:
 
 
 def error(status: int, message: str, problems=()) -> JSONResponse:
-    """An error answer: ``{"error": message, "problems": [[path, message], ...]}``."""
-    return JSONResponse({"error": message, "problems": [list(p) for p in problems]}, status_code=status)
+    """An error answer: ``{"error": message, "problems": [[path, message, message in Chinese], ...]}``
+    (the page shows the one of its language; the Chinese is the English where no wording matches)."""
+    return JSONResponse({"error": message, "problems": problem_rows(problems)}, status_code=status)
 
 
 def whole(body: dict, key: str, default: int, low: int, high: int) -> int:

@@ -128,6 +128,13 @@ def test_broken_upload_shows_each_error_at_its_field_and_large_files_are_refused
                            "document.querySelector('#problem-list').textContent.includes('KiB')")
     assert "512 KiB" in page.text_content("#problem-list")
 
+    page.click("#lang-btn")  # in Chinese, the same problems read in Chinese
+    page.set_input_files("#upload", str(broken))
+    page.wait_for_function("document.querySelector('#problem-list') && "
+                           "document.querySelector('#problem-list').textContent.includes('实际为')")
+    assert "必须大于 0，实际为 -8" in page.text_content("#problem-list li[data-path='services[2].service_time.mean']")
+    page.click("#lang-btn")
+
     page.set_input_files("#upload", str(SMALL_HALL))
     page.wait_for_function("window.App.hall.source === 'small_hall.yaml'")
     assert page.is_hidden("#problems")

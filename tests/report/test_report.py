@@ -155,3 +155,41 @@ def test_every_kpi_has_a_chinese_header_and_meaning():
     assert set(KPI_ZH) == set(KPIS)
     assert catalog("zh")["kpi.service_level"].format(t=15) == "15分钟内叫号"
     assert catalog("en")["kpi.service_level"].format(t=15) == "within 15 min"
+
+
+@pytest.mark.parametrize("english, chinese", [
+    ("required field missing", "缺少必填字段"),
+    ("must be > 0, got -8", "必须大于 0，实际为 -8"),
+    ("must be a whole number >= 0, got 'x'", "必须是大于或等于 0 的整数，实际为 'x'"),
+    ("unknown key (did you mean 'windows'?), got 'windos'", "未知的键 'windos'（是否想写 'windows'？）"),
+    ("unknown zone 'x'; known zones: a, b", "未知专区 'x'；已有专区：a, b"),
+    ("exceeds the zone's 4 windows, got 5", "超过该专区的 4 个窗口，实际为 5"),
+    ("must be 'all' or a list, got 3", "必须为 'all' 或 列表，实际为 3"),
+    ("a wording no pattern knows", "a wording no pattern knows"),
+])
+def test_input_problems_read_in_chinese_and_fall_back_to_english(english, chinese):
+    from sim.i18n import problem_rows, problem_text
+
+    assert problem_text(english, "zh") == chinese
+    assert problem_text(english, "en") == english
+    assert problem_rows([("path.x", english)]) == [["path.x", english, chinese]]
+
+
+def test_every_validation_wording_of_the_scenario_layer_has_a_chinese_pattern():
+    """The pydantic messages of sim/scenario/errors.py, produced by real bad files, all translate."""
+    import re
+
+    from sim.i18n import problem_text
+
+    bad = [{"zones": [{"id": "z", "windows": -1}]}, {"zones": [{"id": "z", "windows": "x"}]},
+           {"zones": [{"id": "z", "windos": 1}]}, {"zones": [{"id": "z"}]}, {"period_minutes": 0},
+           {"zones": [{"id": "bad id!", "windows": 1}]}, {"zones": []}, {"target_wait": "soon"}]
+    for change in bad:
+        data = {"name": "h", "hours": {"open": "08:00", "close": "09:00"},
+                "zones": [{"id": "z", "windows": 1, "staff": 1}],
+                "services": [{"id": "s", "zone": "z", "arrivals": {"rate_per_hour": 1},
+                              "service_time": {"dist": "exponential", "mean": 5}}], **change}
+        with pytest.raises(sim.ScenarioError) as info:
+            sim.scenario_from_dict(data)
+        for path, message in info.value.problems:
+            assert re.search("[\u4e00-\u9fff]", problem_text(message, "zh")), (path, message)

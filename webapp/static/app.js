@@ -109,8 +109,9 @@ function showProblems(title, problems) {
   box.hidden = false;
   box.innerHTML = "";
   box.append(el("strong", {text: title}),
-    el("ul", {id: "problem-list"}, problems.map(([path, msg]) =>
-      el("li", {"data-path": path}, path ? el("code", {text: path}) : null, path ? " " : null, msg))));
+    el("ul", {id: "problem-list"}, problems.map(([path, msg, zh]) =>
+      el("li", {"data-path": path}, path ? el("code", {text: path}) : null, path ? " " : null,
+         App.lang === "zh" && zh ? zh : msg))));
 }
 
 // -- language -----------------------------------------------------------------------------

@@ -126,9 +126,9 @@ async function sendGrid(rows) {
     showProblems();
   } catch (e) {
     const problems = (e.data && e.data.problems) || [["", e.message]];
-    showProblems(t("app.errors", {n: problems.length}), problems.map(([p, m]) => {
+    showProblems(t("app.errors", {n: problems.length}), problems.map(([p, m, zh]) => {
       const [zid, start] = p.split("@");
-      return [start ? label(zid) + " " + start : p, m];
+      return [start ? label(zid) + " " + start : p, m, zh];
     }));
     renderAll();
     for (const [p] of problems) {
