@@ -184,8 +184,9 @@ def search_layouts(scenario, targets, *, pool_by: str = "category", groups=None,
     bar.close()
     simulated = pd.DataFrame(rows)
     simulated["pareto"] = pareto_mask(simulated, ["windows_used", "cost", "mean_wait"])
-    ok = simulated[(simulated["missed"] == 0) & simulated["within_budget"]]
-    pool = ok if len(ok) else simulated
+    holds = simulated[simulated["missed"] == 0]
+    ok = holds[holds["within_budget"]]
+    pool = ok if len(ok) else holds if len(holds) else simulated  # within budget and holding, else holding
     best = str(pool.sort_values(["cost", "windows_used", "mean_wait"]).iloc[0]["candidate"])
     simulated["recommended"] = simulated["candidate"] == best
     simulated = simulated.sort_values(["cost", "windows_used", "mean_wait"]).reset_index(drop=True)[SIMULATED_COLUMNS]

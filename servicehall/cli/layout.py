@@ -162,6 +162,13 @@ def run(args: argparse.Namespace) -> int:
         frame = search.table()
         print(render_table(list(frame.columns), frame.to_numpy().tolist()))
         print("* recommended; p on the Pareto front of windows, staff-hours and mean wait (minutes, 95% interval)")
+        best = search.simulated[search.simulated["recommended"]].iloc[0]
+        if not best["within_budget"]:
+            print(f"note: no optimized layout fits the budget of {search.budget_windows} windows; the recommendation "
+                  f"is the cheapest optimized layout, with {int(best['windows_used'])} windows")
+        if best["missed"] > 0:
+            print(f"note: no optimized layout holds in every zone-period of the fresh simulation; the recommendation "
+                  f"misses {int(best['missed'])} (more days, --replications, narrow the doubt)")
     written = []
     if args.out:
         written += write_outputs(search, args.out, args.scenario)

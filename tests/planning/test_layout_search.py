@@ -203,3 +203,10 @@ def test_layout_command_writes_a_complete_folder_and_a_loadable_variant(tmp_path
 def test_layout_command_rejects_bad_options_with_exit_2(args, message):
     proc = run_cli("layout", str(SMALL), *args, "-n", "2", "--workers", "1", cwd=ROOT)
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_layout_command_says_when_no_layout_fits_the_budget():
+    proc = run_cli("layout", str(SMALL), "--pool-by", "all", "--budget-windows", "5", "--top", "1", "-n", "3",
+                   "--workers", "1", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "no optimized layout fits the budget of 5 windows" in proc.stdout
