@@ -13,6 +13,7 @@ import contextlib
 import errno
 import json
 import math
+import numbers
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Optional
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -198,9 +200,16 @@ def _umask() -> int:
     return mask
 
 
-def _clean(x: Any) -> Any:
-    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
+def json_value(x: Any) -> Any:
+    """*x* as a JSON value: NumPy and pandas scalars as Python ones, NaN, infinities and NA as None."""
+    if x is pd.NA:
         return None
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, numbers.Real):
+        if not math.isfinite(x):
+            return None
+        return int(x) if isinstance(x, numbers.Integral) else float(x)
     return x
 
 
@@ -209,7 +218,7 @@ def kpi_dict(summary: pd.DataFrame, kpis: Optional[list[str]] = None) -> dict[st
     out = {}
     for row in summary.itertuples(index=False):
         if kpis is None or row.kpi in kpis:
-            out[row.kpi] = {"mean": _clean(float(row.mean)), "ci95": [_clean(float(row.low)), _clean(float(row.high))]}
+            out[row.kpi] = {"mean": json_value(float(row.mean)), "ci95": [json_value(float(row.low)), json_value(float(row.high))]}
     return out
 
 

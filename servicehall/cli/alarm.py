@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import numbers
 import os
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 import sim
+from sim.output import json_value
 
 from .commands import summary
 from .errors import UserError
@@ -163,22 +159,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _plain(v):
-    """A JSON value: NumPy scalars as Python ones, NaN and NA as None."""
-    if isinstance(v, (np.bool_, bool)) or v is pd.NA:
-        return None if v is pd.NA else bool(v)
-    if isinstance(v, numbers.Real):
-        return (int(v) if isinstance(v, numbers.Integral) else float(v)) if math.isfinite(v) else None
-    return v
-
-
 def summary_document(tuning) -> dict:
     """The ``--json`` document and ``summary.json`` of an AlarmTuning: the grid, the current and best
     rows, the local-optimum check, the paired differences best - current and the fresh-seed check."""
     from planning.alarm_tuning import HALF_YEAR_DAYS
 
     def plain(record) -> dict:
-        return {k: _plain(v) for k, v in record.items()}
+        return {k: json_value(v) for k, v in record.items()}
 
     return {"scenario": tuning.scenario.name, "objective": tuning.objective, "targets": tuning.targets,
             "replications": tuning.replications, "seed": tuning.seed, "search": tuning.search,

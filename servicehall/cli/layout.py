@@ -10,11 +10,11 @@ import sys
 
 import sim
 from optimize.methods import DEFAULT_METHOD, METHODS
-from sim.output import atomic_dir
+from sim.output import atomic_dir, json_value
 
 from .commands import summary
 from .errors import UserError
-from .options import at_least_two, nonneg_float, nonneg_int, positive_int, workers
+from .options import at_least_two, nonneg_float, nonneg_int, positive_int, scenario_targets, workers
 from .tables import render_table
 
 
@@ -88,19 +88,14 @@ def summary_document(search) -> dict:
     """What ``--json`` prints and ``summary.json`` holds."""
     best = search.simulated[search.simulated["recommended"]].iloc[0]
 
-    def clean(v):
-        if isinstance(v, float) and v != v:
-            return None
-        return v.item() if hasattr(v, "item") else v
-
     return {
         "scenario": search.scenario.name, "targets": [str(x) for x in search.targets],
         "replications": search.replications, "seed": search.seed, "budget_windows": search.budget_windows,
         "screened": {"layouts_covered": search.covered, "pooled_zone_evaluations": search.blocks_scored,
                      "exact": search.exact, "candidates_kept": len(search.screened)},
-        "recommended": {k: clean(best[k]) for k in ("candidate", "layout", "pools", "bundles", "windows_used",
+        "recommended": {k: json_value(best[k]) for k in ("candidate", "layout", "pools", "bundles", "windows_used",
                                                     "staff_hours", "cost", "lower_bound", "mean_wait", "missed")},
-        "candidates": [{k: clean(v) for k, v in row.items()} for row in search.simulated.to_dict("records")],
+        "candidates": [{k: json_value(v) for k, v in row.items()} for row in search.simulated.to_dict("records")],
         "seconds": {k: round(v, 2) for k, v in search.seconds.items()},
     }
 
@@ -138,10 +133,11 @@ def run(args: argparse.Namespace) -> int:
     if args.budget_windows is not None and args.floor_area is not None:
         raise UserError("give --budget-windows or --floor-area with --window-footprint, not both")
     scenario = sim.load_scenario(args.scenario)
-    target = args.target or f"wait<={scenario.target_wait:g}@80%"
+    targets = scenario_targets(args, scenario)
+    target = ", ".join(map(str, targets))
     try:
         search = planning.search_layouts(
-            scenario, target, pool_by=args.pool_by, groups=_groups(args.pool_group), speed=args.speed,
+            scenario, targets, pool_by=args.pool_by, groups=_groups(args.pool_group), speed=args.speed,
             budget_windows=args.budget_windows, floor_area=args.floor_area, window_footprint=args.window_footprint,
             bundles=args.bundles, bundle_reduction=args.bundle_reduction, top=args.top, method=args.method,
             replications=args.replications, seed=args.seed, workers=args.workers, progress=args.progress)

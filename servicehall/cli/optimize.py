@@ -10,12 +10,12 @@ import sys
 
 import sim
 from optimize.methods import DEFAULT_METHOD, METHODS
-from sim.output import atomic_dir
+from sim.output import atomic_dir, json_value
 
 from .commands import summary
 from .errors import UserError
 from .executors import open_executor
-from .options import at_least_two, nonneg_float, nonneg_int, positive_int, workers
+from .options import at_least_two, nonneg_float, nonneg_int, positive_int, scenario_shifts, scenario_targets, workers
 from .tables import render_table
 
 
@@ -68,12 +68,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _clean(x):
-    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
-        return None
-    return x
-
-
 def summary_document(result) -> dict:
     """The ``--json`` document and ``summary.json``."""
     return {
@@ -85,13 +79,13 @@ def summary_document(result) -> dict:
         "cost": result.cost,
         "converged": result.converged,
         "compliance": result.compliance(),
-        "lower_bound": _clean(result.lower_bound),
-        "gap": _clean(result.gap),
-        "expected_true_misses": _clean(result.expected_misses),
+        "lower_bound": json_value(result.lower_bound),
+        "gap": json_value(result.gap),
+        "expected_true_misses": json_value(result.expected_misses),
         "simulations": result.simulations,
         "stuck": [{"zone": z, "start": t} for z, t in result.stuck],
         "stuck_why": list(result.stuck_reasons),
-        "baselines": [{k: _clean(v) for k, v in row.items()} for row in result.baselines.to_dict("records")],
+        "baselines": [{k: json_value(v) for k, v in row.items()} for row in result.baselines.to_dict("records")],
         "roster_status": result.roster.status if result.roster is not None else None,
         "seconds": result.seconds,
     }
@@ -141,15 +135,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
     if args.method not in METHODS:
         raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
-    text = args.target if args.target is not None else f"wait<={scenario.target_wait:g}@80%"
-    try:
-        targets = optimize.parse_targets(text)
-    except optimize.TargetError as exc:
-        raise UserError(f"--target: {exc}" if args.target is not None else f"{args.scenario}: target_wait: {exc}") from None
-    shifts = None
-    if args.shifts:
-        grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
-        shifts = optimize.load_shift_file(args.shifts, grid=grid, zones=scenario.zone_ids)
+    targets = scenario_targets(args, scenario)
+    shifts = scenario_shifts(args, scenario)
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     with open_executor(args.executor) as executor:
         try:

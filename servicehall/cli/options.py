@@ -86,3 +86,29 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar (default: only when stderr is a terminal)")
+
+
+def scenario_targets(args: argparse.Namespace, scenario):
+    """The targets of ``--target``, or ``wait<=TARGET_WAIT@80%`` from *scenario*'s ``target_wait``.
+
+    Raises UserError naming ``--target`` or the scenario's field for a target that cannot be read.
+    """
+    import optimize
+
+    from .errors import UserError
+
+    text = args.target if args.target is not None else f"wait<={scenario.target_wait:g}@80%"
+    try:
+        return optimize.parse_targets(text)
+    except optimize.TargetError as exc:
+        raise UserError(f"--target: {exc}" if args.target is not None else f"{args.scenario}: target_wait: {exc}") from None
+
+
+def scenario_shifts(args: argparse.Namespace, scenario):
+    """The shift patterns of ``--shifts`` on *scenario*'s period grid and zones, or None without it."""
+    if not args.shifts:
+        return None
+    import optimize
+
+    grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
+    return optimize.load_shift_file(args.shifts, grid=grid, zones=scenario.zone_ids)

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import sim
 from optimize.methods import METHODS
+from sim.output import json_value
 
 from .commands import summary
 from .errors import UserError
 from .executors import open_executor
-from .options import at_least_two, nonneg_int, workers
+from .options import at_least_two, nonneg_int, scenario_shifts, scenario_targets, workers
 from .tables import render_table
 from .visuals import writing
 
@@ -82,18 +83,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _clean(v):
-    if hasattr(v, "item"):
-        v = v.item()
-    return None if isinstance(v, float) and not math.isfinite(v) else v
-
-
 def _records(frame) -> list[dict]:
-    return [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    return [{k: json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
 def _grid(frame) -> dict:
-    return {str(z): {str(p): _clean(v) for p, v in row.items()} for z, row in frame.iterrows()}
+    return {str(z): {str(p): json_value(v) for p, v in row.items()} for z, row in frame.iterrows()}
 
 
 def summary_document(result, chance=None, staffing: str | None = None) -> dict:
@@ -206,15 +201,8 @@ def run(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
     if args.staffing:
         scenario = sim.read_staffing_file(args.staffing, scenario)
-    text = args.target if args.target is not None else f"wait<={scenario.target_wait:g}@80%"
-    try:
-        targets = optimize.parse_targets(text)
-    except optimize.TargetError as exc:
-        raise UserError(f"--target: {exc}" if args.target is not None else f"{args.scenario}: target_wait: {exc}") from None
-    shifts = None
-    if args.shifts:
-        grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
-        shifts = optimize.load_shift_file(args.shifts, grid=grid, zones=scenario.zone_ids)
+    targets = scenario_targets(args, scenario)
+    shifts = scenario_shifts(args, scenario)
     demands = parse_demand_scenarios(args.demand, scenario)  # every scenario is built and checked here
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     with open_executor(args.executor) as executor:
