@@ -26,6 +26,7 @@ import pandas as pd
 
 from .errors import InputError
 from .results import GROUPINGS, KpiSource, Results
+from .stop_request import raise_if_stop_requested
 
 
 class OutputError(InputError):
@@ -149,6 +150,7 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
         except OSError as exc:
             raise OutputError(str(target), "", _os_problem(exc)) from None
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes the folder private
+        raise_if_stop_requested()  # a signal whose exception was lost must not commit
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -185,6 +187,7 @@ def atomic_write_text(path: str | Path, text: str) -> None:
             fh.write(text)
         # mkstemp makes the file private (0600); a report is an ordinary file.
         os.chmod(tmp, 0o666 & ~_umask())
+        raise_if_stop_requested()
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):

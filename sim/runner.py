@@ -25,6 +25,7 @@ from .model.visitors import draw_visitors
 from .progress import progress_bar
 from .results import Results
 from .scenario import Scenario
+from .stop_request import raise_if_stop_requested
 
 
 def run_replication(hall: CompiledHall, seed: int, replication: int) -> DayRecord:
@@ -136,6 +137,7 @@ def run_records(
 
     def collect(batch: Iterable[DayRecord]) -> None:
         nonlocal done
+        raise_if_stop_requested()
         for rec in batch:
             if on_record is not None:
                 on_record(done, rec)

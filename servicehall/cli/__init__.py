@@ -17,22 +17,34 @@ import signal
 import sys
 from collections.abc import Iterator
 
+from sim.stop_request import Terminated, clear_stop_request, request_stop, stop_exception, stop_requested
+
 from .commands import COMMANDS
 
 OUTPUT_OPTIONS = ("out", "plots", "report")
 """Options naming something a command writes: a folder when their metavar is DIR, else a file."""
 
 
-class Terminated(BaseException):
-    """The process received SIGTERM or SIGHUP; unwinds like KeyboardInterrupt so outputs are cleaned."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
 def _terminate(signum, frame) -> None:
+    request_stop(signum)
     raise Terminated(signum)
+
+
+def _interrupt(signum, frame) -> None:
+    request_stop(signum)
+    raise KeyboardInterrupt
+
+
+def _quiet_lost_stop(previous_hook):
+    """An unraisable-exception hook that says nothing of a stop a finalizer swallowed
+    (Python would print "Exception ignored" and a traceback); the recorded request ends the run."""
+
+    def hook(unraisable) -> None:
+        if isinstance(unraisable.exc_value, (KeyboardInterrupt, Terminated)) and stop_requested() is not None:
+            return
+        previous_hook(unraisable)
+
+    return hook
 
 
 @contextlib.contextmanager
@@ -64,12 +76,8 @@ def deferred_interrupts() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-    if received:
-        if received[0] == signal.SIGINT:
-            if previous.get(signal.SIGINT) is not signal.SIG_IGN:
-                raise KeyboardInterrupt
-        else:
-            raise Terminated(received[0])
+    if received and not (received[0] == signal.SIGINT and previous.get(signal.SIGINT) is signal.SIG_IGN):
+        raise stop_exception(received[0])
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -148,14 +156,24 @@ def entry() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    clear_stop_request()
+    unraisable_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_lost_stop(unraisable_hook)
     previous = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    handlers = {signal.SIGTERM: _terminate, signal.SIGHUP: _terminate}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with it ignored
+        handlers[signal.SIGINT] = _interrupt
+    for signum, handler in handlers.items():
         try:
-            previous[signum] = signal.signal(signum, _terminate)
+            previous[signum] = signal.signal(signum, handler)
         except (ValueError, OSError):  # not the main thread: leave signals alone
             pass
     try:
-        return _main(argv)
+        code = _main(argv)
+        lost = stop_requested()  # a signal whose exception a finalizer swallowed
+        if lost is not None:
+            raise stop_exception(lost)
+        return code
     except KeyboardInterrupt:
         print("servicehall: interrupted", file=sys.stderr)
         return 130
@@ -163,8 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"servicehall: terminated by {signal.Signals(exc.signum).name}", file=sys.stderr)
         return 128 + exc.signum
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, restored in previous.items():
+            signal.signal(signum, restored)
+        sys.unraisablehook = unraisable_hook
+        clear_stop_request()
 
 
 def _main(argv: list[str] | None) -> int:

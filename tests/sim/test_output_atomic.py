@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 
 import pytest
 
@@ -149,3 +150,55 @@ def test_interrupts_during_imports_are_held_until_the_block_ends():
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_stop_whose_exception_was_lost_commits_nothing(tmp_path):
+    """A signal handled inside a finalizer has its exception printed and dropped; the
+    recorded request still stops the commit of a folder and of a file, and the run."""
+    import signal
+
+    from sim import load_scenario, simulate
+    from sim.stop_request import Terminated, clear_stop_request, request_stop
+
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "previous.txt").write_text("previous")
+    request_stop(signal.SIGTERM)
+    try:
+        with pytest.raises(Terminated):
+            with atomic_dir(target) as staging:
+                (staging / "new.csv").write_text("x")
+        with pytest.raises(Terminated):
+            atomic_write_text(tmp_path / "report.html", "<html></html>")
+        with pytest.raises(Terminated):
+            simulate(load_scenario(SMALL), replications=2, seed=1, workers=1, progress=False)
+    finally:
+        clear_stop_request()
+    assert names(target) == ["previous.txt"]
+    assert names(tmp_path) == ["out"]
+
+
+def test_a_command_ends_with_the_stop_a_finalizer_swallowed(tmp_path, monkeypatch, capsys):
+    import signal
+
+    from servicehall.cli import _terminate
+    from servicehall.cli import simulate as simulate_command
+    from sim.stop_request import stop_requested
+
+    class Finalized:
+        def __del__(self):  # a SIGTERM handled here: Python prints the exception and drops it
+            _terminate(signal.SIGTERM, None)
+
+    def swallowed(args):
+        Finalized()
+        return 0
+
+    monkeypatch.setattr(simulate_command, "run", swallowed)
+    printed = []  # what Python would print as "Exception ignored ... Traceback"
+    monkeypatch.setattr(sys, "unraisablehook", printed.append)
+    assert main(["simulate", SMALL, "-n", "1", "--no-progress"]) == 143
+    err = capsys.readouterr().err
+    assert "terminated by SIGTERM" in err
+    assert "Exception ignored" not in err and "Traceback" not in err, err
+    assert printed == []
+    assert stop_requested() is None  # the next command starts afresh
