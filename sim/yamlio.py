@@ -201,9 +201,32 @@ def _expanded_size(node: yaml.Node, budget: int) -> int:
     return size(node)
 
 
+MAX_FLOW_DEPTH = 64
+"""Deepest nesting of ``[...]`` / ``{...}`` read: PyYAML's scanner slows down with the
+square of the depth (a 10 kB file of brackets took seconds before its error)."""
+
+_FLOW_TOKENS = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|(?:^|(?<=\s))#[^\n]*|[\[\]{}]""", re.MULTILINE)
+
+
+def _flow_too_deep(text: str, limit: int = MAX_FLOW_DEPTH) -> bool:
+    """Whether brackets outside quotes and comments nest deeper than *limit* (a quick scan)."""
+    depth = 0
+    for match in _FLOW_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth = max(0, depth - 1)
+    return False
+
+
 def parse_yaml(text: str, label: str, error: type[InputError] = ScenarioError, max_nodes: int = MAX_NODES) -> Any:
     """One YAML document from *text* by the strict loader; anchors and aliases may share
     blocks but not expand the document beyond *max_nodes* (no "billion laughs")."""
+    if _flow_too_deep(text):
+        raise error(label, "", f"nested too deeply (more than {MAX_FLOW_DEPTH} levels of [ ] or {{ }})")
     loader = StrictLoader(text)
     try:
         node = loader.get_single_node()

@@ -80,11 +80,27 @@ services: [{id: s, zone: tax, arrivals: {rate_per_hour: 5}, service_time: {dist:
     ("a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdef", "bcdefg")),
      "aliases expand the document beyond"),
     ("a: &a [*a]\n", "an alias refers to the block that contains it"),
+    ("name: " + "[" * 5000 + "\n", "nested too deeply (more than 64 levels"),
+    ("name: '" + "[" * 5000 + "'\n" + "zones: " + "[" * 70, "nested too deeply"),  # quotes hide brackets
 ])
 def test_yaml_edge_cases(tmp_path, text, expected):
     with pytest.raises(sim.InputError) as info:
         sim.load_scenario(write(tmp_path / "s.yaml", text))
     assert expected in str(info.value)
+
+
+def test_brackets_inside_quotes_and_comments_do_not_count_as_nesting(tmp_path):
+    text = BASE.replace("name: t", "name: '" + "[" * 200 + "' # " + "{" * 200)
+    assert sim.load_scenario(write(tmp_path / "s.yaml", text)).name == "[" * 200
+
+
+def test_deep_brackets_are_refused_before_the_slow_scanner(tmp_path):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(sim.InputError, match="nested too deeply"):
+        sim.load_scenario(write(tmp_path / "s.yaml", "name: " + "[" * 100_000))
+    assert time.perf_counter() - start < 5.0  # the scanner alone would take minutes
 
 
 def test_encodings(tmp_path):
