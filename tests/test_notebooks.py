@@ -11,6 +11,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Smaller settings for the test run, set in a cell after the one tagged "parameters" (papermill's
+# convention): the same code on fewer simulated days, as the notebooks' readers run it in full.
+QUICK = {
+    "03_staffing.ipynb": "REPS, WORKERS = 10, 1",
+    "06_layout_search.ipynb": "DAYS = 4",
+    "07_alarm_threshold.ipynb": "DAYS, THRESHOLDS = 4, range(10, 31, 5)",
+}
 # Notebooks that read data kept beside the repository, not in it.
 NEEDS = {"04_calibration.ipynb": ROOT.parent / "shared" / "data" / "anonymous_bank" / "calls_1999_02.tsv"}
 
@@ -61,6 +68,10 @@ def test_notebook_runs(path, kernel_env):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(path, as_version=4)
+    if path.name in QUICK:
+        tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert tagged, "the notebook should tag the cell that sets its parameters"
+        nb.cells.insert(tagged[0] + 1, nbformat.v4.new_code_cell(QUICK[path.name]))
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
                                      resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError naming the failing cell
