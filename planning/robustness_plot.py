@@ -16,7 +16,7 @@ __all__ = ["holds_heatmap", "save_robustness_plots"]
 
 
 def holds_heatmap(result, title: str | None = None):
-    """Zones (rows) x periods (columns) of a :class:`~planning.robustness.Robustness`, coloured
+    """Zones (rows) x periods (columns) of a :class:`~planning.plan_robustness.Robustness`, coloured
     from red (holds in no scenario) to green (in all ``result.n``), the count in each cell.
     Returns a matplotlib Figure."""
     import warnings

@@ -278,3 +278,10 @@ def test_the_documented_python_example_prints_its_comments(capsys, monkeypatch):
     exec(compile(code, str(DOC), "exec"), {})
     expected = [re.search(r"# (.*?)(?::|$)", line)[1] for line in code.splitlines() if line.startswith("print(")]
     assert capsys.readouterr().out.splitlines() == expected
+
+
+def test_the_function_keeps_its_name_after_its_module_loads():
+    import planning
+
+    planning.Robustness  # noqa: B018 - loads the module that defines both
+    assert callable(planning.robustness)
