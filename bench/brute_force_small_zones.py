@@ -169,8 +169,10 @@ def main(quick: bool = False, twice: bool = False) -> list[Goal]:
     if twice:
         other = answers(brute_force(scenario, plan, small, required, SECOND_SEED, max_days), scenario, small,
                         periods, required)
-        same = sum(other[c][0] == brute[c][0] for c in brute)
-        print(f"two brute forces on different days agree in {same} of {judged} zone-periods ({same / judged:.1%})")
+        both = [c for c in brute if c in other]     # exempt on either days: left out
+        same = sum(other[c][0] == brute[c][0] for c in both)
+        print(f"two brute forces on different days agree in {same} of {len(both)} zone-periods "
+              f"({same / max(len(both), 1):.1%})")
     return goals
 
 

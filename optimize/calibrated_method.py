@@ -59,8 +59,9 @@ from optimize.zone_pool import ZonePool
 __all__ = ["CALIBRATED_ITERATION_COLUMNS", "CalibratedStaffing", "Stuck", "calibrated_staffing", "forward_plan"]
 
 CALIBRATED_ITERATION_COLUMNS = ["iteration", "staff_hours", "paid_hours", "cost", "lean_rounds", "simulated_misses",
-                                "expected_misses", "changed", "seconds"]
+                                "probes", "expected_misses", "changed", "seconds"]
 SEARCH_SEED_OFFSET = 10     # the i-th simulation uses seed + 10 + i: clear of the verification's seed + 2
+PROBE_SEED_OFFSET = 60      # the probes use seed + 60 and seed + 61: fresh days of their own
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,21 @@ def _miss_probability(models: _Models, plan, correction: Correction, min_visitor
     return np.where(models.rates * models.P >= min_visitors, miss, 0.0)
 
 
+def _probe_plans(models: _Models, plan: np.ndarray, floor: np.ndarray) -> list[np.ndarray]:
+    """Two plans that tell the models' error one staff lower: *plan* with every cell above
+    its floor (within reach, with visitors) one lower in the even periods, then in the odd
+    ones (a lowered cell's neighbours keep the plan's staff, as when the plan is searched)."""
+    lower = (plan > floor) & (models.rates > 0)
+    for z, late in models.out_of_reach.items():
+        lower[z, list(late)] = False
+    probes = []
+    for parity in (0, 1):
+        cells = lower & (np.arange(plan.shape[1]) % 2 == parity)
+        if cells.any():
+            probes.append(plan - cells.astype(np.int64))
+    return probes
+
+
 def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -> float:
     """The cost of the cheapest plan (roster) giving each zone-period at least the staff its
     corrected model needs there with every other period at its windows."""
@@ -317,7 +333,7 @@ def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -
 
 def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replications: int = 30,
                         max_simulations: int = 4, confidence: float = 0.95, min_visitors: float = 1.0,
-                        margin: float = 0.0, bound: bool = True, workers=None, executor=None,
+                        margin: float = 0.0, bound: bool = True, probes: bool = False, workers=None, executor=None,
                         solver: str = DEFAULT_SOLVER, time_limit: float | None = 120,
                         on_iteration=None) -> CalibratedStaffing:
     """The cheapest plan (with *shifts*: roster) found that the calibrated models say meets
@@ -328,7 +344,13 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     *replications*: days per simulation; at most *max_simulations* (>= 1) simulations;
     *margin*: posterior standard deviations kept between each corrected estimate and its
     target (0: the point estimate); *bound*: compute the lower bound (a few seconds);
-    *time_limit* (seconds) per roster solve; *on_iteration* gets each iteration's row.
+    *time_limit* (seconds) per roster solve; *on_iteration* gets each iteration's row;
+    *probes*: after the first simulation, simulate two probe plans (:func:`_probe_plans`,
+    one simulation each, counted in ``simulations``) so that the models know their error
+    one staff below the plan, where the plan's own cells say little. Off by default: on
+    the reference hall they made the per-period plan 2.6% leaner and its small zones
+    less biased against a brute force (9 above, 7 below instead of 15 and 2) but no more
+    often equal to it (91.4% against 90.9%), with more zone-periods truly short.
     """
     if max_simulations < 1:
         raise ValueError(f"max_simulations must be >= 1, got {max_simulations}")
@@ -340,6 +362,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     import sim
 
     n_workers = sim.default_workers() if workers is None else max(1, int(workers))
+    levels = int(caps.max()) + 1
     with _Models(scenario, targets, caps, n_workers) as models:
         data = CorrectionData(targets, zones, labels, confidence)
         reqs = np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(np.int64), caps)
@@ -373,14 +396,23 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
             simulated.add(plan.tobytes())
             data.add(estimates, plan, models.values(plan), replications)
-            correction = data.correction(plan)
+            probed = 0
+            if probes and iteration == 1:
+                for i, probe in enumerate(_probe_plans(models, plan, floor)):
+                    probe_results = simulate_plan(scenario, probe, replications=replications,
+                                                  seed=seed + PROBE_SEED_OFFSET + i, workers=workers, executor=executor)
+                    data.add(cell_estimates(probe_results, targets, confidence=confidence, min_visitors=min_visitors),
+                             probe, models.values(probe), replications)
+                    probed += 1
+            correction = data.correction_table(plan, levels)
             judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
             staff_hours = float(plan.sum() * hours)
             row = {"iteration": iteration, "staff_hours": staff_hours,
                    "paid_hours": roster.staff_hours if roster is not None else staff_hours,
                    "cost": roster.cost if roster is not None else staff_hours, "lean_rounds": rounds,
                    "simulated_misses": int(judged[["zone", "start"]].drop_duplicates().shape[0]),
-                   "expected_misses": float(_miss_probability(models, plan, correction, min_visitors).sum()),
+                   "probes": probed,
+                   "expected_misses": float(_miss_probability(models, plan, data.correction(plan), min_visitors).sum()),
                    "changed": changed, "seconds": round(time.perf_counter() - clock, 3)}
             rows.append(row)
             if on_iteration is not None:
@@ -395,5 +427,6 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             requirements=plan_frame(scenario, reqs), plan=plan_frame(scenario, plan), roster=roster, cost=cost,
             lower_bound=lower, gap=gap, miss_probability=plan_frame(scenario, np.zeros_like(plan)).astype(float) + misses,
             expected_misses=float(misses.sum()), iterations=pd.DataFrame(rows, columns=CALIBRATED_ITERATION_COLUMNS),
-            simulations=len(rows), replications=replications, converged=converged, stuck=models.stuck(labels),
+            simulations=len(rows) + sum(r["probes"] for r in rows), replications=replications,
+            converged=converged, stuck=models.stuck(labels),
             corrections={k: v.copy() for k, v in final.delta.items()})

@@ -313,15 +313,25 @@ class ZoneEvaluator:
         self.correct(corrections)
 
     def correct(self, corrections: dict | None) -> None:
-        """Set the additive corrections (target text -> array per period; None: none) and
-        recompute which periods are out of reach under them."""
-        self.offsets = np.zeros((len(self.targets), self.T))
+        """Set the additive corrections and recompute which periods are out of reach under
+        them. *corrections*: target text -> an array per period (the same at every staff
+        level) or periods x levels (level s: the correction when s staff serve in that
+        period; levels 0 .. the most windows); None: none."""
+        levels = int(self.windows.max()) + 1
+        self.offsets = np.zeros((len(self.targets), self.T, levels))
         for i, target in enumerate(self.targets):
             if corrections and str(target) in corrections:
-                self.offsets[i] = np.nan_to_num(np.asarray(corrections[str(target)], dtype=float))
+                given = np.nan_to_num(np.asarray(corrections[str(target)], dtype=float))
+                self.offsets[i] = given[:, None] if given.ndim == 1 else given[:, :levels]
         self.out_of_reach: tuple[int, ...] = ()
-        full = self._judge(self.values(self.windows))
+        full = self._judge(self.values(self.windows), levels=self.windows)
         self.out_of_reach = tuple(int(t) for t in np.nonzero(~full)[0] if self.rates[t] > 0)
+
+    def _offsets(self, periods, levels) -> np.ndarray:
+        """The corrections (targets x the periods *periods*) at staff *levels* in those periods."""
+        index = np.arange(self.T)[periods]
+        staff = np.clip(np.asarray(levels, dtype=np.int64), 0, self.offsets.shape[2] - 1)
+        return self.offsets[:, index, staff]
 
     # how far a period's staff reaches: waits to τ end at most ceil(τ / P) periods later;
     # mean waits and abandonment depend on the whole rest of the day
@@ -357,11 +367,11 @@ class ZoneEvaluator:
             self._values[key] = self._model_values(self.result(plan))
         return self._values[key]
 
-    def _judge(self, values: np.ndarray, periods=slice(None)) -> np.ndarray:
-        """Pass per period of *values* (targets x periods, the periods *periods* of the day)
-        with the corrections; periods without arrivals and out of reach pass."""
+    def _judge(self, values: np.ndarray, periods=slice(None), *, levels) -> np.ndarray:
+        """Pass per period of *values* (targets x periods, the periods *periods* of the day,
+        staffed at *levels*) with the corrections; periods without arrivals and out of reach pass."""
         ok = np.ones(values.shape[1], dtype=bool)
-        offsets = self.offsets[:, periods]
+        offsets = self._offsets(periods, levels)
         for i, target in enumerate(self.targets):
             v = values[i] + offsets[i]
             with np.errstate(invalid="ignore"):
@@ -374,10 +384,10 @@ class ZoneEvaluator:
 
     def corrected(self, plan) -> np.ndarray:
         """The corrected value of each target per period under *plan* (targets x periods)."""
-        return self.values(plan) + self.offsets
+        return self.values(plan) + self._offsets(slice(None), plan)
 
     def __call__(self, plan) -> np.ndarray:
-        return self._judge(self.values(plan))
+        return self._judge(self.values(plan), levels=plan)
 
     def period_values(self, plan, t: int) -> np.ndarray:
         """The model's value of each target in period *t* under *plan* (uncorrected), computed
@@ -403,7 +413,7 @@ class ZoneEvaluator:
         """Does *plan* pass in period *t* (corrected; see :meth:`period_values`)?"""
         if t in self.out_of_reach or self.rates[t] == 0:
             return True
-        return bool(self._judge(self.period_values(plan, t)[:, None], slice(t, t + 1))[0])
+        return bool(self._judge(self.period_values(plan, t)[:, None], slice(t, t + 1), levels=[plan[t]])[0])
 
     def lower_bounds(self) -> np.ndarray:
         """Valid lower bounds L_t: with every earlier period at its windows (the best possible
@@ -424,7 +434,7 @@ class ZoneEvaluator:
                 r = evaluate_zone(self.rates[t: last + 1], plan, period_minutes=self.P,
                                   mean_service=self.mean_service, mean_patience=self.mean_patience,
                                   taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
-                return bool(self._judge(self._model_values(r)[:, :1], slice(t, t + 1))[0])
+                return bool(self._judge(self._model_values(r)[:, :1], slice(t, t + 1), levels=[k])[0])
 
             lo, hi = 0, int(self.windows[t])       # passes(hi) holds: t is within reach
             while lo < hi:

@@ -24,7 +24,13 @@ where delta is estimated from the simulations:
    common bias itself counts only when it stands out of its noise (two standard
    deviations, with the variance inflated for neighbouring periods that share the same
    days' congestion); otherwise the exact model stands uncorrected.
-3. **What the plan risks.** The posterior spread of delta gives, per zone-period, the
+3. **Other staff levels.** A cell's correction at its own level says little of its error
+   one staff lower, where the queue is longer (the exact model's pessimism about
+   lognormal services grows with the queue). Cells simulated at another level than the
+   plan's (the optimizer's probes: the plan with alternate periods one lower) give, per
+   zone and distance from the plan, how much the correction changes there, shrunk across
+   the zone's cells like the rest: :meth:`CorrectionData.correction_table`.
+4. **What the plan risks.** The posterior spread of delta gives, per zone-period, the
    probability that the target truly misses; summed over the plan, the expected number of
    zone-periods that truly miss (a plan-wide statement, not a per-cell one).
 """
@@ -158,6 +164,48 @@ class CorrectionData:
                   for _, own, implied in items if implied > 0 and own > 0]
         return max(1.0, float(np.median(ratios))) if ratios else 1.0
 
+    def _cell(self, got, factor: float) -> tuple[float, float]:
+        """One cell's observations pooled by precision: (delta, variance)."""
+        w = np.array([1 / (implied * factor) for _, _, implied in got])
+        return float(sum(wi * o for wi, (o, _, _) in zip(w, got)) / w.sum()), float(1 / w.sum())
+
+    def correction_table(self, plan: np.ndarray, levels: int) -> Correction:
+        """delta (and its sd) per target at every staff level 0 .. *levels* - 1, as arrays
+        zones x periods x levels: at a cell's plan level, :meth:`correction`; *step* staff
+        away, that plus the change the zone's cells observed *step* staff away from their
+        plan show (each observed cell's own change shrunk towards the zone's common change,
+        which counts only when it stands out of its noise; cells not observed there take the
+        common change)."""
+        plan = np.asarray(plan, dtype=np.int64)
+        base = self.correction(plan)
+        Z, T = len(self.zones), self.T
+        delta, sd = {}, {}
+        for target in self.targets:
+            name = str(target)
+            d = np.repeat(base.delta[name][:, :, None], levels, axis=2)
+            s = np.repeat(base.sd[name][:, :, None], levels, axis=2)
+            for z in range(Z):
+                factor = self._inflation(name, z)
+                steps: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+                for (n, y, t, staff), got in self.seen.items():
+                    step = staff - int(plan[z, t]) if n == name and y == z else 0
+                    if step == 0 or not 0 <= staff < levels:
+                        continue
+                    obs, var = steps.setdefault(step, (np.full(T, np.nan), np.full(T, np.nan)))
+                    o, v = self._cell(got, factor)
+                    obs[t], var[t] = o - base.delta[name][z, t], v + base.sd[name][z, t] ** 2
+                for step, (obs, var) in steps.items():
+                    mean, spread, common, common_sd = shrink(obs, var)
+                    for t in range(T):
+                        staff = int(plan[z, t]) + step
+                        if not 0 <= staff < levels:
+                            continue
+                        change, change_sd = (mean[t], spread[t]) if not np.isnan(obs[t]) else (common, common_sd)
+                        d[z, t, staff] = base.delta[name][z, t] + change
+                        s[z, t, staff] = np.hypot(base.sd[name][z, t], change_sd)
+            delta[name], sd[name] = d, s
+        return Correction(delta, sd)
+
     def correction(self, plan: np.ndarray) -> Correction:
         """delta (and its posterior sd) per target at the staff levels of *plan*; a cell never
         simulated at its level takes its zone's common bias (and spread)."""
@@ -172,9 +220,7 @@ class CorrectionData:
                 for t in range(T):
                     got = self.seen.get((name, z, t, int(plan[z, t])))
                     if got:
-                        w = np.array([1 / (implied * factor) for _, _, implied in got])
-                        obs[t] = float(sum(wi * o for wi, (o, _, _) in zip(w, got)) / w.sum())
-                        var[t] = float(1 / w.sum())
+                        obs[t], var[t] = self._cell(got, factor)
                 if np.isnan(obs).all():   # simulated only at other levels: the zone's pooled bias
                     others = [item for (n, y, _, _), items in self.seen.items() if n == name and y == z
                               for item in items]

@@ -132,3 +132,55 @@ def test_zone_models_answer_the_same_in_worker_processes():
         assert one.keys() == two.keys()
         for z in one:
             np.testing.assert_array_equal(one[z], two[z])
+
+
+def test_a_correction_per_staff_level_judges_each_level_by_its_own():
+    ev = exact_evaluator()
+    T = len(RATES_PER_HOUR)
+    plan = forward_plan(ev, np.full(T, 3), np.full(T, WINDOWS), np.ones(T, dtype=int))
+    t = int(np.argmax(plan))
+    lower = plan.copy()
+    lower[t] -= 1
+    assert not ev.check(lower, t)
+    table = np.zeros((T, WINDOWS + 1))
+    table[t, plan[t] - 1] = 0.5                        # only one staff lower in period t
+    ev.correct({TARGET: table})
+    assert ev.check(lower, t) and ev.check(plan, t)
+    assert np.allclose(ev.corrected(plan), ev.values(plan))   # the plan's own level: uncorrected
+    ev.correct({TARGET: np.full(T, 0.5)})               # one per period: every level alike
+    assert np.allclose(ev.corrected(plan), ev.values(plan) + 0.5)
+
+
+def test_the_correction_table_adds_the_change_observed_one_staff_lower():
+    from optimize.model_correction import CorrectionData
+
+    target = parse_targets(TARGET)[0]
+    T = 12
+    data = CorrectionData([target], ["z"], [f"{8 + t // 2:02d}:{30 * (t % 2):02d}" for t in range(T)], 0.95)
+    plan = np.full((1, T), 3)
+    rng = np.random.default_rng(0)
+    for t in range(T):   # many visits: precise cells; the model is right at 3 staff, 0.1 low at 2
+        data.seen[(str(target), 0, t, 3)] = [(rng.normal(0, 0.005), 1e-5, 1e-5)]
+        if t % 2 == 0:
+            data.seen[(str(target), 0, t, 2)] = [(0.1 + rng.normal(0, 0.005), 1e-5, 1e-5)]
+    table = data.correction_table(plan, 5)
+    delta = table.delta[str(target)][0]
+    assert np.allclose(delta[:, 3], 0, atol=0.02)          # the plan's level
+    assert np.allclose(delta[:, 2], 0.1, atol=0.02)        # observed, and the odd periods by the zone's change
+    assert np.allclose(delta[:, 4], delta[:, 3])           # never seen one higher: the plan's correction
+
+
+def test_probe_plans_lower_alternate_periods_above_their_floor():
+    from optimize.calibrated_method import _probe_plans
+
+    hall = zone_hall()
+    T = hall.n_periods
+    caps = np.full((1, T), WINDOWS)
+    with _Models(hall, parse_targets(TARGET), caps) as models:
+        plan = np.full((1, T), 4)
+        floor = models.floor()
+        floor[0, 3] = 4                                    # at its floor: never lowered
+        even, odd = _probe_plans(models, plan, floor)
+    assert (plan - even)[0, ::2].tolist() == [1 if t != 3 else 0 for t in range(0, T, 2)]
+    assert (plan - even)[0, 1::2].sum() == 0 and (plan - odd)[0, ::2].sum() == 0
+    assert (plan - odd)[0, 3] == 0 and (plan - odd)[0, 1] == 1
