@@ -444,21 +444,53 @@ PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
 )
 
 
-def problem_text(message: str, lang: str = DEFAULT_LANG) -> str:
-    """An input problem's *message* (English, as the validation layer words it) in *lang*:
-    Chinese for the common wordings (:data:`PROBLEMS_ZH`), else the English unchanged."""
+def _translated(text: str, patterns, lang: str) -> str:
+    """*text* through the first of *patterns* (regex, template) that matches it whole, in *lang*."""
     import re
 
     if check_lang(lang) != "zh":
-        return message
-    for pattern, template in PROBLEMS_ZH:
-        match = re.fullmatch(pattern, message, flags=re.DOTALL)
+        return text
+    for pattern, template in patterns:
+        match = re.fullmatch(pattern, text, flags=re.DOTALL)
         if match:
             fields = match.groupdict()
             if "what" in fields:  # the alternatives of a union: 'all' or a list
                 fields["what"] = " 或 ".join(_ALTERNATIVES_ZH.get(w, w) for w in fields["what"].split(" or "))
             return template.format(**fields)
-    return message
+    return text
+
+
+def problem_text(message: str, lang: str = DEFAULT_LANG) -> str:
+    """An input problem's *message* (English, as the validation layer words it) in *lang*:
+    Chinese for the common wordings (:data:`PROBLEMS_ZH`), else the English unchanged."""
+    return _translated(message, PROBLEMS_ZH, lang)
+
+
+# -- the optimizer's progress lines in Chinese ------------------------------------------------
+# Worded in optimize/optimizer.py (one line per simulation, loop step and the verification);
+# the numbers are kept as printed.
+_N = r"\s*(?P<{}>[-\d.]+)"
+PROGRESS_ZH: tuple[tuple[str, str], ...] = (
+    (r"simulation" + _N.format("i") + r": cost" + _N.format("cost") + r" \(" + _N.format("on") +
+     r" staff-h on duty\), (?P<below>\d+) zone-periods below target in the simulation, "
+     r"(?P<exp>[-\d.]+) expected true misses",
+     "第 {i} 次仿真：成本 {cost}（在岗 {on} 人时），仿真中 {below} 个专区时段低于目标，预计真正未达标 {exp} 个"),
+    (r"verification on fresh days: (?P<met>\d+) zone-periods met, (?P<b>\d+) borderline, (?P<m>\d+) missed, "
+     r"(?P<e>\d+) exempt",
+     "新一批模拟日上的核验：{met} 个专区时段达标，{b} 个临界，{m} 个未达标，{e} 个免评"),
+    (r"search" + _N.format("i") + r": (?P<action>\S+)\s+" + _N.format("h") + r" staff-h, (?P<f>\d+) failing, "
+     r"(?P<l>\d+) lowered, (?P<u>\d+) undone, (?P<r>\d+) raised",
+     "搜索 {i}：{action}，{h} 人时，{f} 个未达标，{l} 个下调，{u} 个撤回，{r} 个上调"),
+    (r"loop" + _N.format("i") + r": " + _N.format("h") + r" paid h, cost (?P<cost>[-\d.]+), (?P<f>\d+) failing, "
+     r"(?P<r>\d+) raised (?P<status>.*)",
+     "闭环 {i}：计薪 {h} 小时，成本 {cost}，{f} 个未达标，{r} 个上调 {status}"),
+)
+
+
+def progress_text(line: str, lang: str = DEFAULT_LANG) -> str:
+    """One of the optimizer's progress *line* (English) in *lang*: Chinese for the lines
+    of :data:`PROGRESS_ZH`, else the English unchanged."""
+    return _translated(line, PROGRESS_ZH, lang)
 
 
 def problem_rows(problems) -> list[list[str]]:
@@ -472,4 +504,4 @@ _ALTERNATIVES_ZH = {"a whole number": "整数", "a number": "数字", "text": "�
 
 
 __all__ = ["DEFAULT_LANG", "KPI_ZH", "LANGS", "MESSAGES", "RULES", "catalog", "check_lang", "kpi_help", "kpi_label",
-           "model_rules", "problem_rows", "problem_text", "t"]
+           "model_rules", "problem_rows", "problem_text", "progress_text", "t"]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from sim import InputError
-from sim.i18n import problem_rows
+from sim.i18n import problem_rows, progress_text
 
 
 class Cancelled(Exception):
@@ -62,7 +62,8 @@ class Job:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
-                "log": self.log[-12:], "error": self.error, "problems": problem_rows(self.problems),
+                "log": self.log[-12:], "log_zh": [progress_text(line, "zh") for line in self.log[-12:]],
+                "error": self.error, "problems": problem_rows(self.problems),
                 "seconds": None if self.seconds is None else round(self.seconds, 2)}
 
 

@@ -108,6 +108,7 @@ def test_an_optimized_plan_can_be_accepted_into_the_grid(client):
                       headers=WRITE).json()
     done = wait(client, job)
     assert done["state"] == "done" and any("verification" in line for line in done["log"])
+    assert any(line.startswith("新一批模拟日上的核验") for line in done["log_zh"])   # the page in Chinese
     plan = client.get("/api/optimize").json()
     assert plan["method"] == "sipp" and set(plan["plan"]) == {"realestate", "housing_fund", "social", "tax"}
     hall = client.post("/api/optimize/accept", headers=WRITE).json()

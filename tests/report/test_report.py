@@ -193,3 +193,25 @@ def test_every_validation_wording_of_the_scenario_layer_has_a_chinese_pattern():
             sim.scenario_from_dict(data)
         for path, message in info.value.problems:
             assert re.search("[\u4e00-\u9fff]", problem_text(message, "zh")), (path, message)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["calibrated", "simulation"])
+def test_every_progress_line_the_optimizer_prints_has_its_chinese(method):
+    """The lines come from a real run, so a change of wording in optimize/optimizer.py that the
+    patterns of sim.i18n.PROGRESS_ZH no longer match fails here."""
+    import re
+
+    import optimize
+    from sim.i18n import progress_text
+
+    hall = sim.load_scenario(Path(__file__).resolve().parents[1] / "data" / "optimize_hall.yaml")
+    lines: list[str] = []
+    optimize.optimize_staffing(hall, "wait<=15@80%", method=method, seed=0, replications=3, verify_replications=3,
+                               max_simulations=1, max_iterations=1, baselines=False, workers=1,
+                               progress=lines.append)
+    told = [line for line in lines if not line.startswith("descent")]   # the descent's lines stay English
+    assert told
+    for line in told:
+        assert re.search(r"[\u4e00-\u9fff]", progress_text(line, "zh")), line
+        assert progress_text(line, "en") == line

@@ -103,6 +103,9 @@ function showDiff(kpi, tri) {
   return s(tri[0]) + unit + " [" + s(tri[1]) + ", " + s(tri[2]) + "]";
 }
 function status(text) { $("#status").textContent = text || ""; }
+// The optimizer's progress lines in the page's language (the server sends both).
+function jobLog(job) { return App.lang === "zh" && job.log_zh ? job.log_zh : job.log; }
+
 function showProblems(title, problems) {
   const box = $("#problems");
   if (!problems || !problems.length) { box.hidden = true; box.innerHTML = ""; return; }
@@ -194,13 +197,13 @@ function showJob(job) {
   const frac = job.total ? job.done / job.total : 0;
   $("#progress-bar").style.width = (job.state === "done" ? 100 : 100 * frac) + "%";
   let text;
-  if (job.state === "running") text = job.kind === "run" ? t("app.running", {done: job.done, total: job.total}) : (job.log.slice(-1)[0] || "…");
+  if (job.state === "running") text = job.kind === "run" ? t("app.running", {done: job.done, total: job.total}) : (jobLog(job).slice(-1)[0] || "…");
   else if (job.state === "done") text = t("app.done", {seconds: job.seconds});
   else if (job.state === "cancelled") text = t("app.cancelled");
   else text = t("app.failed", {message: job.error || ""});
   $("#progress-text").textContent = text;
   p.dataset.state = job.state;
-  if (job.kind === "optimize") { const log = $("#opt-log"); if (log) log.textContent = job.log.join("\n"); }
+  if (job.kind === "optimize") { const log = $("#opt-log"); if (log) log.textContent = jobLog(job).join("\n"); }
 }
 async function followJob(job) {
   App.job = job;

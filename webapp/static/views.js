@@ -303,7 +303,7 @@ VIEWS.optimize = (root) => {
     el("label", {}, tr("opt.method"), method),
     el("label", {}, tr("opt.replications"), el("input", {id: "opt-reps", type: "number", value: 10, min: 2, max: 200})),
     el("button", {id: "opt-run", class: "primary", text: tr("opt.run"), onclick: startOptimize, disabled: App.job && App.job.state === "running"})));
-  root.append(el("div", {class: "log", id: "opt-log", text: App.job && App.job.kind === "optimize" ? App.job.log.join("\n") : ""}));
+  root.append(el("div", {class: "log", id: "opt-log", text: App.job && App.job.kind === "optimize" ? jobLog(App.job).join("\n") : ""}));
   const o = App.optimized;
   if (!o) return;
   const c = o.compliance;
