@@ -169,15 +169,15 @@ class CorrectionData:
         w = np.array([1 / (implied * factor) for _, _, implied in got])
         return float(sum(wi * o for wi, (o, _, _) in zip(w, got)) / w.sum()), float(1 / w.sum())
 
-    def correction_table(self, plan: np.ndarray, levels: int) -> Correction:
+    def correction_table(self, plan: np.ndarray, levels: int, base: Correction | None = None) -> Correction:
         """delta (and its sd) per target at every staff level 0 .. *levels* - 1, as arrays
         zones x periods x levels: at a cell's plan level, :meth:`correction`; *step* staff
         away, that plus the change the zone's cells observed *step* staff away from their
         plan show (each observed cell's own change shrunk towards the zone's common change,
         which counts only when it stands out of its noise; cells not observed there take the
-        common change)."""
+        common change). *base*: :meth:`correction` of *plan* when already computed."""
         plan = np.asarray(plan, dtype=np.int64)
-        base = self.correction(plan)
+        base = self.correction(plan) if base is None else base
         Z, T = len(self.zones), self.T
         delta, sd = {}, {}
         for target in self.targets:
@@ -188,8 +188,8 @@ class CorrectionData:
                 factor = self._inflation(name, z)
                 steps: dict[int, tuple[np.ndarray, np.ndarray]] = {}
                 for (n, y, t, staff), got in self.seen.items():
-                    step = staff - int(plan[z, t]) if n == name and y == z else 0
-                    if step == 0 or not 0 <= staff < levels:
+                    step = staff - int(plan[z, t])
+                    if n != name or y != z or step == 0 or not 0 <= staff < levels:
                         continue
                     obs, var = steps.setdefault(step, (np.full(T, np.nan), np.full(T, np.nan)))
                     o, v = self._cell(got, factor)

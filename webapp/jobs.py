@@ -41,6 +41,7 @@ class Job:
     done: int = 0
     total: int = 0
     log: list = field(default_factory=list)
+    log_zh: list = field(default_factory=list)     # the same lines in Chinese (sim.i18n.progress_text)
     error: Optional[str] = None
     problems: list = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
@@ -56,13 +57,14 @@ class Job:
     def say(self, line: str) -> None:
         """Add a log line (the optimizer's steps); raises Cancelled when asked to stop."""
         self.log.append(line)
+        self.log_zh.append(progress_text(line, "zh"))
         self.done += 1
         if self.cancel_event.is_set():
             raise Cancelled()
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "state": self.state, "done": self.done, "total": self.total,
-                "log": self.log[-12:], "log_zh": [progress_text(line, "zh") for line in self.log[-12:]],
+                "log": self.log[-12:], "log_zh": self.log_zh[-12:],
                 "error": self.error, "problems": problem_rows(self.problems),
                 "seconds": None if self.seconds is None else round(self.seconds, 2)}
 
