@@ -46,9 +46,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from optimize.adaptive_effort import close_cells, probe_close_cells
 from optimize.closed_loop import solved_roster
 from optimize.demand import analytic_requirements, period_labels, zone_demand
 from optimize.exact_staffing import ZoneEvaluator
+from optimize.methods import DEFAULT_ADAPTIVE_ROUNDS, MAX_ADAPTIVE_ROUNDS, MAX_SIMULATIONS
 from optimize.model_correction import Correction, CorrectionData
 from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
@@ -58,10 +60,12 @@ from optimize.zone_pool import ZonePool
 
 __all__ = ["CALIBRATED_ITERATION_COLUMNS", "CalibratedStaffing", "Stuck", "calibrated_staffing", "forward_plan"]
 
-CALIBRATED_ITERATION_COLUMNS = ["iteration", "staff_hours", "paid_hours", "cost", "lean_rounds", "simulated_misses",
-                                "probes", "expected_misses", "changed", "seconds"]
+CALIBRATED_ITERATION_COLUMNS = ["stage", "iteration", "staff_hours", "paid_hours", "cost", "lean_rounds",
+                                "simulated_misses", "probes", "close_cells", "lowered_cells", "expected_misses",
+                                "changed", "seconds"]
 SEARCH_SEED_OFFSET = 10     # the i-th simulation uses seed + 10 + i: clear of the verification's seed + 2
 PROBE_SEED_OFFSET = 60      # the probes use seed + 60 and seed + 61: fresh days of their own
+ADAPTIVE_SEED_OFFSET = 100  # adaptive round r, parity p: seed + 100 + 2r + p
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,7 @@ class _Models:
         self.P = scenario.period_minutes
         self.caps = caps
         self.zones = list(scenario.zone_ids)
+        self.labels = period_labels(scenario)
         self.rates = np.array([demand[zone].rates for zone in self.zones], dtype=float)
         self.least = np.minimum((self.rates > 0).astype(np.int64), caps)   # someone wherever visitors come
         specs = {z: dict(rates=list(demand[zone].rates), period_minutes=self.P,
@@ -238,8 +243,7 @@ def _lean_requirements(models: _Models, coverage: np.ndarray, floor: np.ndarray)
     """Lower the roster's *coverage* one zone-period at a time, wherever every zone's model
     still passes after it: the staff the models need, given the surplus the shifts bring."""
     lean = coverage.copy()
-    rows = models.pool.map(_lean_zone, {z: (coverage[z], floor[z], 3 + math.ceil(2 * models.mean_service[z] / models.P))
-                                        for z in models.pool.zones})
+    rows = models.pool.map(_lean_zone, {z: (coverage[z], floor[z], _reach(models, z)) for z in models.pool.zones})
     for z, row in rows.items():
         lean[z] = row
     return lean
@@ -280,6 +284,40 @@ def _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit, max_
             break
         roster, coverage, reqs = better, better_coverage, lean
     return roster, coverage, reqs, rounds
+
+
+def _adaptive_plan(scenario, models: _Models, plan, reqs, close, shifts, solver, time_limit):
+    """The plan once the close cells' evidence is in the models (corrected by it): without
+    shifts, each close cell one lower where every model still passes (no other cell is raised
+    for it, so the plan stays as searched elsewhere); with shifts, the lean roster again from
+    *reqs*. Returns (plan on duty, requirements, roster or None, lean rounds)."""
+    floor = models.floor()
+    if shifts is None:
+        lowered = plan.copy()
+        rows = models.pool.map(_lower_close, {z: (plan[z], close[z] & (plan[z] > floor[z]), _reach(models, z))
+                                              for z in models.pool.zones if close[z].any()})
+        for z, row in rows.items():
+            lowered[z] = row
+        return lowered, lowered.copy(), None, 0
+    roster, coverage, reqs, rounds = _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit)
+    return coverage, reqs, roster, rounds
+
+
+def _reach(models: _Models, z: int) -> int:
+    """Periods after a change of staff in zone *z* that its backlog can still touch."""
+    return 3 + math.ceil(2 * models.mean_service[z] / models.P)
+
+
+def _lower_close(ev: ZoneEvaluator, plan, close, reach: int) -> np.ndarray:
+    """One zone's *plan* with each *close* period (in order) one lower where the model then
+    passes there and breaks nothing within *reach* periods after that passed before."""
+    g = np.array(plan, dtype=np.int64)
+    passed = ev(g)
+    for t in (int(t) for t in np.nonzero(close)[0]):
+        g[t] -= 1
+        if not ev.check(g, t) or not all(ev.check(g, u) or not passed[u] for u in range(t + 1, min(len(g), t + reach + 1))):
+            g[t] += 1
+    return g
 
 
 def _miss_probability(models: _Models, plan, correction: Correction, min_visitors: float) -> np.ndarray:
@@ -333,9 +371,10 @@ def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -
 
 def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replications: int = 30,
                         max_simulations: int = 4, confidence: float = 0.95, min_visitors: float = 1.0,
-                        margin: float = 0.0, bound: bool = True, probes: bool = False, workers=None, executor=None,
+                        margin: float = 0.0, bound: bool = True, probes: bool = False,
+                        adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS, workers=None, executor=None,
                         solver: str = DEFAULT_SOLVER, time_limit: float | None = 120,
-                        on_iteration=None) -> CalibratedStaffing:
+                        on_iteration=None, on_probe=None) -> CalibratedStaffing:
     """The cheapest plan (with *shifts*: roster) found that the calibrated models say meets
     *targets* in every zone-period; see the module docstring.
 
@@ -345,6 +384,9 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     *margin*: posterior standard deviations kept between each corrected estimate and its
     target (0: the point estimate); *bound*: compute the lower bound (a few seconds);
     *time_limit* (seconds) per roster solve; *on_iteration* gets each iteration's row;
+    *adaptive_rounds*: after the search, the zone-periods where one staff fewer is a close
+    call are simulated one lower, in at most this many rounds of two probe simulations
+    (:mod:`optimize.adaptive_effort`; 0: none); *on_probe* is called after each of them;
     *probes*: after the first simulation, simulate two probe plans (:func:`_probe_plans`,
     one simulation each, counted in ``simulations``) so that the models know their error
     one staff below the plan, where the plan's own cells say little, and correct the
@@ -353,8 +395,10 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     less biased against a brute force (9 above, 7 below instead of 15 and 2) but no more
     often equal to it (91.4% against 90.9%), with more zone-periods truly short.
     """
-    if max_simulations < 1:
-        raise ValueError(f"max_simulations must be >= 1, got {max_simulations}")
+    if not 1 <= max_simulations <= MAX_SIMULATIONS:
+        raise ValueError(f"max_simulations must be 1 .. {MAX_SIMULATIONS}, got {max_simulations}")
+    if not 0 <= adaptive_rounds <= MAX_ADAPTIVE_ROUNDS:
+        raise ValueError(f"adaptive_rounds must be 0 .. {MAX_ADAPTIVE_ROUNDS}, got {adaptive_rounds}")
     targets = parse_targets(targets)
     zones, labels = list(scenario.zone_ids), period_labels(scenario)
     T = scenario.n_periods
@@ -368,26 +412,31 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         data = CorrectionData(targets, zones, labels, confidence)
         reqs = np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(np.int64), caps)
         rows: list[dict] = []
-        simulated: set[bytes] = set()
+        estimates_of: dict[bytes, pd.DataFrame] = {}      # each simulated plan's cell estimates
         correction: Correction | None = None
         plan: np.ndarray | None = None
         roster: RosterResult | None = None
         converged = False
-        for iteration in range(1, max_simulations + 2):
-            clock = time.perf_counter()
+
+        def searched(correction, reqs):
+            """(plan on duty, requirements, roster, lean rounds, floor) under *correction*."""
             models.correct(correction, margin)
             floor = models.floor()
+            reqs = reqs.copy()
             for z, row in models.pool.map(forward_plan, {z: (reqs[z], caps[z], floor[z])
                                                           for z in models.pool.zones}).items():
                 reqs[z] = row
-            rounds = 0
-            if shifts is not None:
-                roster, new_plan, reqs, rounds = _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit)
-            else:
-                new_plan = reqs.copy()
+            if shifts is None:
+                return reqs.copy(), reqs, None, 0, floor
+            roster, new_plan, reqs, rounds = _lean_roster(scenario, models, reqs, floor, shifts, solver, time_limit)
+            return new_plan, reqs, roster, rounds, floor
+
+        for iteration in range(1, max_simulations + 2):
+            clock = time.perf_counter()
+            new_plan, reqs, roster, rounds, floor = searched(correction, reqs)
             changed = plan is None or not np.array_equal(plan, new_plan)
             plan = new_plan
-            if plan.tobytes() in simulated:
+            if plan.tobytes() in estimates_of:
                 converged = True
                 break
             if iteration > max_simulations:
@@ -395,7 +444,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             results = simulate_plan(scenario, plan, replications=replications,
                                     seed=seed + SEARCH_SEED_OFFSET + iteration, workers=workers, executor=executor)
             estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
-            simulated.add(plan.tobytes())
+            estimates_of[plan.tobytes()] = estimates
             data.add(estimates, plan, models.values(plan), replications)
             probed = 0
             if probes and iteration == 1:
@@ -409,19 +458,43 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             # by staff level only with probes: without them the method stays the measured one
             correction = data.correction_table(plan, levels, plan_correction) if probes else plan_correction
             judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
-            staff_hours = float(plan.sum() * hours)
-            row = {"iteration": iteration, "staff_hours": staff_hours,
-                   "paid_hours": roster.staff_hours if roster is not None else staff_hours,
-                   "cost": roster.cost if roster is not None else staff_hours, "lean_rounds": rounds,
-                   "simulated_misses": int(judged[["zone", "start"]].drop_duplicates().shape[0]),
-                   "probes": probed,
-                   "expected_misses": float(_miss_probability(models, plan, plan_correction, min_visitors).sum()),
-                   "changed": changed, "seconds": round(time.perf_counter() - clock, 3)}
+            row = _row("search", iteration, plan, roster, rounds, hours, changed, clock,
+                       simulated_misses=int(judged[["zone", "start"]].drop_duplicates().shape[0]), probes=probed,
+                       expected_misses=float(_miss_probability(models, plan, plan_correction, min_visitors).sum()))
             rows.append(row)
             if on_iteration is not None:
                 on_iteration(dict(row))
         assert plan is not None             # the loop runs at least once
         final = data.correction(plan)
+        if adaptive_rounds and not probes:
+            clock = time.perf_counter()
+            models.correct(final, margin)
+            floor = models.floor()
+            close = close_cells(models, plan, floor, final, estimates_of.get(plan.tobytes(), estimates),
+                                replications, confidence)
+            evidence = probe_close_cells(scenario, models, plan, close, rounds=adaptive_rounds,
+                                         seed=seed + ADAPTIVE_SEED_OFFSET, replications=replications,
+                                         confidence=confidence, min_visitors=min_visitors, workers=workers,
+                                         executor=executor, on_simulation=on_probe)
+            if evidence.simulations:
+                for probe, probe_estimates in evidence.probes:     # the cells not probed: more days at the plan
+                    data.add(probe_estimates, probe, models.values(probe), replications)
+                final = evidence.correction_table(data.correction(plan), levels)
+                models.correct(final, margin)
+                new_plan, reqs, roster, rounds = _adaptive_plan(scenario, models, plan, reqs, close, shifts, solver,
+                                                                time_limit)
+                changed = not np.array_equal(plan, new_plan)
+                lowered = int((new_plan < plan).sum())
+                plan = new_plan
+                row = _row("adaptive", len(rows) + 1, plan, roster, rounds, hours, changed, clock,
+                           simulated_misses=None, probes=evidence.simulations,
+                           expected_misses=float(_miss_probability(models, plan, final.at_levels(plan),
+                                                                   min_visitors).sum()),
+                           close_cells=int(close.sum()), lowered_cells=lowered)
+                rows.append(row)
+                if on_iteration is not None:
+                    on_iteration(dict(row))
+        final = final.at_levels(plan)
         misses = _miss_probability(models, plan, final, min_visitors)
         cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
         lower = _lower_bound(scenario, models, models.floor(), shifts, solver, time_limit) if bound else math.nan
@@ -430,6 +503,17 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             requirements=plan_frame(scenario, reqs), plan=plan_frame(scenario, plan), roster=roster, cost=cost,
             lower_bound=lower, gap=gap, miss_probability=plan_frame(scenario, np.zeros_like(plan)).astype(float) + misses,
             expected_misses=float(misses.sum()), iterations=pd.DataFrame(rows, columns=CALIBRATED_ITERATION_COLUMNS),
-            simulations=len(rows) + sum(r["probes"] for r in rows), replications=replications,
-            converged=converged, stuck=models.stuck(labels),
+            simulations=sum(r["stage"] == "search" for r in rows) + sum(r["probes"] for r in rows),
+            replications=replications, converged=converged, stuck=models.stuck(labels),
             corrections={k: v.copy() for k, v in final.delta.items()})
+
+
+def _row(stage: str, iteration: int, plan, roster, rounds: int, hours: float, changed: bool, clock: float,
+         **measured) -> dict:
+    """One row of ``iterations`` (``CALIBRATED_ITERATION_COLUMNS``)."""
+    staff_hours = float(plan.sum() * hours)
+    return {"stage": stage, "iteration": iteration, "staff_hours": staff_hours,
+            "paid_hours": roster.staff_hours if roster is not None else staff_hours,
+            "cost": roster.cost if roster is not None else staff_hours, "lean_rounds": rounds,
+            "close_cells": None, "lowered_cells": None, **measured,
+            "changed": changed, "seconds": round(time.perf_counter() - clock, 3)}

@@ -3,7 +3,7 @@ loading the optimizer)."""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_METHOD", "METHODS"]
+__all__ = ["DEFAULT_ADAPTIVE_ROUNDS", "DEFAULT_METHOD", "MAX_ADAPTIVE_ROUNDS", "MAX_SIMULATIONS", "METHODS"]
 
 METHODS = ("sipp", "lag", "mol", "simulation", "calibrated")
 """``sipp``, ``lag``, ``mol``: analytic requirements, then the closed loop; ``simulation``:
@@ -11,3 +11,9 @@ the simulation search, then the closed loop; ``calibrated``: the zones' exact mo
 corrected by simulating the hall (:mod:`optimize.calibrated_method`)."""
 
 DEFAULT_METHOD = "calibrated"
+
+# the calibrated method's effort, limited so that its seeds never meet: search simulation i
+# uses seed + 10 + i, the probes seed + 60, + 61, adaptive round r seed + 100 + 2r (+ 1)
+MAX_SIMULATIONS = 40
+DEFAULT_ADAPTIVE_ROUNDS = 3
+MAX_ADAPTIVE_ROUNDS = 20

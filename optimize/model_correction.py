@@ -52,6 +52,21 @@ class Correction:
     delta: dict
     sd: dict
 
+    def at_levels(self, plan: np.ndarray) -> Correction:
+        """This correction at the staff levels of *plan* (zones x periods): itself when it is
+        one per cell, the entry of each cell's level when it is per level (zones x periods x levels)."""
+        plan = np.asarray(plan, dtype=np.int64)
+        if all(np.ndim(d) == 2 for d in self.delta.values()):
+            return self
+        Z, T = plan.shape
+        zi, ti = np.arange(Z)[:, None], np.arange(T)[None, :]
+
+        def pick(table):
+            table = np.asarray(table)
+            return table[zi, ti, np.clip(plan, 0, table.shape[2] - 1)] if table.ndim == 3 else table
+
+        return Correction({k: pick(v) for k, v in self.delta.items()}, {k: pick(v) for k, v in self.sd.items()})
+
 
 def _design_effect(z: np.ndarray, lags: int = 6) -> float:
     """1 + 2 sum of the positive autocorrelations of the standardized residuals *z* (in

@@ -30,7 +30,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from optimize.baselines import flat_plan, sipp_plan
-from optimize.calibrated_method import calibrated_staffing
+from optimize.calibrated_method import DEFAULT_ADAPTIVE_ROUNDS, calibrated_staffing
 from optimize.closed_loop import plan_hours, run_closed_loop, solved_roster
 from optimize.demand import analytic_requirements, period_labels
 from optimize.methods import DEFAULT_METHOD, METHODS
@@ -149,7 +149,8 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
                       min_visitors: float = 1.0, baselines: bool = True, workers=None, executor=None,
                       solver: str = DEFAULT_SOLVER, time_limit: float | None = 120, loop_rule: str = "confident",
                       descent: bool = True, max_descent: int = 20, max_simulations: int = 4,
-                      margin: float = 0.0, progress=None) -> StaffingResult:
+                      margin: float = 0.0, adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
+                      progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
     *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
@@ -165,8 +166,9 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     ``calibrated`` (:mod:`optimize.calibrated_method`) instead runs at most
     *max_simulations* simulations (seeds *seed* + 11, + 12, ...) of plans from the
     zones' exact models corrected by them, with *margin* posterior standard deviations of
-    safety (0: the point estimate); it reports a lower bound, the gap and the expected
-    number of zone-periods that truly miss.
+    safety (0: the point estimate), then spends at most *adaptive_rounds* rounds of two
+    simulations where one staff fewer is a close call (:mod:`optimize.adaptive_effort`);
+    it reports a lower bound, the gap and the expected number of zone-periods that truly miss.
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
     Raises TargetError for a bad target, ValueError for an unknown method.
@@ -186,7 +188,7 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     if method == "calibrated":
         return _calibrated(scenario, targets, shifts, seeds=seeds, replications=replications,
                            verify_replications=verify_replications, max_simulations=max_simulations,
-                           margin=margin, baselines=baselines, solver=solver, time_limit=time_limit,
+                           margin=margin, adaptive_rounds=adaptive_rounds, baselines=baselines, solver=solver, time_limit=time_limit,
                            progress=progress, started=started, common=common)
     if method == "simulation":
         def report(row):
@@ -270,12 +272,12 @@ def _verify_and_compare(scenario, targets, name, plan, roster, stuck, *, shifts,
 
 
 def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replications, max_simulations, margin,
-                baselines, solver, time_limit, progress, started, common) -> StaffingResult:
+                adaptive_rounds, baselines, solver, time_limit, progress, started, common) -> StaffingResult:
     """:func:`optimize_staffing` with the calibrated method (its search replaces the loop)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     # one bar for the whole run (simulations, verification, baselines), with the time left
-    bar = tqdm(total=max_simulations + 1 + int(baselines), desc="optimize", unit="step", leave=False,
+    bar = tqdm(total=max_simulations + 2 * adaptive_rounds + 1 + int(baselines), desc="optimize", unit="step", leave=False,
                file=sys.stderr, disable=progress is not True,
                bar_format="{desc}: {n_fmt}/{total_fmt} steps [{elapsed}<{remaining}]")
 
@@ -286,6 +288,11 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
             bar.write(text, file=sys.stderr)
 
     def report(row):
+        if row["stage"] == "adaptive":     # its probe simulations moved the bar already
+            say(f"adaptive effort: {row['close_cells']} close zone-periods simulated one staff lower "
+                f"({row['probes']} probe simulations), {row['lowered_cells']} lowered; cost {row['cost']:8.1f} "
+                f"({row['staff_hours']:.1f} staff-h on duty), {row['expected_misses']:.1f} expected true misses")
+            return
         bar.update(1)
         say(f"simulation {row['iteration']:>2}: cost {row['cost']:8.1f} ({row['staff_hours']:.1f} "
             f"staff-h on duty), {row['simulated_misses']} zone-periods below target in the simulation, "
@@ -293,8 +300,9 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
     try:
         found = calibrated_staffing(scenario, targets, shifts, seed=seeds["search"], replications=replications,
                                     max_simulations=max_simulations, margin=margin, solver=solver,
-                                    time_limit=time_limit, on_iteration=report, **common)
-        bar.update(max_simulations - found.simulations)        # a fixed point ends the search early
+                                    adaptive_rounds=adaptive_rounds, time_limit=time_limit, on_iteration=report,
+                                    on_probe=lambda: bar.update(1), **common)
+        bar.update(max_simulations + 2 * adaptive_rounds - found.simulations)   # steps not needed: skipped
         seconds["requirements"] = time.perf_counter() - clock
         stuck = tuple(dict.fromkeys((s.zone, s.period) for s in found.stuck))
         verification, rows, plans, verifications = _verify_and_compare(
@@ -308,8 +316,7 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
     seconds["total"] = time.perf_counter() - started
     return StaffingResult(
         scenario=scenario, targets=targets, method="calibrated", requirements=found.requirements, plan=found.plan,
-        roster=found.roster, verification=verification, iterations=found.iterations.assign(stage="search")[
-            ["stage", *found.iterations.columns]],
+        roster=found.roster, verification=verification, iterations=found.iterations,
         baselines=pd.DataFrame(rows, columns=BASELINE_COLUMNS), baseline_plans=plans,
         baseline_verifications=verifications, converged=found.converged, stuck=stuck, seeds=seeds,
         seconds={k: round(v, 2) for k, v in seconds.items()}, lower_bound=found.lower_bound,

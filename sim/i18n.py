@@ -484,6 +484,11 @@ PROGRESS_ZH: tuple[tuple[str, str], ...] = (
     (r"loop" + _N.format("i") + r": " + _N.format("h") + r" paid h, cost (?P<cost>[-\d.]+), (?P<f>\d+) failing, "
      r"(?P<r>\d+) raised (?P<status>.*)",
      "闭环 {i}：计薪 {h} 小时，成本 {cost}，{f} 个未达标，{r} 个上调 {status}"),
+    (r"adaptive effort: (?P<close>\d+) close zone-periods simulated one staff lower \((?P<p>\d+) probe simulations\), "
+     r"(?P<low>\d+) lowered; cost" + _N.format("cost") + r" \(" + _N.format("on") + r" staff-h on duty\), "
+     r"(?P<exp>[-\d.]+) expected true misses",
+     "自适应加测：{close} 个临界专区时段少一人再仿真（{p} 次探测仿真），{low} 个下调；成本 {cost}（在岗 {on} 人时），"
+     "预计真正未达标 {exp} 个"),
 )
 
 

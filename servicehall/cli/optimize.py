@@ -9,13 +9,22 @@ import os
 import sys
 
 import sim
-from optimize.methods import DEFAULT_METHOD, METHODS
+from optimize.methods import DEFAULT_ADAPTIVE_ROUNDS, DEFAULT_METHOD, MAX_ADAPTIVE_ROUNDS, MAX_SIMULATIONS, METHODS
 from sim.output import atomic_dir, json_value
 
 from .commands import summary
 from .errors import UserError
 from .executors import open_executor
-from .options import at_least_two, nonneg_float, nonneg_int, positive_int, scenario_shifts, scenario_targets, workers
+from .options import (
+    at_least_two,
+    int_within,
+    nonneg_float,
+    nonneg_int,
+    positive_int,
+    scenario_shifts,
+    scenario_targets,
+    workers,
+)
 from .tables import render_table
 
 
@@ -33,8 +42,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help=f"{', '.join(METHODS)} (default {DEFAULT_METHOD}: each zone's exact queue model "
                         "corrected by simulating the hall; the others set requirements first and then run the "
                         "closed loop)")
-    p.add_argument("--max-simulations", type=positive_int, default=4,
-                   help="calibrated method: hall simulations at most (default 4)")
+    p.add_argument("--max-simulations", type=int_within(1, MAX_SIMULATIONS), default=4,
+                   help=f"calibrated method: hall simulations of the search at most (default 4, at most {MAX_SIMULATIONS})")
+    p.add_argument("--adaptive-rounds", type=int_within(0, MAX_ADAPTIVE_ROUNDS), default=DEFAULT_ADAPTIVE_ROUNDS,
+                   help="calibrated method: rounds of two simulations spent only on the zone-periods where one staff "
+                        f"fewer is a close call (default {DEFAULT_ADAPTIVE_ROUNDS}, 0: none, at most {MAX_ADAPTIVE_ROUNDS})")
     p.add_argument("--margin", type=nonneg_float, default=0.0,
                    help="calibrated method: posterior standard deviations of safety between each zone-period's "
                         "estimate and the target (default 0: the estimate itself)")
@@ -144,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
                 scenario, targets, method=args.method, shifts=shifts, seed=args.seed,
                 replications=args.replications, verify_replications=args.verify_replications,
                 max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
-                max_simulations=args.max_simulations, margin=args.margin,
+                max_simulations=args.max_simulations, margin=args.margin, adaptive_rounds=args.adaptive_rounds,
                 baselines=args.baselines, workers=args.workers, solver=args.solver,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:

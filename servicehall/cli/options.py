@@ -60,6 +60,15 @@ def nonneg_int(text: str) -> int:
     return _whole_number(text, 0)
 
 
+def int_within(minimum: int, maximum: int):
+    """An option's type: a whole number from *minimum* to *maximum*."""
+    def parse(text: str) -> int:
+        return _whole_number(text, minimum, maximum)
+
+    parse.__name__ = f"whole number {minimum}..{maximum}"
+    return parse
+
+
 def nonneg_float(text: str) -> float:
     try:
         if "_" in text:
