@@ -456,6 +456,9 @@ def _translated(text: str, patterns, lang: str) -> str:
             fields = match.groupdict()
             if "what" in fields:  # the alternatives of a union: 'all' or a list
                 fields["what"] = " 或 ".join(_ALTERNATIVES_ZH.get(w, w) for w in fields["what"].split(" or "))
+            for word in ("action", "status", "verdict"):    # the optimizer's words (PROGRESS_ZH)
+                if word in fields:
+                    fields[word] = _PROGRESS_WORDS_ZH.get(fields[word], fields[word])
             return template.format(**fields)
     return text
 
@@ -467,8 +470,8 @@ def problem_text(message: str, lang: str = DEFAULT_LANG) -> str:
 
 
 # -- the optimizer's progress lines in Chinese ------------------------------------------------
-# Worded in optimize/optimizer.py (one line per simulation, loop step and the verification);
-# the numbers are kept as printed.
+# Worded in optimize/optimizer.py (one line per simulation, search step, loop step, descent step and
+# the verification); the numbers are kept as printed.
 _N = r"\s*(?P<{}>[-\d.]+)"
 PROGRESS_ZH: tuple[tuple[str, str], ...] = (
     (r"simulation" + _N.format("i") + r": cost" + _N.format("cost") + r" \(" + _N.format("on") +
@@ -484,7 +487,17 @@ PROGRESS_ZH: tuple[tuple[str, str], ...] = (
     (r"loop" + _N.format("i") + r": " + _N.format("h") + r" paid h, cost (?P<cost>[-\d.]+), (?P<f>\d+) failing, "
      r"(?P<r>\d+) raised (?P<status>.*)",
      "闭环 {i}：计薪 {h} 小时，成本 {cost}，{f} 个未达标，{r} 个上调 {status}"),
+    (r"descent" + _N.format("i") + r": (?P<l>\d+) lowered, cost (?P<cost>[-\d.]+), (?P<f>\d+) failing, "
+     r"(?P<r>\d+) restored, (?P<verdict>accepted|rejected)",
+     "降本 {i}：下调 {l} 个专区时段，成本 {cost}，{f} 个未达标，恢复 {r} 个，{verdict}"),
+    (r"descent" + _N.format("i") + r": (?P<l>\d+) lowered, cost (?P<cost>[-\d.]+), not simulated \(not cheaper\), "
+     r"(?P<r>\d+) restored, (?P<verdict>accepted|rejected)",
+     "降本 {i}：下调 {l} 个专区时段，成本 {cost}，未更便宜故未仿真，恢复 {r} 个，{verdict}"),
 )
+# The words inside those lines: the search's step, the roster's solver status, the descent's verdict.
+_PROGRESS_WORDS_ZH = {"evaluate": "评估", "lower": "下调", "optimal": "最优", "feasible": "可行",
+                      "infeasible": "不可行", "unbounded": "无界", "not solved": "未求解",
+                      "accepted": "采纳", "rejected": "不采纳"}
 
 
 def progress_text(line: str, lang: str = DEFAULT_LANG) -> str:
