@@ -222,7 +222,13 @@ VIEWS.results = (root) => {
   let max = 0;
   for (const z of Object.values(data)) for (const c of z) if (c && c[0] !== null) max = Math.max(max, c[0]);
   if (isPercent(kpi)) max = kpi === "service_level" ? 1 : Math.max(max, 0.05);
-  const table = el("table", {class: "heat", id: "heatmap", "data-kpi": kpi});
+  // A cell's mean and 95% interval: in its tooltip, and below the map on hover or click (touch screens
+  // have no hover, and a tooltip cannot be read aloud or copied).
+  const showCell = (e) => {
+    const td = e.target.closest("td[data-mean]");
+    if (td) $("#heat-cell").textContent = td.title;
+  };
+  const table = el("table", {class: "heat", id: "heatmap", "data-kpi": kpi, onmouseover: showCell, onclick: showCell});
   table.append(el("thead", {}, el("tr", {}, el("th", {class: "zone", text: tr("staff.zone")}), h.periods.map((p) => el("th", {text: p})))));
   const tb = el("tbody");
   for (const z of h.zones) {
@@ -238,6 +244,7 @@ VIEWS.results = (root) => {
   }
   table.append(tb);
   root.append(el("div", {class: "grid-wrap"}, table));
+  root.append(el("p", {id: "heat-cell", class: "cell-detail", text: tr("results.cell_hint")}));
   root.append(el("p", {class: "small muted"}, el("span", {class: "scale" + (kpi === "service_level" ? " good" : RED_KPIS.includes(kpi) ? " red" : "")}), " ",
     t("results.scale", {max: showValue(kpi, max)})));
   root.append(el("h3", {text: tr("results.zone_table")}));
@@ -297,7 +304,8 @@ VIEWS.optimize = (root) => {
   root.innerHTML = "";
   if (needHall(root)) return;
   root.append(el("p", {class: "muted", text: tr("opt.help")}));
-  const method = el("select", {id: "opt-method"}, ["sipp", "mol", "lag", "simulation", "calibrated"].map((m) => el("option", {value: m, text: m})));
+  const method = el("select", {id: "opt-method"}, ["sipp", "mol", "lag", "calibrated", "simulation"].map((m) =>
+    el("option", {value: m, text: t("opt.m." + m)})));
   root.append(el("fieldset", {},
     el("label", {}, tr("opt.target"), el("input", {id: "opt-target", value: "wait<=" + App.hall.target_wait + "@80%", size: 16})),
     el("label", {}, tr("opt.method"), method),
@@ -328,6 +336,7 @@ VIEWS.optimize = (root) => {
 async function startOptimize() {
   const body = {target: $("#opt-target").value, method: $("#opt-method").value, replications: Number($("#opt-reps").value)};
   showProblems();
+  status("");
   try { await followJob(await api("POST", "/api/optimize", body)); }
   catch (e) { showProblems(t("app.failed", {message: e.message}), e.data && e.data.problems); }
 }
