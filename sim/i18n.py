@@ -259,14 +259,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hall.summary": ("{visitors:,.0f} visitors a day · mean wait {wait:.1f} min · {sl:.0%} called within {t:g} min",
                      "每天约 {visitors:,.0f} 人 · 平均等候 {wait:.1f} 分钟 · {sl:.0%} 在 {t:g} 分钟内叫号"),
     "staff.help": ("Staff on duty per zone and half hour (at most the zone's windows). Click a cell and type, or "
-                   "paste a block copied from a spreadsheet (tab-separated) at the selected cell.",
+                   "paste a block copied from a spreadsheet (tab-separated) at the selected cell; a block with the "
+                   "grid's zone and half-hour headings (as Copy gives it) goes where its headings say.",
                    "各专区每半小时的在岗人数（不超过窗口数）。点击单元格输入，或在选中的单元格粘贴从电子表格复制的"
-                   "数据块（制表符分隔）。"),
+                   "数据块（制表符分隔）；带专区名和时段表头的数据块（“复制排班表”所得）按表头粘贴到对应位置。"),
     "staff.zone": ("zone", "专区"),
     "staff.windows": ("windows", "窗口"),
     "staff.hours": ("staff-hours", "人·小时"),
     "staff.total": ("total staff-hours: {h:.1f}", "合计人·小时：{h:.1f}"),
     "staff.pasted": ("Pasted {rows} × {cols} cells", "已粘贴 {rows} × {cols} 个单元格"),
+    "staff.copy": ("Copy the grid (for a spreadsheet)", "复制排班表（可粘贴到电子表格）"),
+    "staff.copied": ("Copied {rows} zones × {cols} half hours with their headings: paste them into a spreadsheet, "
+                     "and back into any cell of the grid",
+                     "已复制 {rows} 个专区 × {cols} 个时段（含表头）：可粘贴到电子表格，改好后粘贴回排班表任一单元格"),
     "staff.reset": ("Reset to the scenario", "恢复为方案原排班"),
     "staff.people": ("This hall is staffed by people with shifts: the grid shows their average staff per half hour, "
                      "and editing it replaces the shifts.",

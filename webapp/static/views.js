@@ -98,7 +98,8 @@ VIEWS.staffing = (root) => {
   root.append(el("p", {},
     el("strong", {id: "staff-total", text: t("staff.total", {h: h.staff_hours})}), " ",
     el("button", {id: "reset-btn", text: tr("staff.reset"), onclick: async () => {
-      setHall(await api("POST", "/api/staffing/reset")); showProblems(); renderAll(); }})));
+      setHall(await api("POST", "/api/staffing/reset")); showProblems(); renderAll(); }}), " ",
+    el("button", {id: "copy-grid", text: tr("staff.copy"), onclick: copyGrid})));
   // the lunch rule (the form keeps its values across redraws of the grid)
   const f = App.lunchForm;
   const zoneSel = el("select", {multiple: true, id: "lunch-zones"},
@@ -152,17 +153,46 @@ function onCellChange(e) {
   row[k] = parseCell(e.target.value);
   sendGrid({[zid]: row});
 }
+// The grid as a spreadsheet block: a heading row (zone, half hours) and one row per zone.
+function gridText() {
+  const h = App.hall;
+  const lines = [[tr("staff.zone"), ...h.periods]].concat(h.zones.map((z) => [z.label, ...h.staffing[z.id]]));
+  return lines.map((cells) => cells.join("\t")).join("\n") + "\n";
+}
+async function copyGrid() {
+  const text = gridText();
+  try { await navigator.clipboard.writeText(text); }
+  catch (e) {  // no clipboard API outside a secure context (the app bound to a LAN address): the old way
+    const area = el("textarea", {style: "position:fixed;opacity:0"});
+    area.value = text; document.body.append(area); area.select(); document.execCommand("copy"); area.remove();
+  }
+  status(t("staff.copied", {rows: App.hall.zones.length, cols: App.hall.periods.length}));
+}
 function onCellPaste(e) {
   const text = (e.clipboardData || window.clipboardData).getData("text");
   if (!/[\t\n]/.test(text.trim())) return;  // one value: let the input take it
   e.preventDefault();
-  const lines = text.replace(/\r/g, "").replace(/\n+$/, "").split("\n").map((l) => l.split("\t"));
+  const h = App.hall;
+  let lines = text.replace(/\r/g, "").replace(/\n+$/, "").split("\n").map((l) => l.split("\t"));
+  // A block with the grid's headings (its own Copy, or a sheet laid out like it) goes where its
+  // half-hour heading row and zone column say, wherever it is pasted; a bare block goes at the cell.
+  let columns = null;
+  if (lines[0].some((c) => h.periods.includes(c.trim()))) {
+    columns = lines[0].map((c) => h.periods.indexOf(c.trim()));
+    lines = lines.slice(1);
+  }
+  const zoneNamed = (name) => h.zones.find((z) => z.label === name.trim() || z.id === name.trim());
+  const named = lines.length > 0 && lines.every((cells) => zoneNamed(cells[0]));
   const z0 = Number(e.target.dataset.z), k0 = Number(e.target.dataset.k);
   const grid = gridCopy(), rows = {};
   lines.forEach((cells, i) => {
-    const z = App.hall.zones[z0 + i];
+    const z = named ? zoneNamed(cells[0]) : h.zones[z0 + i];
     if (!z) return;
-    cells.forEach((c, j) => { if (k0 + j < grid[z.id].length) grid[z.id][k0 + j] = parseCell(c); });
+    const first = named ? 1 : 0;
+    cells.slice(first).forEach((c, j) => {
+      const k = columns ? columns[first + j] : k0 + j;
+      if (k >= 0 && k < grid[z.id].length) grid[z.id][k] = parseCell(c);
+    });
     rows[z.id] = grid[z.id];
   });
   sendGrid(rows).then((ok) => { if (ok) status(t("staff.pasted", {rows: lines.length, cols: Math.max(...lines.map((l) => l.length))})); });
