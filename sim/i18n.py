@@ -229,6 +229,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app.cancelled": ("Cancelled", "已取消"),
     "app.running": ("Simulating {done}/{total} days", "正在模拟 {done}/{total} 天"),
     "app.done": ("Done in {seconds:.1f} s", "完成，用时 {seconds:.1f} 秒"),
+    "app.optimized": ("Optimized in {seconds:.1f} s", "优化完成，用时 {seconds:.1f} 秒"),
     "app.failed": ("Failed: {message}", "失败：{message}"),
     "app.days": ("days", "模拟天数"),
     "app.seed": ("seed", "随机种子"),

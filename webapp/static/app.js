@@ -201,7 +201,7 @@ function showJob(job) {
   $("#progress-bar").style.width = (job.state === "done" ? 100 : 100 * frac) + "%";
   let text;
   if (job.state === "running") text = job.kind === "run" ? t("app.running", {done: job.done, total: job.total}) : (jobLog(job).slice(-1)[0] || "…");
-  else if (job.state === "done") text = t("app.done", {seconds: job.seconds});
+  else if (job.state === "done") text = t(job.kind === "optimize" ? "app.optimized" : "app.done", {seconds: job.seconds});
   else if (job.state === "cancelled") text = t("app.cancelled");
   else text = t("app.failed", {message: job.error || ""});
   $("#progress-text").textContent = text;
