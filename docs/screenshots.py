@@ -1,10 +1,12 @@
 """Screenshots of each view of the web app, for the README and docs/app.md.
 
 Starts ``servicehall app`` on the reference hall, drives it in headless Chromium
-as a manager would (run, change the tax zone's morning staff, apply a lunch rule,
-run again, compare, optimize with the fast SIPP method, replay a day, upload a
-broken file) and saves one PNG per view into ``docs/images/app-*.png``, in
-simplified Chinese (the app's default) plus the hall view in English.
+as a manager would (run, change the real-estate zone's morning staff, apply a lunch
+rule, run again, look at the KPIs, compare, optimize with the fast SIPP method,
+replay a day, export, upload a broken file, start a long run and cancel it) and saves
+one PNG per view into ``docs/images/app-*.png``, in simplified Chinese (the app's
+default) plus the hall view in English. Views taller than the screen are taken
+with a taller window, so the lunch rule, the per-zone table and all three floors show.
 
 Needs ``/usr/bin/chromium`` (``apt-get install chromium fonts-noto-cjk``) and the
 ``playwright`` package (``pip install -e '.[test]'``). Run from the repository
@@ -37,10 +39,13 @@ def start(workdir: Path) -> tuple[subprocess.Popen, str]:
     return proc, line.split("open ", 1)[1].split()[0].rstrip("/")
 
 
-def shoot(page, name: str) -> None:
-    """The visible part of the page (1440 x 900) as ``docs/images/app-NAME.png``."""
+def shoot(page, name: str, height: int = 900) -> None:
+    """The top *height* pixels of the page (1440 wide) as ``docs/images/app-NAME.png``."""
     path = OUT / f"app-{name}.png"
+    page.set_viewport_size({"width": 1440, "height": height})
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1440, "height": 900})
     print(f"wrote {path.relative_to(ROOT)}")
 
 
@@ -85,11 +90,12 @@ def main() -> None:
                 page.fill("#lunch-k", "7")
                 page.click("#lunch-apply")
                 page.wait_for_function("window.App.hall.lunch_rules.tax !== undefined")
-                page.evaluate("window.scrollTo(0, 0)")
-                shoot(page, "staffing")
+                shoot(page, "staffing", height=1180)  # the grid, and the lunch rule below it
                 run(page)
                 tab(page, "results")
-                shoot(page, "kpis")
+                page.set_viewport_size({"width": 1440, "height": 1640})
+                page.hover("#heatmap tr[data-zone='realestate'] td[data-mean] >> nth=3")  # 10:00: its interval
+                shoot(page, "kpis", height=1640)  # the heatmap and the per-zone table
                 tab(page, "compare")
                 page.wait_for_selector("#compare-table")
                 shoot(page, "compare")
@@ -103,9 +109,9 @@ def main() -> None:
                 page.wait_for_selector("#replay-play")
                 first = page.evaluate("fetch('/api/replay?day=0').then(r => r.json()).then(d => d.moves[0].time)")
                 page.evaluate("t => window.App.replay.seek(t + 1)", first)
-                page.set_viewport_size({"width": 1440, "height": 1240})  # all three floors
-                shoot(page, "replay")
-                page.set_viewport_size({"width": 1440, "height": 900})
+                shoot(page, "replay", height=1240)  # all three floors
+                tab(page, "export")
+                shoot(page, "export", height=420)
                 tab(page, "hall")
                 broken = Path(work) / "broken.yaml"
                 text = (ROOT / "scenarios" / "examples" / "small_hall.yaml").read_text(encoding="utf-8")
@@ -114,6 +120,14 @@ def main() -> None:
                 page.set_input_files("#upload", str(broken))
                 page.wait_for_selector("#problem-list")
                 shoot(page, "upload-error")
+                # A long run: the progress bar and the Cancel button (then cancelled).
+                page.fill("#replications", "200")
+                page.click("#run-btn")
+                page.wait_for_function("/ [1-9][0-9]*\\/200/.test(document.querySelector('#progress-text').textContent)")
+                shoot(page, "running", height=420)
+                page.click("#cancel-btn")
+                page.wait_for_function("document.querySelector('#progress').dataset.state === 'cancelled'")
+                page.fill("#replications", "30")
                 page.goto(base + "/?lang=en")
                 page.wait_for_selector("body[data-ready='1']")
                 page.evaluate("localStorage.setItem('servicehall.lang', 'zh')")  # leave the default as it was

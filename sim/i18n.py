@@ -47,6 +47,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                       "capacity.",
                                       "各时段在岗窗口数与到达负荷（每小时到达数 × 平均办理时长 / 60）对比：负荷触及"
                                       "在岗线时该专区已满负荷。"),
+    # the report's plots (sim/plots): titles, axes and legends
+    "plot.period_of_arrival": ("period of arrival (start)", "到达时段（起始）"),
+    "plot.heatmap_title": ("{name}: {kpi} by zone and period of arrival ({n} replications)",
+                           "{name}：各专区按到达时段的{kpi}（{n} 次重复）"),
+    "plot.interval": ("{level:.0%} interval", "{level:.0%} 区间"),
+    "plot.mean_queue": ("mean queue", "平均排队人数"),
+    "plot.alarm": ("alarm ({n:g})", "预警线（{n:g}）"),
+    "plot.queue_title": ("{name}: people waiting through the day, mean per {step}-min period over {n} replications",
+                         "{name}：全天排队人数，每 {step} 分钟时段的时间平均（{n} 次重复的均值）"),
+    "plot.people_waiting": ("people waiting", "排队人数"),
+    "plot.all_zones": ("all zones {v:.0f}%", "全部专区 {v:.0f}%"),
+    "plot.utilization_axis": ("utilization: busy / staffed window time (%), {level:.0%} interval",
+                              "窗口利用率：办理时间 / 在岗窗口时间（%），{level:.0%} 区间"),
+    "plot.utilization_title": ("{name}: utilization per zone ({n} replications)", "{name}：各专区窗口利用率（{n} 次重复）"),
+    "plot.offered_load": ("offered load (busy windows needed)", "到达负荷（平均所需忙碌窗口数）"),
+    "plot.staffed": ("staffed windows", "在岗窗口"),
+    "plot.physical": ("physical windows", "实有窗口"),
+    "plot.staffing_title": ("{name}: staffed windows against offered load (visits per minute x mean service time)",
+                            "{name}：在岗窗口与到达负荷（每分钟到达人次 × 平均办理时长）"),
+    "plot.windows": ("windows", "窗口数"),
+    "plot.cmp.axis": ("{kpi}, {level:.0%} interval", "{kpi}，{level:.0%} 区间"),
+    "plot.cmp.points": ("percentage points", "百分点"),
+    "plot.cmp.diff_axis": ("B - A ({unit}), paired, {level:.0%} interval", "B − A（{unit}），配对，{level:.0%} 区间"),
+    "plot.cmp.diff_axis_plain": ("B - A, paired, {level:.0%} interval", "B − A，配对，{level:.0%} 区间"),
+    "plot.cmp.diff_title": ("difference B - A (solid: interval excludes 0)", "差值 B − A（实心：区间不含 0）"),
+    "plot.cmp.meta": ("{n} paired replications, seed {seed} (common random numbers)",
+                      "{n} 次配对重复，随机种子 {seed}（共同随机数）"),
     "report.cmp.title": ("{a} vs {b}: comparison report", "{a} 对比 {b}：对比报告"),
     "report.cmp.vs": ("vs", "对比"),
     "report.cmp.meta": ("Paired comparison: {replications} replications of each with seed {seed}, so A and B see "
@@ -202,6 +229,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app.cancelled": ("Cancelled", "已取消"),
     "app.running": ("Simulating {done}/{total} days", "正在模拟 {done}/{total} 天"),
     "app.done": ("Done in {seconds:.1f} s", "完成，用时 {seconds:.1f} 秒"),
+    "app.optimized": ("Optimized in {seconds:.1f} s", "优化完成，用时 {seconds:.1f} 秒"),
     "app.failed": ("Failed: {message}", "失败：{message}"),
     "app.days": ("days", "模拟天数"),
     "app.seed": ("seed", "随机种子"),
@@ -232,14 +260,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hall.summary": ("{visitors:,.0f} visitors a day · mean wait {wait:.1f} min · {sl:.0%} called within {t:g} min",
                      "每天约 {visitors:,.0f} 人 · 平均等候 {wait:.1f} 分钟 · {sl:.0%} 在 {t:g} 分钟内叫号"),
     "staff.help": ("Staff on duty per zone and half hour (at most the zone's windows). Click a cell and type, or "
-                   "paste a block copied from a spreadsheet (tab-separated) at the selected cell.",
+                   "paste a block copied from a spreadsheet (tab-separated) at the selected cell; a block with the "
+                   "grid's zone and half-hour headings (as Copy gives it) goes where its headings say.",
                    "各专区每半小时的在岗人数（不超过窗口数）。点击单元格输入，或在选中的单元格粘贴从电子表格复制的"
-                   "数据块（制表符分隔）。"),
+                   "数据块（制表符分隔）；带专区名和时段表头的数据块（“复制排班表”所得）按表头粘贴到对应位置。"),
     "staff.zone": ("zone", "专区"),
     "staff.windows": ("windows", "窗口"),
     "staff.hours": ("staff-hours", "人·小时"),
     "staff.total": ("total staff-hours: {h:.1f}", "合计人·小时：{h:.1f}"),
     "staff.pasted": ("Pasted {rows} × {cols} cells", "已粘贴 {rows} × {cols} 个单元格"),
+    "staff.copy": ("Copy the grid (for a spreadsheet)", "复制排班表（可粘贴到电子表格）"),
+    "staff.copied": ("Copied {rows} zones × {cols} half hours with their headings: paste them into a spreadsheet, "
+                     "and back into any cell of the grid",
+                     "已复制 {rows} 个专区 × {cols} 个时段（含表头）：可粘贴到电子表格，改好后粘贴回排班表任一单元格"),
     "staff.reset": ("Reset to the scenario", "恢复为方案原排班"),
     "staff.people": ("This hall is staffed by people with shifts: the grid shows their average staff per half hour, "
                      "and editing it replaces the shifts.",
@@ -261,9 +294,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "results.kpi": ("KPI", "指标"),
     "results.scale": ("colour: from the lowest to the highest value ({max}); grey: no visitors",
                       "颜色：由低到高（最高 {max}）；灰色：无人到访"),
-    "results.help": ("Each cell: mean over the simulated days for visitors arriving in that half hour; hover for "
-                     "the 95% interval.",
-                     "每格为该半小时到达群众在各模拟日的均值；鼠标悬停查看 95% 区间。"),
+    "results.help": ("Each cell: mean over the simulated days for visitors arriving in that half hour; hover or "
+                     "click it for its 95% interval.",
+                     "每格为该半小时到达群众在各模拟日的均值；悬停或点击格子查看其 95% 区间。"),
+    "results.cell_hint": ("Hover or click a cell: its mean and 95% interval show here.",
+                          "悬停或点击格子：在此显示其均值与 95% 区间。"),
     "results.zone_table": ("Per zone (mean ± 95% half-width)", "各专区（均值 ± 95% 区间半宽）"),
     "results.run_info": ("{name}: {replications} days, seed {seed}", "{name}：{replications} 天，随机种子 {seed}"),
     "compare.set_baseline": ("Save this run as the baseline", "将本次运行设为基线"),
@@ -286,10 +321,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "opt.replications": ("days per check", "每次校验天数"),
     "opt.run": ("Optimize", "开始优化"),
     "opt.help": ("The cheapest staffing found that meets the target in every zone and half hour, e.g. "
-                 "wait<=15@80% (80% called within 15 minutes). sipp and mol start from queueing formulas (fast); "
-                 "simulation searches by simulating (slow). Every plan is checked by simulation.",
+                 "wait<=15@80% (80% called within 15 minutes). sipp, mol and lag start from queueing formulas "
+                 "(fast); calibrated corrects exact zone models by a few simulations; simulation searches by "
+                 "simulating (slow). Every plan is checked by simulation on fresh days.",
                  "求满足每个专区、每个半小时目标的最省排班，例如 wait<=15@80%（80% 的群众 15 分钟内叫号）。"
-                 "sipp 与 mol 从排队公式出发（快），simulation 靠仿真搜索（慢）；所有方案都经仿真校验。"),
+                 "sipp、mol、lag 从排队公式出发（快）；calibrated 用少量仿真校准各专区的精确模型；simulation "
+                 "靠仿真搜索（慢）；所有方案都在新一批模拟日上经仿真校验。"),
+    "opt.m.sipp": ("sipp: queueing formula per half hour (fast)", "sipp：分时段排队公式（快）"),
+    "opt.m.mol": ("mol: formula on the modified offered load (fast)", "mol：修正负荷排队公式（快）"),
+    "opt.m.lag": ("lag: formula with the load lagged by a service time (fast)", "lag：负荷滞后一个办理时长的排队公式（快）"),
+    "opt.m.calibrated": ("calibrated: exact models calibrated by simulation", "calibrated：经仿真校准的精确模型"),
+    "opt.m.simulation": ("simulation: search by simulating (slow)", "simulation：仿真搜索（慢）"),
     "opt.result": ("Plan: {hours:.1f} staff-hours (now {now:.1f}); {met} zone-periods met, {borderline} borderline, "
                    "{missed} missed",
                    "方案：{hours:.1f} 人·小时（现为 {now:.1f}）；达标 {met} 个专区时段，临界 {borderline}，"
@@ -440,6 +482,50 @@ PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
     (rf"exceeds the zone's (?P<n>\d+) windows, got {_GOT}", "超过该专区的 {n} 个窗口，实际为 {got}"),
     (rf"exceeds zone (?P<z>'[^']*')'s (?P<n>\d+) windows, got {_GOT}", "超过专区 {z} 的 {n} 个窗口，实际为 {got}"),
     (r"needs (?P<n>\d+) values, one per period", "需要 {n} 个值，每个时段一个"),
+    (rf"needs one value per period \((?P<n>\d+) periods of (?P<m>\d+) min\), got {_GOT}",
+     "需要每个时段一个值（共 {n} 个 {m} 分钟时段），实际为 {got} 个"),
+    (rf"exceeds the zone's (?P<n>\d+) windows at (?P<at>[\d:]+), got {_GOT}", "{at} 超过该专区的 {n} 个窗口，实际为 {got}"),
+    # reading the file (sim/yamlio.py) and clock times (sim/clock.py)
+    (r"malformed YAML at line (?P<l>\d+), column (?P<c>\d+): (?P<detail>.*)", "YAML 格式错误（第 {l} 行第 {c} 列）：{detail}"),
+    (r"malformed YAML: (?P<detail>.*)", "YAML 格式错误：{detail}"),
+    (r"file is empty", "文件为空"),
+    (rf"is not a time of day, got {_GOT}", "不是有效的时刻，实际为 {got}"),
+    (rf'must be a clock time "HH:MM" in quotes, got {_GOT}', '必须是加引号的 "HH:MM" 时刻，实际为 {got}'),
+    (rf'must be a clock time "HH:MM", got {_GOT}', '必须是 "HH:MM" 格式的时刻，实际为 {got}'),
+    # arrivals and distributions (sim/fields.py, sim/scenario/errors.py)
+    (r"per_day and profile go together", "per_day 与 profile 须同时给出"),
+    (r"give exactly one of rate_per_hour, rates_per_hour, or per_day with profile",
+     "rate_per_hour、rates_per_hour、per_day（配 profile）三者须给出且只给出一种"),
+    (r"(?P<subject>profile )?must have a positive sum", "{subject}之和必须为正"),
+    (r"unknown distribution (?P<d>.+); expected one of (?P<opts>.+)", "未知分布 {d}；可选：{opts}"),
+    (r"needs 'dist:' naming the distribution, one of (?P<opts>.+)", "需用 'dist:' 指明分布，可选：{opts}"),
+    # the web app's own checks (webapp/): uploads, the grid, the lunch rule, a run's and the optimizer's settings
+    (r"the file is larger than (?P<k>\d+) KiB", "文件超过 {k} KiB"),
+    (r"the file is not UTF-8 text", "文件不是 UTF-8 编码的文本"),
+    (r"not supported in an upload: upload the complete scenario \(bundled halls can be opened directly\)",
+     "上传的方案不能使用 extends：请上传完整方案（内置大厅可直接打开）"),
+    (r"must map zone ids to lists of staff per period", "必须是“专区标识: 各时段在岗人数列表”的映射"),
+    (r"unknown zone (?P<z>'[^']*')", "未知专区 {z}"),
+    (rf"must be a positive multiple of the (?P<m>\d+)-minute period, got {_GOT}",
+     "必须是 {m} 分钟时段的正整数倍，实际为 {got}"),
+    (rf"must be a period boundary from (?P<a>[\d:]+) to (?P<b>[\d:]+), got {_GOT}",
+     "必须是 {a} 到 {b} 之间的时段分界，实际为 {got}"),
+    (rf"must be after the start (?P<a>[\d:]+), got {_GOT}", "必须晚于开始时间 {a}，实际为 {got}"),
+    (r"a (?P<m>\d+)-minute lunch does not fit between (?P<a>[\d:]+) and (?P<b>[\d:]+)",
+     "{a} 到 {b} 之间放不下 {m} 分钟的午休"),
+    (r"(?P<n>\d+) staff with (?P<m>\d+)-minute lunches between (?P<a>[\d:]+) and (?P<b>[\d:]+) need at least "
+     r"(?P<k>\d+) off at once, but at most (?P<j>\d+) may be",
+     "{n} 名人员在 {a} 到 {b} 之间各休 {m} 分钟午休，同时至少 {k} 人离岗，但最多只允许 {j} 人"),
+    (rf"must be a whole number from (?P<a>-?\d+) to (?P<b>\d+), got {_GOT}", "必须是 {a} 到 {b} 之间的整数，实际为 {got}"),
+    (rf"must be one of (?P<opts>[^,]+(?:, [^,]+)*), got {_GOT}", "必须是以下之一：{opts}，实际为 {got}"),
+    # optimizer targets (optimize/targets.py)
+    (rf"target must look like (?P<forms>.+), got {_GOT}", "目标的格式应为 {forms}，实际为 {got}"),
+    (r"target (?P<x>'[^']*'): a wait target needs the share that must meet it, e\.g\. (?P<e>'[^']*')",
+     "目标 {x}：等候目标须写明须达到的比例，例如 {e}"),
+    (rf"target (?P<x>'[^']*'): percentage must be in (?P<b>\S+ \S+), got {_GOT}", "目标 {x}：百分比须在 {b} 之内，实际为 {got}"),
+    (r"target (?P<x>'[^']*'): a fraction without '%' must be <= 1, got (?P<n>[^;]+); write (?P<w>\S+) for a "
+     r"percentage", "目标 {x}：不带 '%' 的比例须不大于 1，实际为 {n}；百分比请写作 {w}"),
+    (r"give at least one target", "请至少给出一个目标"),
     (rf"must be (?P<what>.+), got {_GOT}", "必须为 {what}，实际为 {got}"),
 )
 
@@ -453,9 +539,12 @@ def _translated(text: str, patterns, lang: str) -> str:
     for pattern, template in patterns:
         match = re.fullmatch(pattern, text, flags=re.DOTALL)
         if match:
-            fields = match.groupdict()
+            fields = {k: "" if v is None else v for k, v in match.groupdict().items()}   # optional groups
             if "what" in fields:  # the alternatives of a union: 'all' or a list
                 fields["what"] = " 或 ".join(_ALTERNATIVES_ZH.get(w, w) for w in fields["what"].split(" or "))
+            for word in ("action", "status", "verdict"):    # the optimizer's words (PROGRESS_ZH)
+                if word in fields:
+                    fields[word] = _PROGRESS_WORDS_ZH.get(fields[word], fields[word])
             return template.format(**fields)
     return text
 
@@ -467,8 +556,8 @@ def problem_text(message: str, lang: str = DEFAULT_LANG) -> str:
 
 
 # -- the optimizer's progress lines in Chinese ------------------------------------------------
-# Worded in optimize/optimizer.py (one line per simulation, loop step and the verification);
-# the numbers are kept as printed.
+# Worded in optimize/optimizer.py (one line per simulation, search step, loop step, descent step and
+# the verification); the numbers are kept as printed.
 _N = r"\s*(?P<{}>[-\d.]+)"
 PROGRESS_ZH: tuple[tuple[str, str], ...] = (
     (r"simulation" + _N.format("i") + r": cost" + _N.format("cost") + r" \(" + _N.format("on") +
@@ -489,7 +578,17 @@ PROGRESS_ZH: tuple[tuple[str, str], ...] = (
      r"(?P<exp>[-\d.]+) expected true misses",
      "自适应加测：{close} 个临界专区时段少一人再仿真（{p} 次探测仿真），{low} 个下调；成本 {cost}（在岗 {on} 人时），"
      "预计真正未达标 {exp} 个"),
+    (r"descent" + _N.format("i") + r": (?P<l>\d+) lowered, cost (?P<cost>[-\d.]+), (?P<f>\d+) failing, "
+     r"(?P<r>\d+) restored, (?P<verdict>accepted|rejected)",
+     "降本 {i}：下调 {l} 个专区时段，成本 {cost}，{f} 个未达标，恢复 {r} 个，{verdict}"),
+    (r"descent" + _N.format("i") + r": (?P<l>\d+) lowered, cost (?P<cost>[-\d.]+), not simulated \(not cheaper\), "
+     r"(?P<r>\d+) restored, (?P<verdict>accepted|rejected)",
+     "降本 {i}：下调 {l} 个专区时段，成本 {cost}，未更便宜故未仿真，恢复 {r} 个，{verdict}"),
 )
+# The words inside those lines: the search's step, the roster's solver status, the descent's verdict.
+_PROGRESS_WORDS_ZH = {"evaluate": "评估", "lower": "下调", "optimal": "最优", "feasible": "可行",
+                      "infeasible": "不可行", "unbounded": "无界", "not solved": "未求解",
+                      "accepted": "采纳", "rejected": "不采纳"}
 
 
 def progress_text(line: str, lang: str = DEFAULT_LANG) -> str:

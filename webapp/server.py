@@ -98,6 +98,10 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
     async def _value(_request, exc):
         return error(422, str(exc))
 
+    @app.exception_handler(sim.InputError)
+    async def _input(_request, exc):
+        return error(422, "invalid", problems_of(exc))
+
     # -- pages -----------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request, lang: Optional[str] = None):

@@ -69,10 +69,11 @@ def error(status: int, message: str, problems=()) -> JSONResponse:
 
 
 def whole(body: dict, key: str, default: int, low: int, high: int) -> int:
-    """The whole number *body[key]* (default *default*) from *low* to *high*; ValueError otherwise."""
+    """The whole number *body[key]* (default *default*) from *low* to *high*; InputError (the
+    problem at *key*) otherwise."""
     value = body.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ValueError(f"{key}: must be a whole number from {low} to {high}, got {value!r}")
+        raise sim.InputError("<request>", key, f"must be a whole number from {low} to {high}, got {value!r}")
     return value
 
 

@@ -14,6 +14,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..i18n import KPI_ZH, check_lang, t
 from ..kpis import REGISTRY
 from . import fonts
 
@@ -32,17 +33,32 @@ STYLE = {
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
 _UNITS = {"minutes": "min", "share": "%", "people": "people", "per day": "per day"}
+_UNITS_ZH = {"minutes": "分钟", "share": "%", "people": "人", "per day": "每天"}
 
 
-def kpi_unit(kpi: str) -> str:
+def text(key: str, lang: str = "en", **fields) -> str:
+    """The catalog's message *key* (``sim.i18n``) in *lang*; in English where the fonts at hand
+    cannot draw it (no CJK font installed)."""
+    shown = t(key, lang, **fields)
+    return shown if fonts.drawable(shown) else t(key, "en", **fields)
+
+
+def kpi_unit(kpi: str, lang: str = "en") -> str:
     """The axis unit of a KPI of the registry (``sim.kpis``): ``min``, ``%``, ``people`` ..."""
     k = REGISTRY.get(kpi)
-    return "" if k is None else _UNITS.get(k.unit, k.unit)
+    if k is None:
+        return ""
+    return (_UNITS_ZH if check_lang(lang) == "zh" and fonts.drawable("分钟") else _UNITS).get(k.unit, k.unit)
 
 
-def kpi_label(kpi: str) -> str:
-    """``mean wait (min)`` for an axis (the KPI's header in the registry, with its unit)."""
+def kpi_label(kpi: str, lang: str = "en", target: Optional[float] = None) -> str:
+    """``mean wait (min)`` for an axis (the KPI's header in the registry, with its unit); in Chinese
+    the header of ``sim.i18n.KPI_ZH`` (which carries its unit, but for shares)."""
     k = REGISTRY.get(kpi)
+    if check_lang(lang) == "zh" and kpi in KPI_ZH and fonts.drawable(KPI_ZH[kpi][0]):
+        header = KPI_ZH[kpi][0]
+        header = header.format(t=target) if target is not None else header.replace("{t:g}分钟", "目标等候")
+        return f"{header} (%)" if k is not None and k.percent else header
     text = kpi.replace("_", " ") if k is None else k.title()
     unit = kpi_unit(kpi)
     return f"{text} ({unit})" if unit else text

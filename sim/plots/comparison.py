@@ -7,7 +7,7 @@ from typing import Optional
 
 import numpy as np
 
-from .canvas import figure_function, kpi_label, kpi_scale, kpi_unit, new_figure, scenario_title, zone_labels
+from .canvas import figure_function, kpi_label, kpi_scale, kpi_unit, new_figure, scenario_title, text, zone_labels
 
 
 def _by_zone(summary, kpi: str):
@@ -25,13 +25,13 @@ def _err(frame, zones, scale):
 
 @figure_function
 def compare_zones(comparison, kpi: str = "mean_wait", target: Optional[float] = None,
-                  zones: Optional[Sequence[str]] = None, level: float = 0.95):
+                  zones: Optional[Sequence[str]] = None, level: float = 0.95, lang: str = "en"):
     """*kpi* per zone for scenarios A and B (bars with intervals) and the paired
     difference B - A with its *level* interval (whiskers).
 
     A difference whose interval excludes zero is drawn solid, otherwise hollow.
     Percent KPIs are shown in percent (differences in percentage points).
-    Returns a matplotlib Figure.
+    *lang*: ``en`` or ``zh`` for the texts. Returns a matplotlib Figure.
     """
     a, b = comparison.a, comparison.b
     scale = kpi_scale(kpi)
@@ -55,9 +55,10 @@ def compare_zones(comparison, kpi: str = "mean_wait", target: Optional[float] = 
     left.set_yticks(y, [labels.get(z, z) for z in zones])
     left.invert_yaxis()
     left.set_xlim(left=0)
-    left.set_xlabel(f"{kpi_label(kpi)}, {level:.0%} interval")
+    label = kpi_label(kpi, lang, target if target is not None else a.scenario.target_wait)
+    left.set_xlabel(text("plot.cmp.axis", lang, kpi=label, level=level))
     left.grid(axis="y", visible=False)
-    left.set_title(kpi_label(kpi), loc="left")
+    left.set_title(label, loc="left")
 
     md, ed = _err(diff, zones, scale)
     significant = np.isfinite(md) & ((md - ed[0] > 0) | (md + ed[1] < 0))
@@ -65,13 +66,14 @@ def compare_zones(comparison, kpi: str = "mean_wait", target: Optional[float] = 
     for mask, face in ((significant, "#0072B2"), (~significant, "white")):
         right.errorbar(md[mask], y[mask], xerr=ed[:, mask], fmt="o", markersize=4.5, color="#0072B2",
                        markerfacecolor=face, ecolor="#0072B2", elinewidth=1, capsize=2)
-    unit = "percentage points" if scale == 100 else kpi_unit(kpi)
-    right.set_xlabel(f"B - A ({unit}), paired, {level:.0%} interval" if unit else f"B - A, paired, {level:.0%} interval")
+    unit = text("plot.cmp.points", lang) if scale == 100 else kpi_unit(kpi, lang)
+    right.set_xlabel(text("plot.cmp.diff_axis", lang, unit=unit, level=level) if unit
+                     else text("plot.cmp.diff_axis_plain", lang, level=level))
     right.grid(axis="y", visible=False)
-    right.set_title("difference B - A (solid: interval excludes 0)", loc="left")
+    right.set_title(text("plot.cmp.diff_title", lang), loc="left")
     fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=2)
-    fig.suptitle(f"{a.replications} paired replications, seed {a.seed} (common random numbers)",
-                 x=0.01, ha="left", fontsize=9, color="#555555")
+    fig.suptitle(text("plot.cmp.meta", lang, n=a.replications, seed=a.seed), x=0.01, ha="left", fontsize=9,
+                 color="#555555")
     return fig
 
 

@@ -26,19 +26,20 @@ def png_bytes(fig, dpi: int = DPI) -> bytes:
     return buffer.getvalue()
 
 
-def results_figures(results, target: Optional[float] = None) -> dict[str, Callable]:
-    """Builders of the plots of one simulation, by file stem (built only when called)."""
+def results_figures(results, target: Optional[float] = None, lang: str = "en") -> dict[str, Callable]:
+    """Builders of the plots of one simulation, by file stem (built only when called), texts in *lang*."""
     return {
-        "wait_heatmap": lambda: wait_heatmap(results, target=target),
-        "queue_over_day": lambda: queue_over_day(results),
-        "utilization": lambda: utilization_bars(results),
-        "staffing_vs_demand": lambda: staffing_vs_demand(results),
+        "wait_heatmap": lambda: wait_heatmap(results, target=target, lang=lang),
+        "queue_over_day": lambda: queue_over_day(results, lang=lang),
+        "utilization": lambda: utilization_bars(results, lang=lang),
+        "staffing_vs_demand": lambda: staffing_vs_demand(results, lang=lang),
     }
 
 
-def comparison_figures(comparison, target: Optional[float] = None) -> dict[str, Callable]:
-    """Builders of the plots of a paired comparison, by file stem."""
-    return {f"compare_{kpi}": (lambda kpi=kpi: compare_zones(comparison, kpi, target)) for kpi in COMPARE_KPIS}
+def comparison_figures(comparison, target: Optional[float] = None, lang: str = "en") -> dict[str, Callable]:
+    """Builders of the plots of a paired comparison, by file stem, texts in *lang*."""
+    return {f"compare_{kpi}": (lambda kpi=kpi: compare_zones(comparison, kpi, target, lang=lang))
+            for kpi in COMPARE_KPIS}
 
 
 def sweep_figures(frame) -> dict[str, Callable]:

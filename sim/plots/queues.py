@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .canvas import clock_axis, figure_function, hide_unused, scenario_title, zone_panels
+from .canvas import clock_axis, figure_function, hide_unused, scenario_title, text, zone_panels
 
 
 def queue_bands(results, level: float = 0.95) -> pd.DataFrame:
@@ -35,13 +35,14 @@ def queue_bands(results, level: float = 0.95) -> pd.DataFrame:
 
 @figure_function
 def queue_over_day(results, zones: Optional[Sequence[str]] = None, ncols: int = 4, level: float = 0.95,
-                   alarm: Optional[float] = None):
+                   alarm: Optional[float] = None, lang: str = "en"):
     """Mean number waiting in each zone through the day, one small panel per zone.
 
     The line is the time-average queue per period (people) averaged over
     replications; the band is its *level* confidence interval. *zones* limits
     and orders the panels; *alarm* draws a dashed line at that queue length
-    (e.g. 20, the published alarm level). Returns a matplotlib Figure.
+    (e.g. 20, the published alarm level); *lang*: ``en`` or ``zh`` for the texts. Returns a
+    matplotlib Figure.
     """
     scenario = results.scenario
     bands = queue_bands(results, level)
@@ -56,18 +57,18 @@ def queue_over_day(results, zones: Optional[Sequence[str]] = None, ncols: int = 
         def ext(col, b=b):
             v = b[col].to_numpy(float)
             return np.append(v, v[-1] if len(v) else np.nan)
-        ax.fill_between(x, ext("low"), ext("high"), step="post", alpha=0.25, linewidth=0, label=f"{level:.0%} interval")
-        ax.step(x, ext("mean"), where="post", linewidth=1.4, label="mean queue")
+        ax.fill_between(x, ext("low"), ext("high"), step="post", alpha=0.25, linewidth=0,
+                        label=text("plot.interval", lang, level=level))
+        ax.step(x, ext("mean"), where="post", linewidth=1.4, label=text("plot.mean_queue", lang))
         if alarm is not None:
-            ax.axhline(alarm, color="#D55E00", linestyle="--", linewidth=0.8, label=f"alarm ({alarm:g})")
+            ax.axhline(alarm, color="#D55E00", linestyle="--", linewidth=0.8, label=text("plot.alarm", lang, n=alarm))
         ax.set_title(labels.get(zone, zone), fontsize=9, loc="left")
         ax.set_ylim(bottom=0)
         clock_axis(ax, open_m, close_m, every=max(step, 120 if close_m - open_m > 6 * 60 else 60))
     hide_unused(axes, len(zones))
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncols=3)
-    fig.suptitle(f"{scenario_title(scenario)}: people waiting through the day, "
-                 f"mean per {step}-min period over {results.replications} replications", x=0.01, ha="left",
-                 fontsize=10)
-    fig.supylabel("people waiting", fontsize=9)
+    fig.suptitle(text("plot.queue_title", lang, name=scenario_title(scenario), step=step, n=results.replications),
+                 x=0.01, ha="left", fontsize=10)
+    fig.supylabel(text("plot.people_waiting", lang), fontsize=9)
     return fig

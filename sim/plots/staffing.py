@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..flows import zone_loads
-from .canvas import clock_axis, figure_function, hide_unused, scenario_title, zone_panels
+from .canvas import clock_axis, figure_function, hide_unused, scenario_title, text, zone_panels
 
 
 def offered_load(scenario) -> pd.DataFrame:
@@ -30,12 +30,12 @@ def offered_load(scenario) -> pd.DataFrame:
 
 
 @figure_function
-def staffing_vs_demand(source, zones: Optional[Sequence[str]] = None, ncols: int = 4):
+def staffing_vs_demand(source, zones: Optional[Sequence[str]] = None, ncols: int = 4, lang: str = "en"):
     """Staffed windows per period against the offered load, one small panel per zone.
 
     *source* is a Scenario or Results. Where the load line reaches the staff
     line the zone is at (or over) capacity in that period and queues grow.
-    Returns a matplotlib Figure.
+    *lang*: ``en`` or ``zh`` for the texts. Returns a matplotlib Figure.
     """
     scenario = getattr(source, "scenario", source)
     data = offered_load(scenario)
@@ -47,16 +47,16 @@ def staffing_vs_demand(source, zones: Optional[Sequence[str]] = None, ncols: int
         staff = np.append(d["staff"].to_numpy(float), d["staff"].iloc[-1])
         load = np.append(d["load"].to_numpy(float), d["load"].iloc[-1])
         ax.fill_between(x, 0, load, step="post", alpha=0.3, color="#E69F00", linewidth=0)
-        ax.step(x, load, where="post", color="#E69F00", linewidth=1.2, label="offered load (busy windows needed)")
-        ax.step(x, staff, where="post", color="#0072B2", linewidth=1.6, label="staffed windows")
-        ax.axhline(d["windows"].iloc[0], color="#999999", linestyle=":", linewidth=1, label="physical windows")
+        ax.step(x, load, where="post", color="#E69F00", linewidth=1.2, label=text("plot.offered_load", lang))
+        ax.step(x, staff, where="post", color="#0072B2", linewidth=1.6, label=text("plot.staffed", lang))
+        ax.axhline(d["windows"].iloc[0], color="#999999", linestyle=":", linewidth=1,
+                   label=text("plot.physical", lang))
         ax.set_ylim(0, max(d["windows"].iloc[0], float(np.nanmax(load))) * 1.12 + 0.5)
         ax.set_title(labels.get(zone, zone), fontsize=9, loc="left")
         clock_axis(ax, open_m, close_m, every=120 if close_m - open_m > 6 * 60 else 60)
     hide_unused(axes, len(zones))
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncols=3)
-    fig.suptitle(f"{scenario_title(scenario)}: staffed windows against offered load "
-                 "(visits per minute x mean service time)", x=0.01, ha="left", fontsize=10)
-    fig.supylabel("windows", fontsize=9)
+    fig.suptitle(text("plot.staffing_title", lang, name=scenario_title(scenario)), x=0.01, ha="left", fontsize=10)
+    fig.supylabel(text("plot.windows", lang), fontsize=9)
     return fig

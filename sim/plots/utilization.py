@@ -7,15 +7,15 @@ from typing import Optional
 
 import numpy as np
 
-from .canvas import figure_function, new_figure, scenario_title, zone_labels
+from .canvas import figure_function, new_figure, scenario_title, text, zone_labels
 
 
 @figure_function
-def utilization_bars(results, zones: Optional[Sequence[str]] = None, level: float = 0.95):
+def utilization_bars(results, zones: Optional[Sequence[str]] = None, level: float = 0.95, lang: str = "en"):
     """Busy share of staffed window time per zone (percent), with *level* intervals.
 
     One horizontal bar per zone (in scenario order, top to bottom) and the
-    all-zones value as a dashed line. Returns a matplotlib Figure.
+    all-zones value as a dashed line; *lang*: ``en`` or ``zh`` for the texts. Returns a matplotlib Figure.
     """
     scenario = results.scenario
     per_zone = results.summary("zone", level=level)
@@ -34,13 +34,14 @@ def utilization_bars(results, zones: Optional[Sequence[str]] = None, level: floa
         if np.isfinite(m):
             ax.text(hi + 1, yi, f"{m:.0f}%", va="center", fontsize=7.5)
     ax.axvline(overall["mean"] * 100, color="#D55E00", linestyle="--", linewidth=1,
-               label=f"all zones {overall['mean'] * 100:.0f}%")
+               label=text("plot.all_zones", lang, v=overall["mean"] * 100))
     ax.set_yticks(y, [labels.get(z, z) for z in zones])
     ax.invert_yaxis()
     ax.set_xlim(0, 110)
     ax.set_xticks(range(0, 101, 20))
-    ax.set_xlabel(f"utilization: busy / staffed window time (%), {level:.0%} interval")
+    ax.set_xlabel(text("plot.utilization_axis", lang, level=level))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right")
-    ax.set_title(f"{scenario_title(scenario)}: utilization per zone ({results.replications} replications)", loc="left")
+    ax.set_title(text("plot.utilization_title", lang, name=scenario_title(scenario), n=results.replications),
+                 loc="left")
     return fig

@@ -7,7 +7,7 @@ from typing import Optional
 
 import numpy as np
 
-from .canvas import figure_function, kpi_label, kpi_scale, new_figure, scenario_title, zone_labels
+from .canvas import figure_function, kpi_label, kpi_scale, new_figure, scenario_title, text, zone_labels
 
 # Beyond this many cells the numbers in the cells would be too small to read.
 ANNOTATE_MAX_CELLS = 600
@@ -23,13 +23,13 @@ def zone_period_means(results, kpi: str = "mean_wait", target: Optional[float] =
 
 @figure_function
 def wait_heatmap(results, kpi: str = "mean_wait", target: Optional[float] = None,
-                 zones: Optional[Sequence[str]] = None, annotate: Optional[bool] = None):
+                 zones: Optional[Sequence[str]] = None, annotate: Optional[bool] = None, lang: str = "en"):
     """Heatmap of *kpi* (default mean wait, minutes) per zone and period of arrival.
 
     Each cell is the mean over replications of the KPI among visitors who
     arrived in that period; grey cells had no visitors. *zones* limits and
     orders the rows; *annotate* writes the values in the cells (default: when
-    they fit). Returns a matplotlib Figure.
+    they fit); *lang*: ``en`` or ``zh`` for the texts. Returns a matplotlib Figure.
     """
     table = zone_period_means(results, kpi, target)
     if zones is not None:
@@ -49,7 +49,7 @@ def wait_heatmap(results, kpi: str = "mean_wait", target: Optional[float] = None
     ax.grid(False)
     ax.set_yticks(range(n_zones), [labels.get(z, z) for z in table.index])
     ax.set_xticks(range(n_periods), list(table.columns), rotation=90)
-    ax.set_xlabel("period of arrival (start)")
+    ax.set_xlabel(text("plot.period_of_arrival", lang))
     ax.tick_params(length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
@@ -64,7 +64,8 @@ def wait_heatmap(results, kpi: str = "mean_wait", target: Optional[float] = None
                     ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=6.5,
                             color="white" if v > 0.6 * vmax else "#333333")
     bar = fig.colorbar(image, ax=ax, shrink=0.8, pad=0.01)
-    bar.set_label(kpi_label(kpi))
-    ax.set_title(f"{scenario_title(results.scenario)}: {kpi_label(kpi)} by zone and period of arrival "
-                 f"({results.replications} replications)", loc="left")
+    label = kpi_label(kpi, lang, target if target is not None else results.scenario.target_wait)
+    bar.set_label(label)
+    ax.set_title(text("plot.heatmap_title", lang, name=scenario_title(results.scenario), kpi=label,
+                      n=results.replications), loc="left")
     return fig

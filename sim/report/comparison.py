@@ -54,7 +54,7 @@ def comparison_html(comparison, target: Optional[float] = None, lang: str = "en"
     target = a.scenario.target_wait if target is None else float(target)
     plots = "".join(figure(png_bytes(build()), stem.replace("_", " "),
                            t(f"report.cap.{stem}", lang) if stem in CAPTIONS else "")
-                    for stem, build in comparison_figures(comparison, target).items())
+                    for stem, build in comparison_figures(comparison, target, lang).items())
     meta = t("report.cmp.meta", lang, replications=a.replications, seed=a.seed, target=target)
     body = (
         f"<h1>{esc(a.scenario.name)} <span class=\"muted\">{esc(t('report.cmp.vs', lang))}</span> "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import kpi_help, kpi_label, t
+from ..i18n import check_lang, kpi_help, kpi_label, t
 from ..kpis import KPIS, TABLE_KPIS, format_interval, kpi
 from .html import table
 
@@ -16,13 +16,19 @@ def _fmt(name: str, row, diff: bool = False) -> str:
     return k.format(row["mean"], row["low"], row["high"], missing=DASH)
 
 
+def _kpi_name(name: str, lang: str, target: float) -> str:
+    """A KPI's row name: its id (the column name of the command line's tables and JSON) in English,
+    its Chinese header in Chinese."""
+    return kpi_label(name, lang, target) if check_lang(lang) == "zh" else name
+
+
 def overall_table(results, target: float, lang: str = "en") -> str:
     """Every KPI of the whole hall: mean, 95% interval and what it means (in *lang*, see ``sim.i18n``)."""
     s = results.summary("overall", target).set_index("kpi")
     rows = []
     for name in KPIS:
         r, k = s.loc[name], kpi(name)
-        rows.append((name, k.format(r["mean"], missing=DASH), _interval(k, r),
+        rows.append((_kpi_name(name, lang, target), k.format(r["mean"], missing=DASH), _interval(k, r),
                      kpi_help(name, lang).replace("target wait", f"target wait ({target:g} min)")))
     return table([t(f"report.{h}", lang) for h in ("kpi", "mean", "interval", "meaning")], rows, text=(3,))
 
@@ -51,7 +57,7 @@ def comparison_overall_table(comparison, target: float, lang: str = "en") -> str
     d = comparison.differences("overall", target).set_index("kpi")
     rows, classes = [], []
     for k in KPIS:
-        rows.append((k, _fmt(k, a.loc[k]), _fmt(k, b.loc[k]), _fmt(k, d.loc[k], diff=True)))
+        rows.append((_kpi_name(k, lang, target), _fmt(k, a.loc[k]), _fmt(k, b.loc[k]), _fmt(k, d.loc[k], diff=True)))
         classes.append(["", "", "", kpi(k).direction(d.loc[k, "low"], d.loc[k, "high"])])
     return table([t("report.kpi", lang), "A", "B", t("report.cmp.diff", lang)], rows, cell_classes=classes)
 

@@ -37,7 +37,7 @@ def report_html(results, target: Optional[float] = None, lang: str = "en") -> st
     target = scenario.target_wait if target is None else float(target)
     plots = "".join(figure(png_bytes(build()), stem.replace("_", " "),
                            t(f"report.cap.{stem}", lang) if stem in CAPTIONS else "")
-                    for stem, build in results_figures(results, target).items())
+                    for stem, build in results_figures(results, target, lang).items())
     body = (
         f"<h1>{esc(scenario.name)}</h1>"
         f'<p class="meta">{esc(t("report.subtitle", lang))} {esc(run_facts(results, target, lang))}</p>'

@@ -66,7 +66,10 @@ def app_server(tmp_path_factory):
     dirs = {name: base / name for name in ("work", "outside", "home")}
     for d in dirs.values():
         d.mkdir()
-    env = {**os.environ, "HOME": str(dirs["home"]), "PYTHONUNBUFFERED": "1"}
+    # PYTHONPATH: the server runs this checkout's code, not whatever copy is installed in the
+    # environment (started from another folder, it would otherwise import the installed one).
+    env = {**os.environ, "HOME": str(dirs["home"]), "PYTHONUNBUFFERED": "1",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("MPLCONFIGDIR", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "servicehall", "app", str(LANLING), "--port", "0", "--lang", "en",

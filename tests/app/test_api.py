@@ -211,3 +211,48 @@ def test_cli_help_does_not_import_the_web_framework():
             "print(loaded, all(o in out.getvalue() for o in ('--host', '--lang', '--workdir')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[] True", out.stderr
+
+
+def test_every_problem_the_app_reports_reads_in_chinese(client):
+    """Each kind of bad input a manager can give the app - an upload, a grid, a lunch rule, a run's
+    or the optimizer's settings - comes back with its Chinese wording (sim.i18n.PROBLEMS_ZH), values
+    and field paths kept."""
+    import re
+
+    headers = {**WRITE, "Content-Type": "application/x-yaml"}
+    text = SMALL_HALL.read_text(encoding="utf-8")
+
+    def upload(body: str | bytes):
+        return client.post("/api/upload?name=bad.yaml", content=body if isinstance(body, bytes) else body.encode(),
+                           headers=headers)
+
+    answers = [
+        upload(b"#" * (512 * 1024 + 1)), upload("name: é".encode("latin-1")), upload("extends: lanling.yaml\n"),
+        upload("name: x\nzones: [a, b\n"), upload("name: x\nname: y\n"), upload("# nothing\n"),
+        upload(text.replace('open: "08:30"', 'open: "25:00"')),
+        upload(text.replace("arrivals: {per_day: 40, profile: day}", "arrivals: {per_day: 40}")),
+        upload(text.replace("dist: lognormal, mean: 12", "dist: lognormall, mean: 12")),
+        client.put("/api/staffing", json={"grid": [1, 2]}, headers=WRITE),
+        client.put("/api/staffing", json={"grid": {"nowhere": [1] * 8, "tax": [1, 2], "social": [9] + [1] * 7,
+                                                   "realestate": ["x"] + [1] * 7}}, headers=WRITE),
+        client.post("/api/lunch", json={"zones": ["nowhere"]}, headers=WRITE),
+        client.post("/api/lunch", json={"start": "12:15", "end": "11:00", "max_off": -1, "minutes": 45},
+                    headers=WRITE),
+        client.post("/api/lunch", json={"start": "25:00", "end": "noon"}, headers=WRITE),
+        client.post("/api/lunch", json={"start": "11:30", "end": "12:00", "minutes": 60}, headers=WRITE),
+        client.post("/api/lunch", json={"zones": ["realestate"], "start": "10:30", "end": "12:30", "max_off": 1},
+                    headers=WRITE),
+        client.post("/api/run", json={"replications": 500}, headers=WRITE),
+        client.post("/api/run", json={"seed": -1}, headers=WRITE),
+        client.post("/api/optimize", json={"method": "guess"}, headers=WRITE),
+        *(client.post("/api/optimize", json={"target": target}, headers=WRITE)
+          for target in ("fast please", "wait<=15", "wait<=15@180%", "wait<=15@2")),
+    ]
+    seen = set()
+    for answer in answers:
+        assert answer.status_code in (413, 422), answer.text
+        assert answer.json()["problems"], answer.text
+        for path, english, chinese in answer.json()["problems"]:
+            assert re.search(r"[\u4e00-\u9fff]", chinese), (path, english)
+            seen.add(english)
+    assert len(seen) >= 25, sorted(seen)

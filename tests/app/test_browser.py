@@ -69,6 +69,8 @@ def test_change_a_zones_staff_run_and_see_the_kpi_change(page):
     cell = page.locator("#heatmap tr[data-zone='tax'] td[title]").nth(3)
     low, mean, high = (float(cell.get_attribute(f"data-{k}")) for k in ("low", "mean", "high"))
     assert low <= mean <= high and "95%" in cell.get_attribute("title")
+    cell.click()  # shown below the map too (touch screens have no hover)
+    assert page.text_content("#heat-cell") == cell.get_attribute("title")
 
 
 def test_a_long_run_shows_progress_and_can_be_cancelled(page):
@@ -76,6 +78,10 @@ def test_a_long_run_shows_progress_and_can_be_cancelled(page):
     page.click("#run-btn")
     page.wait_for_selector("#cancel-btn:visible")
     page.wait_for_function("/ [1-9][0-9]*\\/200/.test(document.querySelector('#progress-text').textContent)")
+    # The page stays usable while the run goes on: another view, a grid edit answered by the server.
+    tab(page, "staffing")
+    set_cells(page, "tax", {0: 4})
+    assert page.evaluate("window.App.job.state") == "running"
     page.click("#cancel-btn")
     page.wait_for_function("document.querySelector('#progress').dataset.state === 'cancelled'")
     assert page.text_content("#progress-text") == "Cancelled"
@@ -106,6 +112,28 @@ def test_paste_a_block_from_a_spreadsheet_and_apply_a_lunch_rule(page):
     page.click("#lunch-apply")
     page.wait_for_selector("#problem-list li[data-path=\"zone 'tax'\"]")
     assert "at least 7 off at once" in page.text_content("#problem-list")
+
+
+def test_copy_the_grid_to_a_spreadsheet_and_paste_it_back_anywhere(page, app_server):
+    tab(page, "staffing")
+    set_cells(page, "tax", {0: 9, 17: 8})
+    edited = page.evaluate("window.App.hall.staffing")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_server["url"].rstrip("/"))
+    page.click("#copy-grid")
+    text = page.evaluate("navigator.clipboard.readText()")
+    lines = [line.split("\t") for line in text.splitlines()]
+    assert lines[0][:3] == ["zone", "08:30", "09:00"] and len(lines) == 1 + len(edited)
+    assert ["税务区", "9"] == lines[1 + list(edited).index("tax")][:2]
+    page.click("#reset-btn")
+    page.wait_for_function("window.App.hall.staffing.tax[0] === 13")
+    # Pasted back at some other cell, with its headings: every value lands in its own zone and half hour.
+    page.evaluate("""block => {
+        const input = document.querySelector("#grid input[data-zone='social_security'][data-k='5']");
+        const data = new DataTransfer(); data.setData('text/plain', block);
+        input.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", text)
+    page.wait_for_function("window.App.hall.staffing.tax[0] === 9")
+    assert page.evaluate("window.App.hall.staffing") == edited
 
 
 def test_broken_upload_shows_each_error_at_its_field_and_large_files_are_refused(page, tmp_path):

@@ -77,6 +77,43 @@ def test_without_a_cjk_font_labels_fall_back_to_ids_after_one_warning(results, m
         fonts.cjk_font.cache_clear()
 
 
+def _captions(fig) -> list[str]:
+    """Titles, axis labels and legend entries of *fig* (what a reader reads besides ticks and cells)."""
+    found = [fig._suptitle, fig._supylabel] + [leg for leg in fig.legends]
+    out = [t.get_text() for t in found if t is not None and hasattr(t, "get_text")]
+    for leg in fig.legends:
+        out += [t.get_text() for t in leg.get_texts()]
+    for ax in fig.axes:
+        out += [ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()]
+        if ax.get_legend() is not None:
+            out += [t.get_text() for t in ax.get_legend().get_texts()]
+    return [t for t in out if t]
+
+
+def test_plots_in_chinese_word_their_titles_axes_and_legends_in_chinese(results, comparison):
+    """The Chinese report's plots (lang="zh"): every title, axis label and legend entry in Chinese
+    (scenario and zone names as given); a Chinese text the fonts cannot draw falls back to English."""
+    import re
+
+    if sim.plots.cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    figures = {
+        "wait_heatmap": sim.plots.wait_heatmap(results, lang="zh"),
+        "queue_over_day": sim.plots.queue_over_day(results, alarm=20, lang="zh"),
+        "utilization": sim.plots.utilization_bars(results, lang="zh"),
+        "staffing": sim.plots.staffing_vs_demand(results, lang="zh"),
+        "compare": sim.plots.compare_zones(comparison, "service_level", lang="zh"),
+    }
+    for name, fig in figures.items():
+        render(fig)
+        captions = [c for c in _captions(fig) if not c.startswith(("A: ", "B: "))]  # the scenarios' own names
+        assert captions, name
+        for caption in captions:
+            assert re.search(r"[\u4e00-\u9fff]", caption), (name, caption)
+    assert "平均等候(分钟)" in _captions(figures["wait_heatmap"])
+    assert not any(re.search(r"[\u4e00-\u9fff]", c) for c in _captions(sim.plots.utilization_bars(results)))
+
+
 def test_font_search_prefers_simplified_chinese_and_accepts_any_cjk_family():
     assert fonts.find_cjk_font(["DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK SC"]) == "Noto Sans CJK SC"
     assert fonts.find_cjk_font(["WenQuanYi Zen Hei"]) == "WenQuanYi Zen Hei"

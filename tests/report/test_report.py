@@ -199,19 +199,30 @@ def test_every_validation_wording_of_the_scenario_layer_has_a_chinese_pattern():
 @pytest.mark.parametrize("method", ["calibrated", "simulation"])
 def test_every_progress_line_the_optimizer_prints_has_its_chinese(method):
     """The lines come from a real run, so a change of wording in optimize/optimizer.py that the
-    patterns of sim.i18n.PROGRESS_ZH no longer match fails here."""
+    patterns of sim.i18n.PROGRESS_ZH no longer match fails here. The simulation method runs with
+    shifts and enough loop steps to converge, so it prints its search, loop, descent (simulated
+    or not, accepted or not) and verification lines; each reads wholly in Chinese, numbers aside."""
     import re
 
     import optimize
     from sim.i18n import progress_text
 
-    hall = sim.load_scenario(Path(__file__).resolve().parents[1] / "data" / "optimize_hall.yaml")
+    data = Path(__file__).resolve().parents[1] / "data"
+    hall = sim.load_scenario(data / "optimize_hall.yaml")
+    budget = dict(max_simulations=1) if method == "calibrated" else dict(
+        shifts=optimize.load_shift_file(data / "optimize_shifts.yaml", zones=hall.zone_ids,
+                                        grid=(hall.open_minute, hall.close_minute, 30)),
+        max_evaluations=3, max_iterations=8, max_descent=8)
     lines: list[str] = []
     optimize.optimize_staffing(hall, "wait<=15@80%", method=method, seed=0, replications=3, verify_replications=3,
-                               max_simulations=1, max_iterations=1, baselines=False, workers=1,
-                               progress=lines.append)
-    told = [line for line in lines if not line.startswith("descent")]   # the descent's lines stay English
-    assert told
-    for line in told:
-        assert re.search(r"[\u4e00-\u9fff]", progress_text(line, "zh")), line
+                               baselines=False, workers=1, progress=lines.append, **budget)
+    kinds = {line.split()[0] for line in lines}
+    assert kinds == ({"simulation", "adaptive", "verification"} if method == "calibrated" else
+                     {"search", "loop", "descent", "verification"}), kinds
+    if method == "simulation":
+        descent = [line for line in lines if line.startswith("descent")]
+        for wording in ("failing", "not simulated", "accepted", "rejected"):
+            assert any(wording in line for line in descent), wording
+    for line in lines:
+        assert not re.search(r"[A-Za-z]", progress_text(line, "zh")), line
         assert progress_text(line, "en") == line

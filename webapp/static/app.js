@@ -97,7 +97,10 @@ function showCI(kpi, tri) {
 }
 function showDiff(kpi, tri) {
   if (!tri || tri[0] === null) return "–";
-  const s = (v) => (v >= 0 ? "+" : "") + (isPercent(kpi) ? (100 * v).toFixed(1) : Number(v).toFixed(1));
+  const s = (v) => {
+    const x = Number((isPercent(kpi) ? 100 * v : Number(v)).toFixed(1)) || 0;  // -0.04 shows as +0.0, not -0.0
+    return (x >= 0 ? "+" : "") + x.toFixed(1);
+  };
   const unit = isPercent(kpi) ? " pp" : "";
   if (tri[1] === null) return s(tri[0]) + unit;
   return s(tri[0]) + unit + " [" + s(tri[1]) + ", " + s(tri[2]) + "]";
@@ -198,7 +201,7 @@ function showJob(job) {
   $("#progress-bar").style.width = (job.state === "done" ? 100 : 100 * frac) + "%";
   let text;
   if (job.state === "running") text = job.kind === "run" ? t("app.running", {done: job.done, total: job.total}) : (jobLog(job).slice(-1)[0] || "…");
-  else if (job.state === "done") text = t("app.done", {seconds: job.seconds});
+  else if (job.state === "done") text = t(job.kind === "optimize" ? "app.optimized" : "app.done", {seconds: job.seconds});
   else if (job.state === "cancelled") text = t("app.cancelled");
   else text = t("app.failed", {message: job.error || ""});
   $("#progress-text").textContent = text;
@@ -234,6 +237,7 @@ async function followJob(job) {
 async function runHall() {
   if (!App.hall) return;
   showProblems();
+  status("");
   const body = {replications: Number($("#replications").value), seed: Number($("#seed").value)};
   try { await followJob(await api("POST", "/api/run", body)); }
   catch (e) { showProblems(t("app.failed", {message: e.message}), e.data && e.data.problems); }

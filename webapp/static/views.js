@@ -98,7 +98,8 @@ VIEWS.staffing = (root) => {
   root.append(el("p", {},
     el("strong", {id: "staff-total", text: t("staff.total", {h: h.staff_hours})}), " ",
     el("button", {id: "reset-btn", text: tr("staff.reset"), onclick: async () => {
-      setHall(await api("POST", "/api/staffing/reset")); showProblems(); renderAll(); }})));
+      setHall(await api("POST", "/api/staffing/reset")); showProblems(); renderAll(); }}), " ",
+    el("button", {id: "copy-grid", text: tr("staff.copy"), onclick: copyGrid})));
   // the lunch rule (the form keeps its values across redraws of the grid)
   const f = App.lunchForm;
   const zoneSel = el("select", {multiple: true, id: "lunch-zones"},
@@ -152,17 +153,46 @@ function onCellChange(e) {
   row[k] = parseCell(e.target.value);
   sendGrid({[zid]: row});
 }
+// The grid as a spreadsheet block: a heading row (zone, half hours) and one row per zone.
+function gridText() {
+  const h = App.hall;
+  const lines = [[tr("staff.zone"), ...h.periods]].concat(h.zones.map((z) => [z.label, ...h.staffing[z.id]]));
+  return lines.map((cells) => cells.join("\t")).join("\n") + "\n";
+}
+async function copyGrid() {
+  const text = gridText();
+  try { await navigator.clipboard.writeText(text); }
+  catch (e) {  // no clipboard API outside a secure context (the app bound to a LAN address): the old way
+    const area = el("textarea", {style: "position:fixed;opacity:0"});
+    area.value = text; document.body.append(area); area.select(); document.execCommand("copy"); area.remove();
+  }
+  status(t("staff.copied", {rows: App.hall.zones.length, cols: App.hall.periods.length}));
+}
 function onCellPaste(e) {
   const text = (e.clipboardData || window.clipboardData).getData("text");
   if (!/[\t\n]/.test(text.trim())) return;  // one value: let the input take it
   e.preventDefault();
-  const lines = text.replace(/\r/g, "").replace(/\n+$/, "").split("\n").map((l) => l.split("\t"));
+  const h = App.hall;
+  let lines = text.replace(/\r/g, "").replace(/\n+$/, "").split("\n").map((l) => l.split("\t"));
+  // A block with the grid's headings (its own Copy, or a sheet laid out like it) goes where its
+  // half-hour heading row and zone column say, wherever it is pasted; a bare block goes at the cell.
+  let columns = null;
+  if (lines[0].some((c) => h.periods.includes(c.trim()))) {
+    columns = lines[0].map((c) => h.periods.indexOf(c.trim()));
+    lines = lines.slice(1);
+  }
+  const zoneNamed = (name) => h.zones.find((z) => z.label === name.trim() || z.id === name.trim());
+  const named = lines.length > 0 && lines.every((cells) => zoneNamed(cells[0]));
   const z0 = Number(e.target.dataset.z), k0 = Number(e.target.dataset.k);
   const grid = gridCopy(), rows = {};
   lines.forEach((cells, i) => {
-    const z = App.hall.zones[z0 + i];
+    const z = named ? zoneNamed(cells[0]) : h.zones[z0 + i];
     if (!z) return;
-    cells.forEach((c, j) => { if (k0 + j < grid[z.id].length) grid[z.id][k0 + j] = parseCell(c); });
+    const first = named ? 1 : 0;
+    cells.slice(first).forEach((c, j) => {
+      const k = columns ? columns[first + j] : k0 + j;
+      if (k >= 0 && k < grid[z.id].length) grid[z.id][k] = parseCell(c);
+    });
     rows[z.id] = grid[z.id];
   });
   sendGrid(rows).then((ok) => { if (ok) status(t("staff.pasted", {rows: lines.length, cols: Math.max(...lines.map((l) => l.length))})); });
@@ -222,7 +252,13 @@ VIEWS.results = (root) => {
   let max = 0;
   for (const z of Object.values(data)) for (const c of z) if (c && c[0] !== null) max = Math.max(max, c[0]);
   if (isPercent(kpi)) max = kpi === "service_level" ? 1 : Math.max(max, 0.05);
-  const table = el("table", {class: "heat", id: "heatmap", "data-kpi": kpi});
+  // A cell's mean and 95% interval: in its tooltip, and below the map on hover or click (touch screens
+  // have no hover, and a tooltip cannot be read aloud or copied).
+  const showCell = (e) => {
+    const td = e.target.closest("td[data-mean]");
+    if (td) $("#heat-cell").textContent = td.title;
+  };
+  const table = el("table", {class: "heat", id: "heatmap", "data-kpi": kpi, onmouseover: showCell, onclick: showCell});
   table.append(el("thead", {}, el("tr", {}, el("th", {class: "zone", text: tr("staff.zone")}), h.periods.map((p) => el("th", {text: p})))));
   const tb = el("tbody");
   for (const z of h.zones) {
@@ -238,6 +274,7 @@ VIEWS.results = (root) => {
   }
   table.append(tb);
   root.append(el("div", {class: "grid-wrap"}, table));
+  root.append(el("p", {id: "heat-cell", class: "cell-detail", text: tr("results.cell_hint")}));
   root.append(el("p", {class: "small muted"}, el("span", {class: "scale" + (kpi === "service_level" ? " good" : RED_KPIS.includes(kpi) ? " red" : "")}), " ",
     t("results.scale", {max: showValue(kpi, max)})));
   root.append(el("h3", {text: tr("results.zone_table")}));
@@ -297,7 +334,8 @@ VIEWS.optimize = (root) => {
   root.innerHTML = "";
   if (needHall(root)) return;
   root.append(el("p", {class: "muted", text: tr("opt.help")}));
-  const method = el("select", {id: "opt-method"}, ["sipp", "mol", "lag", "simulation", "calibrated"].map((m) => el("option", {value: m, text: m})));
+  const method = el("select", {id: "opt-method"}, ["sipp", "mol", "lag", "calibrated", "simulation"].map((m) =>
+    el("option", {value: m, text: t("opt.m." + m)})));
   root.append(el("fieldset", {},
     el("label", {}, tr("opt.target"), el("input", {id: "opt-target", value: "wait<=" + App.hall.target_wait + "@80%", size: 16})),
     el("label", {}, tr("opt.method"), method),
@@ -328,6 +366,7 @@ VIEWS.optimize = (root) => {
 async function startOptimize() {
   const body = {target: $("#opt-target").value, method: $("#opt-method").value, replications: Number($("#opt-reps").value)};
   showProblems();
+  status("");
   try { await followJob(await api("POST", "/api/optimize", body)); }
   catch (e) { showProblems(t("app.failed", {message: e.message}), e.data && e.data.problems); }
 }
