@@ -49,8 +49,8 @@ from scipy import stats
 from optimize.adaptive_effort import close_cells, probe_close_cells
 from optimize.closed_loop import solved_roster
 from optimize.demand import analytic_requirements, period_labels, zone_demand
-from optimize.exact_staffing import ZoneEvaluator
-from optimize.methods import DEFAULT_ADAPTIVE_ROUNDS, MAX_ADAPTIVE_ROUNDS, MAX_SIMULATIONS
+from optimize.exact_staffing import ZoneEvaluator, solve_exact
+from optimize.methods import DEFAULT_ADAPTIVE_ROUNDS, DEFAULT_MASTER_SECONDS, MAX_ADAPTIVE_ROUNDS, MAX_SIMULATIONS
 from optimize.model_correction import Correction, CorrectionData
 from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
@@ -357,6 +357,57 @@ def _probe_plans(models: _Models, plan: np.ndarray, floor: np.ndarray) -> list[n
     return probes
 
 
+def _zone_rosters_apart(shifts) -> bool:
+    """Do the zones' rosters not interact (no pools, headcount or minimum staff linking them)?
+    Then the hall's cheapest roster is each zone's cheapest roster, one master per zone."""
+    return shifts is not None and not shifts.pools and shifts.headcount is None and not shifts.min_staff
+
+
+def _zone_master(ev: ZoneEvaluator, floor, shifts, grid, incumbent, seconds: float):
+    """One zone's roster master (:func:`optimize.exact_staffing.solve_exact`): the shift
+    integer program, with cuts from this zone's corrected model wherever its answer fails,
+    re-solved until its answer passes everywhere or *seconds* run out; starts from
+    *incumbent* (cost, coverage). Returns (status, coverage, cost, lower bound)."""
+    lower = np.maximum(ev.lower_bounds(), floor)
+    found = solve_exact(ev, ev.windows, lower=lower, shifts=shifts, grid=grid, check=ev.check, horizon=ev.horizon,
+                        time_limit=seconds, incumbent=(incumbent[0], incumbent[1], {}))
+    return found.status, np.asarray(found.plan, dtype=np.int64), float(found.cost), float(found.lower_bound)
+
+
+def _zone_costs(roster: RosterResult, zones, shifts) -> np.ndarray:
+    """The roster's cost per zone (no pools: every person belongs to one zone)."""
+    cost = {p.id: p.effective_cost for p in shifts.patterns}
+    out = np.zeros(len(zones))
+    index = {zone: z for z, zone in enumerate(zones)}
+    for (pattern, _, group), n in roster.counts.items():
+        out[index[group]] += n * cost[pattern]
+    return out
+
+
+def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shifts, solver, time_limit,
+                    seconds: float):
+    """Each zone's roster master, started from the lean roster: (roster, plan on duty,
+    requirements, lower bound). The hall's roster is re-solved over the zones' answers and kept
+    when cheaper; the bound is the sum of the masters' proven bounds."""
+    floor = models.floor()
+    grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
+    costs = _zone_costs(roster, models.zones, shifts)
+    answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), seconds)
+                                             for z in models.pool.zones})
+    need = plan.copy()
+    for z, (_, coverage, cost, _) in answers.items():
+        if cost < costs[z] - 1e-9:
+            need[z] = coverage
+    bound = float(sum(low for _, _, _, low in answers.values())
+                  + sum(costs[z] for z in range(len(models.zones)) if z not in answers))
+    if np.array_equal(need, plan):
+        return roster, plan, plan.copy(), bound
+    better, coverage = _roster(scenario, need, shifts, solver, time_limit)
+    if better.cost < roster.cost - 1e-9 and not better.unmet:
+        return better, coverage, need, bound
+    return roster, plan, plan.copy(), bound
+
+
 def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -> float:
     """The cost of the cheapest plan (roster) giving each zone-period at least the staff its
     corrected model needs there with every other period at its windows."""
@@ -372,7 +423,8 @@ def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -
 def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replications: int = 30,
                         max_simulations: int = 4, confidence: float = 0.95, min_visitors: float = 1.0,
                         margin: float = 0.0, bound: bool = True, probes: bool = False,
-                        adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS, workers=None, executor=None,
+                        adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
+                        master_seconds: float = DEFAULT_MASTER_SECONDS, workers=None, executor=None,
                         solver: str = DEFAULT_SOLVER, time_limit: float | None = 120,
                         on_iteration=None, on_probe=None) -> CalibratedStaffing:
     """The cheapest plan (with *shifts*: roster) found that the calibrated models say meets
@@ -387,6 +439,10 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     *adaptive_rounds*: after the search, the zone-periods where one staff fewer is a close
     call are simulated one lower, in at most this many rounds of two probe simulations
     (:mod:`optimize.adaptive_effort`; 0: none); *on_probe* is called after each of them;
+    *master_seconds*: with shifts whose zones' rosters do not interact (no pools, headcount or
+    minimum staff), each zone's roster master (:func:`_zone_master`: the shift IP with cuts
+    from the zone's corrected model) may take this long; it starts from the lean roster, so
+    it can only make it cheaper, and its proven bounds give the lower bound;
     *probes*: after the first simulation, simulate two probe plans (:func:`_probe_plans`,
     one simulation each, counted in ``simulations``) so that the models know their error
     one staff below the plan, where the plan's own cells say little, and correct the
@@ -494,10 +550,25 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                 rows.append(row)
                 if on_iteration is not None:
                     on_iteration(dict(row))
+        lower = math.nan
+        if roster is not None and master_seconds > 0 and _zone_rosters_apart(shifts):
+            clock = time.perf_counter()
+            lean_cost = roster.cost
+            roster, plan, reqs, lower = _master_rosters(scenario, models, plan, roster, shifts, solver, time_limit,
+                                                        master_seconds)
+            rows.append(_row("master", len(rows) + 1, plan, roster, 0, hours, roster.cost < lean_cost, clock,
+                             simulated_misses=None, probes=0, expected_misses=float(_miss_probability(
+                                 models, plan, final.at_levels(plan), min_visitors).sum())))
+            if on_iteration is not None:
+                on_iteration(dict(rows[-1]))
         final = final.at_levels(plan)
         misses = _miss_probability(models, plan, final, min_visitors)
         cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
-        lower = _lower_bound(scenario, models, models.floor(), shifts, solver, time_limit) if bound else math.nan
+        if bound:
+            lower = max(_lower_bound(scenario, models, models.floor(), shifts, solver, time_limit),
+                        lower if math.isfinite(lower) else -math.inf)
+        else:
+            lower = math.nan
         gap = max(0.0, (cost - lower) / cost) if cost > 0 and math.isfinite(lower) else math.nan
         return CalibratedStaffing(
             requirements=plan_frame(scenario, reqs), plan=plan_frame(scenario, plan), roster=roster, cost=cost,

@@ -324,6 +324,7 @@ class ZoneEvaluator:
                 given = np.nan_to_num(np.asarray(corrections[str(target)], dtype=float))
                 self.offsets[i] = given[:, None] if given.ndim == 1 else given[:, :levels]
         self.out_of_reach: tuple[int, ...] = ()
+        self._lower_bounds: np.ndarray | None = None      # under these corrections, once asked
         full = self._judge(self.values(self.windows), levels=self.windows)
         self.out_of_reach = tuple(int(t) for t in np.nonzero(~full)[0] if self.rates[t] > 0)
 
@@ -418,6 +419,11 @@ class ZoneEvaluator:
     def lower_bounds(self) -> np.ndarray:
         """Valid lower bounds L_t: with every earlier period at its windows (the best possible
         start, by monotonicity) and every later one too, period t still fails at L_t - 1."""
+        if self._lower_bounds is None:
+            self._lower_bounds = self._compute_lower_bounds()
+        return self._lower_bounds.copy()
+
+    def _compute_lower_bounds(self) -> np.ndarray:
         best = self.result(self.windows)
         lows = np.zeros(self.T, dtype=int)
         for t in range(self.T):

@@ -3,7 +3,7 @@ loading the optimizer)."""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_ADAPTIVE_ROUNDS", "DEFAULT_METHOD", "MAX_ADAPTIVE_ROUNDS", "MAX_SIMULATIONS", "METHODS"]
+__all__ = ["DEFAULT_ADAPTIVE_ROUNDS", "DEFAULT_MASTER_SECONDS", "DEFAULT_METHOD", "MAX_ADAPTIVE_ROUNDS", "MAX_SIMULATIONS", "METHODS"]
 
 METHODS = ("sipp", "lag", "mol", "simulation", "calibrated")
 """``sipp``, ``lag``, ``mol``: analytic requirements, then the closed loop; ``simulation``:
@@ -17,3 +17,6 @@ DEFAULT_METHOD = "calibrated"
 MAX_SIMULATIONS = 40
 DEFAULT_ADAPTIVE_ROUNDS = 3
 MAX_ADAPTIVE_ROUNDS = 20
+DEFAULT_MASTER_SECONDS = 3.0
+"""Seconds each zone's roster master may take (shifts without pools, headcount or minimum
+staff); past it the best roster found and the bound proven so far stand."""

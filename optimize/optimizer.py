@@ -30,7 +30,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from optimize.baselines import flat_plan, sipp_plan
-from optimize.calibrated_method import DEFAULT_ADAPTIVE_ROUNDS, calibrated_staffing
+from optimize.calibrated_method import DEFAULT_ADAPTIVE_ROUNDS, DEFAULT_MASTER_SECONDS, calibrated_staffing
 from optimize.closed_loop import plan_hours, run_closed_loop, solved_roster
 from optimize.demand import analytic_requirements, period_labels
 from optimize.methods import DEFAULT_METHOD, METHODS
@@ -150,7 +150,7 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
                       solver: str = DEFAULT_SOLVER, time_limit: float | None = 120, loop_rule: str = "confident",
                       descent: bool = True, max_descent: int = 20, max_simulations: int = 4,
                       margin: float = 0.0, adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
-                      progress=None) -> StaffingResult:
+                      master_seconds: float = DEFAULT_MASTER_SECONDS, progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
     *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
@@ -168,7 +168,9 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     zones' exact models corrected by them, with *margin* posterior standard deviations of
     safety (0: the point estimate), then spends at most *adaptive_rounds* rounds of two
     simulations where one staff fewer is a close call (:mod:`optimize.adaptive_effort`);
-    it reports a lower bound, the gap and the expected number of zone-periods that truly miss.
+    with shifts whose zones do not interact each zone's roster master then has
+    *master_seconds*; it reports a lower bound, the gap and the expected number of
+    zone-periods that truly miss.
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
     Raises TargetError for a bad target, ValueError for an unknown method.
@@ -188,7 +190,7 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     if method == "calibrated":
         return _calibrated(scenario, targets, shifts, seeds=seeds, replications=replications,
                            verify_replications=verify_replications, max_simulations=max_simulations,
-                           margin=margin, adaptive_rounds=adaptive_rounds, baselines=baselines, solver=solver, time_limit=time_limit,
+                           margin=margin, adaptive_rounds=adaptive_rounds, master_seconds=master_seconds, baselines=baselines, solver=solver, time_limit=time_limit,
                            progress=progress, started=started, common=common)
     if method == "simulation":
         def report(row):
@@ -272,7 +274,7 @@ def _verify_and_compare(scenario, targets, name, plan, roster, stuck, *, shifts,
 
 
 def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replications, max_simulations, margin,
-                adaptive_rounds, baselines, solver, time_limit, progress, started, common) -> StaffingResult:
+                adaptive_rounds, master_seconds, baselines, solver, time_limit, progress, started, common) -> StaffingResult:
     """:func:`optimize_staffing` with the calibrated method (its search replaces the loop)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -288,6 +290,10 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
             bar.write(text, file=sys.stderr)
 
     def report(row):
+        if row["stage"] == "master":
+            say(f"zone roster masters: cost {row['cost']:8.1f} ({row['staff_hours']:.1f} staff-h on duty), "
+                f"{row['expected_misses']:.1f} expected true misses")
+            return
         if row["stage"] == "adaptive":     # its probe simulations moved the bar already
             say(f"adaptive effort: {row['close_cells']} close zone-periods simulated one staff lower "
                 f"({row['probes']} probe simulations), {row['lowered_cells']} lowered; cost {row['cost']:8.1f} "
@@ -300,7 +306,8 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
     try:
         found = calibrated_staffing(scenario, targets, shifts, seed=seeds["search"], replications=replications,
                                     max_simulations=max_simulations, margin=margin, solver=solver,
-                                    adaptive_rounds=adaptive_rounds, time_limit=time_limit, on_iteration=report,
+                                    adaptive_rounds=adaptive_rounds, master_seconds=master_seconds,
+                                    time_limit=time_limit, on_iteration=report,
                                     on_probe=lambda: bar.update(1), **common)
         bar.update(max_simulations + 2 * adaptive_rounds - found.simulations)   # steps not needed: skipped
         seconds["requirements"] = time.perf_counter() - clock

@@ -9,7 +9,14 @@ import os
 import sys
 
 import sim
-from optimize.methods import DEFAULT_ADAPTIVE_ROUNDS, DEFAULT_METHOD, MAX_ADAPTIVE_ROUNDS, MAX_SIMULATIONS, METHODS
+from optimize.methods import (
+    DEFAULT_ADAPTIVE_ROUNDS,
+    DEFAULT_MASTER_SECONDS,
+    DEFAULT_METHOD,
+    MAX_ADAPTIVE_ROUNDS,
+    MAX_SIMULATIONS,
+    METHODS,
+)
 from sim.output import atomic_dir, json_value
 
 from .commands import summary
@@ -47,6 +54,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--adaptive-rounds", type=int_within(0, MAX_ADAPTIVE_ROUNDS), default=DEFAULT_ADAPTIVE_ROUNDS,
                    help="calibrated method: rounds of two simulations spent only on the zone-periods where one staff "
                         f"fewer is a close call (default {DEFAULT_ADAPTIVE_ROUNDS}, 0: none, at most {MAX_ADAPTIVE_ROUNDS})")
+    p.add_argument("--master-seconds", type=nonneg_float, default=DEFAULT_MASTER_SECONDS,
+                   help="calibrated method with --shifts (no pools, headcount or min_staff): seconds each zone's "
+                        f"roster master may take to cheapen the roster and prove its bound (default {DEFAULT_MASTER_SECONDS:g}, 0: none)")
     p.add_argument("--margin", type=nonneg_float, default=0.0,
                    help="calibrated method: posterior standard deviations of safety between each zone-period's "
                         "estimate and the target (default 0: the estimate itself)")
@@ -157,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
                 replications=args.replications, verify_replications=args.verify_replications,
                 max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
                 max_simulations=args.max_simulations, margin=args.margin, adaptive_rounds=args.adaptive_rounds,
+                master_seconds=args.master_seconds,
                 baselines=args.baselines, workers=args.workers, solver=args.solver,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:

@@ -102,6 +102,40 @@ def test_the_lean_roster_is_no_dearer_and_still_passes_every_model():
 
 
 @pytest.mark.slow
+def test_the_zone_roster_master_reaches_the_exact_optimal_roster_and_proves_it():
+    """A small zone (a third of the demand) with four-hour shifts starting every hour: the
+    master, started from the lean roster, gives the exact optimal roster of the zone's model
+    (the exact search's own answer) and a bound equal to its cost; it never makes the roster
+    dearer."""
+    from optimize.calibrated_method import _master_rosters, _zone_rosters_apart
+    from optimize.patterns import Pool
+
+    rates = [r / 3 for r in RATES_PER_HOUR]
+    svc = {"id": "s", "zone": "z", "arrivals": {"rates_per_hour": rates},
+           "service_time": {"dist": "exponential", "mean": SERVICE}}
+    hall = sim.scenario_from_dict({"name": "small zone", "hours": {"open": "08:00", "close": "18:00"},
+                                   "period_minutes": P, "zones": [{"id": "z", "windows": 10, "staff": 1}],
+                                   "services": [svc]})
+    shifts = ShiftSpec(tuple(ShiftPattern(f"s{h}", 480 + 60 * h, 480 + 60 * h + 240) for h in range(7)))
+    assert _zone_rosters_apart(shifts)
+    assert not _zone_rosters_apart(ShiftSpec(shifts.patterns, headcount=50))
+    assert not _zone_rosters_apart(ShiftSpec(shifts.patterns, min_staff=1))
+    assert not _zone_rosters_apart(ShiftSpec(shifts.patterns, pools=(Pool("p", ("z",)),)))
+    T = hall.n_periods
+    caps = np.full((1, T), 10)
+    ev = ZoneEvaluator([r / 60 for r in rates], period_minutes=P, mean_service=SERVICE, targets=TARGET, windows=10)
+    exact = ev.solve(shifts=shifts, grid=(480, 1080, P), time_limit=120)
+    assert exact.status == "optimal"
+    with _Models(hall, parse_targets(TARGET), caps) as models:
+        reqs = forward_plan(ev, np.full(T, 2), caps[0], models.least[0])[None, :]
+        lean, coverage, _, _ = _lean_roster(hall, models, reqs.copy(), models.floor(), shifts, "HiGHS", 60)
+        roster, plan, need, bound = _master_rosters(hall, models, coverage, lean, shifts, "HiGHS", 60, seconds=120)
+    assert roster.cost <= lean.cost + 1e-9
+    assert roster.cost == pytest.approx(exact.cost) and bound == pytest.approx(exact.cost)
+    assert ev(plan[0]).all() and (plan >= need).all()
+
+
+@pytest.mark.slow
 def test_optimize_json_is_valid_and_carries_bound_gap_and_expected_misses(tmp_path):
     """A real process: HiGHS writes its banner to file descriptor 1, which must stay JSON."""
     proc = subprocess.run([sys.executable, "-m", "servicehall", "optimize", str(ROOT / "tests/data/optimize_hall.yaml"),
