@@ -10,13 +10,21 @@ or in the disaggregation shows up as a violation. Rules:
 * ``leave``: nobody works on leave, on an unavailable weekday or date, or on a closed day;
 * ``one_shift``: at most one shift a person a day;
 * ``days``, ``hours``, ``min_hours`` (not checked: soft), per calendar week;
-* ``days_off``: k consecutive days off in every full calendar week (cyclic Mon-Sun);
+* ``days_off``: k consecutive days off in every calendar week whose seven days are known
+  (cyclic Mon-Sun);
 * ``weekends``: at most N weekends (Saturday or Sunday worked) a month;
+* ``in_a_row``: at most M days worked in a row;
 * ``skills``: every spell at a zone the person is skilled for;
 * ``two_places``: a person's spells never overlap (never at two zones at once), and lie
   within the shift, outside the lunch;
 * ``windows``: people at a zone never exceed its windows;
 * ``ab``: every AB post has one of its people on duty on each day its zone has demand.
+
+The days before the start that the staff file's ``worked_before`` gives count as they
+were: towards the days of the week the horizon starts in, the days off of that week, the
+weekends of their month and the runs of days worked. A rule that those days break by
+themselves (six days worked before a Saturday start with five allowed) is not the roster's
+doing and is not reported here (the roster's ``issues`` say so).
 """
 
 from __future__ import annotations
@@ -86,30 +94,59 @@ def check_roster(roster) -> list[Violation]:
         if n > 1:
             out.append(Violation("one_shift", pid, date, f"{n} shifts on one day"))
     weeks = cal.weeks()
+    start, end = cal.days[0].date, cal.days[-1].date
     for pid, p in staff.items():
         mine = worked.get(pid, {})
-        weekend_weeks: dict[tuple[int, int], int] = defaultdict(int)
-        for monday, wdays in weeks.items():
-            on = [day for day in wdays if day.date.isoformat() in mine]
-            hours = sum(float(mine[day.date.isoformat()].paid_hours) for day in on)
-            if len(on) > p.max_days:
-                out.append(Violation("days", pid, monday.isoformat(), f"{len(on)} days worked, at most {p.max_days}"))
+        # every day known: before the start as the staff file says, in the horizon as rostered
+        before = p.history(start)
+        status = {**before, **{day.date: day.date.isoformat() in mine for day in cal.days}}
+        weekend_weeks: dict[tuple[int, int], int] = defaultdict(int)     # weekends the roster adds
+        weekends_before: dict[tuple[int, int], int] = defaultdict(int)
+        for monday in sorted({day - dt.timedelta(days=day.weekday()) for day in status}):
+            week = [monday + dt.timedelta(days=j) for j in range(7)]
+            saturday = week[5]
+            earlier = [day for day in week if before.get(day)]
+            on = [day for day in week if day >= start and status.get(day)]
+            if any(day.weekday() >= 5 for day in earlier):
+                weekends_before[saturday.year, saturday.month] += 1
+            elif any(day.weekday() >= 5 for day in on):
+                weekend_weeks[saturday.year, saturday.month] += 1
+            if monday not in weeks:
+                continue   # a week before the horizon: not the roster's
+            hours = sum(float(mine[day.isoformat()].paid_hours) for day in on)
+            if len(on) > max(0, p.max_days - len(earlier)):
+                extra = f" (+{len(earlier)} before {start})" if earlier else ""
+                out.append(Violation("days", pid, monday.isoformat(),
+                                     f"{len(on)} days worked{extra}, at most {p.max_days}"))
             if hours > p.max_hours + 1e-9:
                 out.append(Violation("hours", pid, monday.isoformat(), f"{hours:g} h worked, at most {p.max_hours:g}"))
             k = p.consecutive_off
-            if k and len(wdays) == 7:
-                off = [day.date.isoformat() not in mine for day in sorted(wdays, key=lambda x: x.date)]
-                if not any(all(off[(j + q) % 7] for q in range(k)) for j in range(7)):
+            if k and all(day in status for day in week):
+                off = [not status[day] for day in week]
+                could = [not before.get(day, False) for day in week]   # the best the roster could do
+                holds = any(all(off[(j + q) % 7] for q in range(k)) for j in range(7))
+                if not holds and any(all(could[(j + q) % 7] for q in range(k)) for j in range(7)):
                     out.append(Violation("days_off", pid, monday.isoformat(),
-                                         f"no {k} consecutive days off in the week"))
-            if any(day.date.weekday() >= 5 for day in on):
-                saturday = monday + dt.timedelta(days=5)
-                weekend_weeks[saturday.year, saturday.month] += 1
+                                         f"no {k} consecutive days off in the week"
+                                         + (f" (counting the days before {start})" if earlier else "")))
         if p.max_weekends_per_month is not None:
             for (year, month), n in weekend_weeks.items():
-                if n > p.max_weekends_per_month:
+                done = weekends_before.get((year, month), 0)
+                if n > max(0, p.max_weekends_per_month - done):
+                    extra = f" (+{done} before {start})" if done else ""
                     out.append(Violation("weekends", pid, f"{year}-{month:02d}",
-                                         f"{n} weekends worked, at most {p.max_weekends_per_month}"))
+                                         f"{n} weekends worked{extra}, at most {p.max_weekends_per_month}"))
+        if p.max_consecutive is not None:
+            run: list[dt.date] = []
+            for day in sorted(status) + [end + dt.timedelta(days=1)]:
+                if status.get(day):
+                    run.append(day)
+                    continue
+                if len(run) > p.max_consecutive and run[-1] >= start:
+                    out.append(Violation("in_a_row", pid, run[0].isoformat(),
+                                         f"{len(run)} days worked in a row from {run[0]} to {run[-1]}, "
+                                         f"at most {p.max_consecutive}"))
+                run = []
     spells: dict[tuple[str, str], list] = defaultdict(list)
     for r in roster.stints.itertuples(index=False):
         p = staff.get(r.person)

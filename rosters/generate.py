@@ -32,7 +32,8 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 FULL_SHIFTS = ("full", "early", "day", "late", "evening", "short")
 PART_SHIFTS = ("morning", "peak", "afternoon", "short")
 ORDER = ("id", "name", "skills", "hours_per_week", "days_per_week", "min_hours_per_week", "shifts",
-         "consecutive_days_off", "max_weekends_per_month", "unavailable", "leave", "prefers_off", "post", "role")
+         "consecutive_days_off", "max_weekends_per_month", "unavailable", "leave", "prefers_off", "post", "role",
+         "max_consecutive_days", "worked_before")
 
 
 def _neighbours(scenario, zone) -> list[str]:

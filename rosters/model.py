@@ -23,9 +23,13 @@ g skill group, z zone, t period of d, w calendar week, p AB post.
     cover_d_z_t:   sum (1 / speed) * people at z + u[d, z, t] >= r[d, z, t]
     window_d_z_t:  people at z <= windows[z]
     one_i_d:       sum_s on[i, d, s] <= 1
-    days_i_w, hours_i_w, minh_i_w:   contract per calendar week
-    off_i_w_j, offany_i_w:           k consecutive days off (cyclic Mon-Sun) in every full week
-    wkend_i_w_d, wkmonth_i_m:        at most N weekends a month
+    days_i_w, hours_i_w, minh_i_w:   contract per calendar week (days worked before the start
+                                     in the same week, from worked_before, lower the days' cap)
+    off_i_w_j, offany_i_w:           k consecutive days off (cyclic Mon-Sun) in every week whose
+                                     seven days are known (the horizon and worked_before)
+    wkend_i_w_d, wkmonth_i_m:        at most N weekends a month (less those worked before the start)
+    run_i_a:       sum of work on M + 1 consecutive days <= M - days worked before the start among
+                   them (at most M days in a row, across the start of the horizon)
     ab_p_d:        sum_{i in p} sum_s on[i, d, s] + b[p, d] >= 1   (AB岗: the backup works when the primary is off)
     fairwk_i_k, fairlate_i_k:        F[i, k] >= weekend days of i - k, G[i, k] >= late shifts of i - k
     minimise paid hours + weights . (u, b, m, F, G, preferences, speed)   (F, G: convex, so spread evenly)
@@ -36,9 +40,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from optimize import roster_model as rm
+from rosters.dates import week_start
 from rosters.problem import WeekProblem, post_zones
 
 __all__ = ["Solution", "solve_model"]
@@ -50,7 +55,8 @@ class Solution:
 
     *works* maps (person id, date) -> shift id; *lunch* maps (group key, date, shift
     id, lunch variant index) -> people; *placed* maps (group key, date, zone,
-    period) -> people. *gap* is (objective - bound) / objective.
+    period) -> people; *short* (date, zone, period) -> shortfall, where there is one.
+    *gap* is (objective - bound) / objective.
     """
 
     status: str
@@ -62,6 +68,7 @@ class Solution:
     groups: dict
     seconds: float
     size: dict
+    short: dict = field(default_factory=dict)
 
     @property
     def gap(self) -> float | None:
@@ -173,8 +180,12 @@ def solve_model(problem: WeekProblem, *, solver: str = rm.DEFAULT_SOLVER, time_l
     for di, d in enumerate(days):
         weeks[d.date - dt.timedelta(days=d.date.weekday())].append(di)
     calendar_weeks = problem.calendar.weeks()
+    start, end = problem.calendar.days[0].date, problem.calendar.days[-1].date
+    open_index = {d.date: di for di, d in enumerate(days)}
     min_slack = {}
     for i, p in enumerate(people):
+        history = p.history(start)   # the days just before the start: date -> worked
+        worked_before = {day for day, worked in history.items() if worked}
         weekend_vars: dict[dt.date, object] = {}
         for di in range(len(days)):
             if (i, di) in by_person_day and len(by_person_day[i, di]) > 1:
@@ -183,8 +194,9 @@ def solve_model(problem: WeekProblem, *, solver: str = rm.DEFAULT_SOLVER, time_l
             terms = [t for di in dis for t in work(i, di)]
             if not terms:
                 continue
-            if len({di for di in dis if (i, di) in by_person_day}) > p.max_days:
-                prob += (rm.affine(terms) <= p.max_days, f"days_{i}_{wk}")
+            cap = max(0, p.max_days - sum(1 for day in worked_before if week_start(day) == monday))
+            if len({di for di in dis if (i, di) in by_person_day}) > cap:
+                prob += (rm.affine(terms) <= cap, f"days_{i}_{wk}")
             hours = [(var, paid[di, sid]) for di in dis for sid, var in by_person_day.get((i, di), [])]
             prob += (rm.affine(hours) <= p.max_hours, f"hours_{i}_{wk}")
             in_week = calendar_weeks.get(monday, ())
@@ -196,19 +208,23 @@ def solve_model(problem: WeekProblem, *, solver: str = rm.DEFAULT_SOLVER, time_l
                 prob += (rm.affine(hours + [(m, 1.0)]) >= minimum, f"minh_{i}_{wk}")
                 objective.append((m, w.min_hours))
             k = p.consecutive_off
-            if k and len(in_week) == 7:
-                # cyclic Mon..Sun: some run of k days with no work
-                dates = [monday + dt.timedelta(days=j) for j in range(7)]
+            dates = [monday + dt.timedelta(days=j) for j in range(7)]
+            known = {day.date for day in in_week} | set(history)
+            if k and all(day in known for day in dates):
+                # cyclic Mon..Sun: some run of k days with no work (days before the start as they were)
                 index = {days[di].date: di for di in dis}
                 runs: list[tuple[int, list[int]]] | None = []
                 for j in range(7):
                     run = [dates[(j + q) % 7] for q in range(k)]
+                    if any(day in worked_before for day in run):
+                        continue     # worked before the start: this run cannot be off
                     worked = [index[day] for day in run if day in index and (i, index[day]) in by_person_day]
                     if not worked:
                         runs = None  # already off k days in a row: nothing to require
                         break
                     runs.append((j, worked))  # type: ignore[union-attr]  # None only after the break
-                if runs is not None:
+                # no run at all: the days worked before the start leave none (diagnose reports it)
+                if runs:
                     o = rm.binary_vars(prob, f"o_{i}_{wk}", [j for j, _ in runs])
                     for j, worked in runs:
                         for di in worked:
@@ -216,6 +232,8 @@ def solve_model(problem: WeekProblem, *, solver: str = rm.DEFAULT_SOLVER, time_l
                     prob += (rm.affine([(o[j], 1.0) for j, _ in runs]) >= 1, f"offany_{i}_{wk}")
             if p.max_weekends_per_month is not None:
                 wk_days = [di for di in dis if _weekend(days[di].date) and (i, di) in by_person_day]
+                if any(_weekend(day) and week_start(day) == monday for day in worked_before):
+                    wk_days = []     # this weekend is worked already: more of it costs no weekend
                 if wk_days:
                     e = rm.binary_vars(prob, f"e_{i}_{wk}", [0])[0]
                     weekend_vars[monday] = e
@@ -226,9 +244,33 @@ def solve_model(problem: WeekProblem, *, solver: str = rm.DEFAULT_SOLVER, time_l
             for monday, e in weekend_vars.items():
                 saturday = monday + dt.timedelta(days=5)
                 months[saturday.year, saturday.month].append((e, 1.0))
-            for mi, terms in enumerate(months.values()):
-                if len(terms) > p.max_weekends_per_month:
-                    prob += (rm.affine(terms) <= p.max_weekends_per_month, f"wkmonth_{i}_{mi}")
+            done: dict[tuple[int, int], int] = defaultdict(int)   # weekends worked before the start
+            for monday in {week_start(day) for day in worked_before if _weekend(day)}:
+                saturday = monday + dt.timedelta(days=5)
+                done[saturday.year, saturday.month] += 1
+            for mi, (month, terms) in enumerate(months.items()):
+                cap = max(0, p.max_weekends_per_month - done[month])
+                if len(terms) > cap:
+                    prob += (rm.affine(terms) <= cap, f"wkmonth_{i}_{mi}")
+        if p.max_consecutive is not None:
+            # every M + 1 consecutive days from the first known one: at most M worked
+            span, first = p.max_consecutive + 1, start - dt.timedelta(days=len(history))
+            for a in range((end - first).days + 2 - span):
+                window = [first + dt.timedelta(days=a + q) for q in range(span)]
+                if window[-1] < start:
+                    continue
+                terms, fixed = [], 0
+                for day in window:
+                    if day < start:
+                        if not history[day]:
+                            break
+                        fixed += 1
+                    elif (i, open_index.get(day)) in by_person_day:
+                        terms += work(i, open_index[day])
+                    else:
+                        break        # a day off (closed, leave, ...) in the window: it holds
+                else:
+                    prob += (rm.affine(terms) <= p.max_consecutive - fixed, f"run_{i}_{a}")
         for di, d in enumerate(days):
             if p.prefers_off(d.date):
                 objective += work(i, di, w.preference)
@@ -270,9 +312,10 @@ def solve_model(problem: WeekProblem, *, solver: str = rm.DEFAULT_SOLVER, time_l
              if rm.value(var) > 0.5}
     placed = {(gkeys[gi], days[di].date, z, t): round(rm.value(var)) for (gi, di, z, t), var in y.items()
               if rm.value(var) > 0.5}
+    short = {(days[di].date, z, t): rm.value(var) for (di, z, t), var in u.items() if rm.value(var) > 1e-9}
     obj = rm.value(prob.objective)
     bound = rm.mip_bound(prob)
     if bound is None and status == "optimal":
         bound = obj
     return Solution(status, obj, bound, works, lunch_counts, placed, dict(enumerate(gkeys)),
-                    time.perf_counter() - started, size)
+                    time.perf_counter() - started, size, short)

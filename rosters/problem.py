@@ -32,7 +32,9 @@ class Weights:
     minimum, *weekend* and *late* times (k - 1) for a person's k-th weekend day (late
     shift) in the horizon (a convex charge: spreads them evenly), *preference* per day worked
     that a person prefers off, *speed* per person-period times (speed factor - 1)
-    (prefers the faster person).
+    (prefers the faster person), *switch* per time a person changes zone within a day,
+    charged by the zone polish after the tour program (:mod:`rosters.polish`; 0: no
+    polish, moves are free).
     """
 
     shortfall: float = 100.0
@@ -42,6 +44,7 @@ class Weights:
     late: float = 0.5
     preference: float = 0.5
     speed: float = 0.05
+    switch: float = 0.1
 
 
 @dataclass(frozen=True)

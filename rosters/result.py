@@ -86,6 +86,7 @@ def diagnose(problem: WeekProblem, shifts: pd.DataFrame, stints: pd.DataFrame) -
                 else:
                     why.append(f"{m.id} ({m.role}) off (contract or days-off rules)")
             issues.append(f"AB post {post} ({zones[post]}) has nobody on duty on {d.day.label}: {', '.join(why)}")
+    issues += history_issues(problem)
     for p in problem.staff:
         if p.min_hours <= 0:
             continue
@@ -100,6 +101,47 @@ def diagnose(problem: WeekProblem, shifts: pd.DataFrame, stints: pd.DataFrame) -
     return unmet, issues
 
 
+def history_issues(problem: WeekProblem) -> list[str]:
+    """Rules that the days worked before the start (``worked_before``) break by themselves,
+    whatever the roster does: the roster keeps the person off where it can and says so."""
+    start = problem.calendar.days[0].date
+    monday = start - dt.timedelta(days=start.weekday())
+    week = [monday + dt.timedelta(days=j) for j in range(7)]
+    out = []
+    for p in problem.staff:
+        before = p.history(start)
+        worked = sorted(day for day, w in before.items() if w)
+        if not worked:
+            continue
+        this_week = [day for day in worked if day >= monday]
+        if len(this_week) > p.max_days:
+            out.append(f"{p.id} worked {len(this_week)} days of the week of {monday} before {start}, more than "
+                       f"days_per_week {p.max_days} already")
+        k = p.consecutive_off
+        known = set(before) | {d.date for d in problem.calendar.days}
+        if k and this_week and all(day in known for day in week) and not any(
+                all(week[(j + q) % 7] not in this_week for q in range(k)) for j in range(7)):
+            out.append(f"{p.id}: the days worked before {start} leave no {k} consecutive days off in the week "
+                       f"of {monday}")
+        run = 0
+        while run < len(before) and before[start - dt.timedelta(days=run + 1)]:
+            run += 1
+        if p.max_consecutive is not None and run > p.max_consecutive:
+            out.append(f"{p.id} worked {run} days in a row before {start}, more than max_consecutive_days "
+                       f"{p.max_consecutive} already")
+        if p.max_weekends_per_month is not None:
+            months: dict[tuple[int, int], set] = {}
+            for day in worked:
+                if day.weekday() >= 5:
+                    saturday = day - dt.timedelta(days=day.weekday() - 5)
+                    months.setdefault((saturday.year, saturday.month), set()).add(saturday)
+            for (year, month), weekends in sorted(months.items()):
+                if len(weekends) > p.max_weekends_per_month:
+                    out.append(f"{p.id} worked {len(weekends)} weekends of {year}-{month:02d} before {start}, "
+                               f"more than max_weekends_per_month {p.max_weekends_per_month} already")
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class WeeklyRoster:
     """The roster of a week for named people.
@@ -108,7 +150,8 @@ class WeeklyRoster:
     an incumbent), ``understaffed`` (best roster; see *unmet* and *issues*),
     ``infeasible`` or ``not solved``. *shifts*: one row per person and day worked;
     *stints*: spells at one zone (minutes since midnight); *duty*: per date the
-    people on duty, zone x period; *gap* the proven relative gap.
+    people on duty, zone x period; *gap* the proven relative gap. ``shifts["switches"]``
+    counts each person-day's changes of zone.
     """
 
     problem: WeekProblem
@@ -134,8 +177,14 @@ class WeeklyRoster:
         return pd.DataFrame([list(d.required[z]) for z in d.zones], index=pd.Index(d.zones, name="zone"),
                             columns=pd.Index(d.grid.labels, name="period"))
 
+    @property
+    def zone_switches(self) -> int:
+        """Times anyone changes zone within a day (the ``switches`` column of ``shifts``)."""
+        return int(self.shifts["switches"].sum()) if len(self.shifts) else 0
+
     def fairness(self) -> pd.DataFrame:
-        """Per person: days and paid hours worked, weekend days, late shifts."""
+        """Per person: days and paid hours worked, weekend days, late shifts, zone switches
+        (changes of zone within a day, summed over the days) and days with a switch."""
         late = {d.date.isoformat(): d.late for d in self.problem.days}
         rows = []
         for p in self.problem.staff:
@@ -143,15 +192,16 @@ class WeeklyRoster:
             weekend = sum(1 for s in mine["date"] if dt.date.fromisoformat(s).weekday() >= 5)
             lates = sum(1 for s, sid in zip(mine["date"], mine["shift"]) if sid in late[s])
             rows.append({"person": p.id, "name": p.name, "home": p.home, "days": len(mine),
-                         "paid_hours": float(mine["paid_hours"].sum()), "weekend_days": weekend, "late_shifts": lates})
+                         "paid_hours": float(mine["paid_hours"].sum()), "weekend_days": weekend, "late_shifts": lates,
+                         "zone_switches": int(mine["switches"].sum()), "days_switching": int((mine["switches"] > 0).sum())})
         return pd.DataFrame(rows)
 
     def fairness_stats(self) -> pd.DataFrame:
-        """Spread of weekend days, late shifts, days and hours over the people who work at all."""
+        """Spread of weekend days, late shifts, zone switches, days and hours over the people who work at all."""
         f = self.fairness()
         f = f[f["days"] > 0]
         stats = []
-        for col in ("days", "paid_hours", "weekend_days", "late_shifts"):
+        for col in ("days", "paid_hours", "weekend_days", "late_shifts", "zone_switches"):
             v = f[col].astype(float)
             stats.append({"measure": col, "people": len(v), "min": v.min() if len(v) else 0.0,
                           "max": v.max() if len(v) else 0.0, "mean": v.mean() if len(v) else 0.0,
@@ -162,11 +212,14 @@ class WeeklyRoster:
         """The day's ``people:`` entries for a scenario: one per person and zone spell.
 
         Two spells at the same zone around the person's lunch become one entry whose
-        lunch is fixed where the roster put it (earliest = latest = the lunch start).
+        lunch is fixed where the roster put it (earliest = latest = the lunch start). An
+        entry carries the person's speed factor at its zone (``speed``, omitted when 1), so
+        the simulation serves at that zone as slowly as the staff file says.
         """
         iso = date.isoformat()
         d = self.problem.day(date)
         skills = {p.id: [z for z in p.zones if z in d.zones] for p in self.problem.staff}
+        speeds = {p.id: dict(p.skills) for p in self.problem.staff}
         out = []
         for person, group in self.stints[self.stints["date"] == iso].groupby("person", sort=True):
             spells = sorted(group[["zone", "start", "end"]].itertuples(index=False, name=None), key=lambda r: r[1])
@@ -186,6 +239,9 @@ class WeeklyRoster:
                     start, minutes = spell["lunch"]
                     entry["lunch"] = {"minutes": int(minutes), "earliest": format_clock(start),
                                       "latest": format_clock(start)}
+                speed = float(speeds[person][spell["zone"]])
+                if speed != 1.0:
+                    entry["speed"] = speed
                 out.append(entry)
         return out
 
@@ -195,6 +251,10 @@ class WeeklyRoster:
                  f"{len(self.problem.staff)} people work, {self.paid_hours:g} paid hours over "
                  f"{len(self.problem.days)} open days; objective {self.objective or 0:.1f}, bound "
                  f"{self.bound or 0:.1f}, gap {gap}; {self.seconds:.1f} s"]
+        if len(self.shifts):
+            moved = self.shifts[self.shifts["switches"] > 0]
+            lines.append(f"  zone switches: {self.zone_switches} by {moved['person'].nunique()} people on "
+                         f"{len(moved)} person-days")
         lines += [f"  unmet: {r.date} {r.zone} {r.period} short by {r.shortfall:g}: {r.reason}"
                   for r in self.unmet.head(20).itertuples(index=False)]
         if len(self.unmet) > 20:

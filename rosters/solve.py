@@ -12,6 +12,7 @@ from optimize.roster_model import DEFAULT_SOLVER
 from rosters.calendar import Calendar
 from rosters.disaggregate import disaggregate
 from rosters.model import solve_model
+from rosters.polish import polish_zones
 from rosters.problem import Weights, build_problem
 from rosters.result import WeeklyRoster, coverage_tables, diagnose
 from rosters.staff import StaffMember
@@ -29,11 +30,17 @@ def roster_week(calendar: Calendar, staff: Sequence[StaffMember], shifts: ShiftS
     Paid hours plus soft penalties (``Weights``): coverage and AB posts are soft, so a
     roster always comes back; what could not be met is in ``unmet`` and ``issues``,
     each with its reason. *gap*: stop at this proven relative gap (0.01 = 1%);
-    *time_limit* in seconds. Raises ValueError for inconsistent inputs.
+    *time_limit* in seconds. Then, with a switch weight above 0, the zones of
+    multi-skilled people are polished for fewer zone switches (:mod:`rosters.polish`;
+    at most a quarter of *time_limit* more, and never less coverage). Raises ValueError
+    for inconsistent inputs.
     """
     problem = build_problem(calendar, staff, shifts, requirements, min_staff=min_staff,
                             late_shifts=late_shifts, weights=weights)
     solution = solve_model(problem, solver=solver, time_limit=time_limit, gap=gap, threads=threads)
+    if solution.status in ("optimal", "feasible"):
+        solution = polish_zones(problem, solution, solver=solver, threads=threads,
+                                time_limit=None if time_limit is None else max(5.0, 0.25 * time_limit))
     if solution.status not in ("optimal", "feasible"):
         empty = pd.DataFrame()
         why = {"infeasible": "the solver proved the hard rules (windows, contracts, days off) cannot all hold",

@@ -17,8 +17,18 @@ min_hours_per_week                 fewest paid hours in a week (default 0), less
                                    contract day's share for each day of leave
 shifts                             shift ids the person may work (default: every shift)
 consecutive_days_off               at least this many consecutive days off in every
-                                   calendar week, counted cyclically Mon-Sun (default 0)
+                                   calendar week whose seven days are known (in the
+                                   horizon or in ``worked_before``), counted cyclically
+                                   Mon-Sun (default 0)
 max_weekends_per_month             weekends (Saturday or Sunday) worked per month at most
+                                   (those in ``worked_before`` count)
+max_consecutive_days               at most this many days worked in a row, across the
+                                   start of the horizon (1-31; default: no limit)
+worked_before                      the days just before the start date: ``W`` worked,
+                                   ``O`` off, oldest first, the last letter the day
+                                   before the start (``WWWWWOO``; at most 62 days); or a
+                                   whole number N: the N days before the start worked,
+                                   the day before those off. Earlier days count as off.
 unavailable                        fixed unavailability: weekdays or dates (``sat;sun``)
 leave                              dates or ranges ``2026-12-07..2026-12-09``
 prefers_off                        weekdays or dates the person would rather not work
@@ -30,6 +40,12 @@ role                               ``A`` (primary) or ``B`` (backup) on that pos
 Every post needs at least one A and one B, and every one of its people must be
 skilled for the post's zone (the home zone of its first A). Problems raise
 :class:`~rosters.errors.StaffFileError` with ``row N: column`` and the value found.
+
+``worked_before`` makes a roster that starts mid-rota respect the rules across its
+start: the days worked before count towards ``days_per_week`` in the week the horizon
+starts in, complete that week for ``consecutive_days_off``, count their weekends towards
+``max_weekends_per_month`` and their run towards ``max_consecutive_days``. Paid hours
+before the start are not known: ``hours_per_week`` counts the horizon's hours only.
 """
 
 from __future__ import annotations
@@ -50,9 +66,11 @@ __all__ = ["COLUMNS", "StaffMember", "parse_staff_rows", "read_staff_csv"]
 
 REQUIRED = ("id", "skills", "hours_per_week", "days_per_week")
 OPTIONAL = ("name", "min_hours_per_week", "shifts", "consecutive_days_off", "max_weekends_per_month",
-            "unavailable", "leave", "prefers_off", "post", "role")
+            "unavailable", "leave", "prefers_off", "post", "role", "max_consecutive_days", "worked_before")
 COLUMNS = REQUIRED + OPTIONAL
 _ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
+MAX_HISTORY = 62
+"""Most days of ``worked_before`` (two months: enough for every weekend of the month the horizon starts in)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,8 @@ class StaffMember:
     post: str | None = None
     role: str | None = None
     row: int = 0
+    max_consecutive: int | None = None
+    before: tuple[bool, ...] = ()
 
     @property
     def zones(self) -> tuple[str, ...]:
@@ -104,6 +124,11 @@ class StaffMember:
     def allows(self, shift: str) -> bool:
         return self.shifts is None or shift in self.shifts
 
+    def history(self, start: dt.date) -> dict[dt.date, bool]:
+        """The days before *start* that ``worked_before`` tells: date -> worked (earlier days: unknown, off)."""
+        n = len(self.before)
+        return {start - dt.timedelta(days=n - k): worked for k, worked in enumerate(self.before)}
+
 
 def _number(text: str, kind: type, low: float, high: float | None = None):
     try:
@@ -115,6 +140,24 @@ def _number(text: str, kind: type, low: float, high: float | None = None):
         span = f">= {low:g}" if high is None else f"from {low:g} to {high:g}"
         raise ValueError(f"must be {what} {span}, got {text!r}")
     return value
+
+
+def _history(text: str) -> tuple[bool, ...]:
+    """``WWOOW`` (oldest first) or a whole number N (the N days before the start worked, the day
+    before them off) as worked flags, oldest first."""
+    text = "".join(text.split())
+    if re.fullmatch(r"[0-9]+", text):
+        n = int(text)
+        if n > MAX_HISTORY - 1:
+            raise ValueError(f"must be at most {MAX_HISTORY - 1} days worked in a row, got {text!r}")
+        return (False,) + (True,) * n
+    letters = text.upper()
+    if not letters or set(letters) - {"W", "O"}:
+        raise ValueError("must be W (worked) and O (off) for the days before the start, oldest first "
+                         f"(WWWWWOO), or a whole number of days worked in a row, got {text!r}")
+    if len(letters) > MAX_HISTORY:
+        raise ValueError(f"must give at most {MAX_HISTORY} days, got {len(letters)}")
+    return tuple(c == "W" for c in letters)
 
 
 def _skills(text: str, zones: Sequence[str] | None, categories) -> tuple[tuple[str, float], ...]:
@@ -225,6 +268,13 @@ def parse_staff_rows(rows: Iterable[dict], *, file: str = "<staff>", zones: Sequ
         if rec.get("max_weekends_per_month"):
             weekends = _field(problems, row, "max_weekends_per_month", lambda t: _number(t, int, 0, 5),
                               rec["max_weekends_per_month"])
+        in_a_row = None
+        if rec.get("max_consecutive_days"):
+            in_a_row = _field(problems, row, "max_consecutive_days", lambda t: _number(t, int, 1, 31),
+                              rec["max_consecutive_days"])
+        history: tuple[bool, ...] | None = ()
+        if rec.get("worked_before"):
+            history = _field(problems, row, "worked_before", _history, rec["worked_before"])
         lists: dict[str, tuple] = {}
         for col in ("unavailable", "leave", "prefers_off"):
             lists[col] = _field(problems, row, col, parse_date_list, rec.get(col, "")) or (frozenset(), frozenset())
@@ -248,7 +298,8 @@ def parse_staff_rows(rows: Iterable[dict], *, file: str = "<staff>", zones: Sequ
             min_hours=min_hours, shifts=allowed, consecutive_off=consecutive, max_weekends_per_month=weekends,
             unavailable_dates=lists["unavailable"][0], unavailable_weekdays=lists["unavailable"][1],
             leave=lists["leave"][0], prefers_off_dates=lists["prefers_off"][0],
-            prefers_off_weekdays=lists["prefers_off"][1], post=post, role=role, row=row))
+            prefers_off_weekdays=lists["prefers_off"][1], post=post, role=role, row=row,
+            max_consecutive=in_a_row, before=history or ()))
     if not problems:  # a dropped row would make its post look incomplete
         problems += _post_problems(people)
     if not people and not problems:

@@ -29,6 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "e.g. the requirements.csv of an earlier run with --repair")
     p.add_argument("--gap", type=float, default=0.01, help="stop at this proven relative gap (default 0.01 = 1%%)")
     p.add_argument("--time-limit", type=float, default=120.0, help="solver time limit in seconds (default 120)")
+    p.add_argument("--switch-weight", type=float, default=None, metavar="H",
+                   help="cost of one change of zone by a person within a day, in paid hours (default 0.1; "
+                        "0: moves are free)")
     p.add_argument("--repair", type=nonneg_int, default=0, metavar="K",
                    help="closed loop: simulate the roster on loop seeds, raise the requirement where the target "
                         "does not hold with confidence and roster again, at most K times (default 0: off)")
@@ -62,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--gap: must be a fraction in [0, 1), got {args.gap!r}")
     if not args.time_limit > 0:
         raise UserError(f"--time-limit: must be > 0 seconds, got {args.time_limit!r}")
+    weights = rosters.Weights()
+    if args.switch_weight is not None:
+        if not 0 <= args.switch_weight <= 100:   # also refuses nan and inf
+            raise UserError(f"--switch-weight: must be paid hours from 0 to 100, got {args.switch_weight!r}")
+        weights = rosters.Weights(switch=args.switch_weight)
     hall = sim.load_scenario(args.scenario)
     week = rosters.load_calendar(args.week, hall)
     shift_path = args.shifts or week.shifts
@@ -91,10 +99,12 @@ def run(args: argparse.Namespace) -> int:
 
             repair = roster_until_met(week, staff, shifts, targets, need, max_iterations=args.repair,
                                       replications=args.replications, seed=args.seed + 1000,
-                                      workers=args.workers, gap=args.gap, time_limit=args.time_limit)
+                                      workers=args.workers, gap=args.gap, time_limit=args.time_limit,
+                                      weights=weights)
             roster = repair.roster
         else:
-            roster = rosters.roster_week(week, staff, shifts, need, gap=args.gap, time_limit=args.time_limit)
+            roster = rosters.roster_week(week, staff, shifts, need, gap=args.gap, time_limit=args.time_limit,
+                                         weights=weights)
     except ValueError as exc:
         raise UserError(f"{args.week}: {exc}") from None
     if repair is not None:
@@ -133,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
             "status": roster.status, "paid_hours": roster.paid_hours, "objective": roster.objective,
             "bound": roster.bound, "gap": roster.gap, "seconds": roster.seconds, "size": roster.size,
             "people": len(staff), "working": int(roster.shifts["person"].nunique()) if len(roster.shifts) else 0,
-            "unmet": len(roster.unmet), "issues": list(roster.issues),
+            "unmet": len(roster.unmet), "issues": list(roster.issues), "zone_switches": roster.zone_switches,
             "violations": [vars(v) for v in violations],
             "verification": None if verification is None else verification.days.to_dict("records"),
             "fairness": stats.to_dict("records"),

@@ -14,9 +14,10 @@ from ..scenario import Scenario
 from ..topology import Topology, hall_topology
 
 
-def staff_events(s: Scenario) -> list[tuple[float, int, int]]:
-    """Sorted ``(time, zone, staff level)`` changes during opening hours (first at opening):
-    from the staff per period, or, for zones without ``staff``, from the people's shifts."""
+def staff_events(s: Scenario) -> list[tuple[float, int, int, float]]:
+    """Sorted ``(time, zone, staff level, people factor)`` changes during opening hours (first at
+    opening): from the staff per period (factor 1), or, for zones without ``staff``, from the
+    people's shifts (the factor: ``sim.mechanics.people.people_factor`` of those on duty)."""
     open_m, close_m, period = s.open_minute, s.close_minute, s.period_minutes
     by_people = {z for z, zone in enumerate(s.zones) if s.people is not None and zone.staff is None}
     events = [e for e in people_events(s) if e[1] in by_people] if by_people else []
@@ -26,7 +27,7 @@ def staff_events(s: Scenario) -> list[tuple[float, int, int]]:
         level = None
         for k, staff in enumerate(s.staff_per_period(zone.id)):
             if staff != level:
-                events.append((float(open_m + k * period), z, int(staff)))
+                events.append((float(open_m + k * period), z, int(staff), 1.0))
                 level = staff
     events.sort(key=lambda e: (e[0], e[1]))
     return [e for e in events if e[0] < close_m]
@@ -37,7 +38,8 @@ class CompiledHall:
     """Everything the model needs, by position. Times in minutes since midnight.
 
     *topology* says who serves whom (queues, serves, walking, donors); *staff_events*
-    are ``(time, zone, level)``; *staff* is (zones x periods) for reports; *queue_key*
+    are ``(time, zone, level, people factor)`` (the factor multiplies the service times of
+    visits started at the zone from then on); *staff* is (zones x periods) for reports; *queue_key*
     the (class rank, priority) dispatch key of each queue; *speed[z]* the service-time
     factor of zone *z* for queues that differ from its *zone_speed*.
     """
@@ -49,7 +51,7 @@ class CompiledHall:
     period: float
     n_periods: int
     staff: np.ndarray
-    staff_events: tuple[tuple[float, int, int], ...]
+    staff_events: tuple[tuple[float, int, int, float], ...]
     queue_limit: tuple[Optional[int], ...]
     queue_key: tuple[tuple[int, int], ...]
     speed: tuple[dict, ...]

@@ -52,12 +52,13 @@ class ConservationError(RuntimeError):
 class ZoneState:
     """Windows and counters of one zone, with time-weighted level accumulators.
 
-    *planned* is the roster's staff level, *offset* the net staff moved in on alarm.
+    *planned* is the roster's staff level, *offset* the net staff moved in on alarm;
+    *people_speed* the service-time factor of the people on duty (1 for zones staffed by counts).
     """
 
     __slots__ = (
         "index", "idle", "closed", "busy", "target", "to_close", "waiting", "serves", "own_count",
-        "own_first", "speed", "speed_of", "reserve", "planned", "offset", "windows",
+        "own_first", "speed", "speed_of", "people_speed", "reserve", "planned", "offset", "windows",
         "t_last", "q_area", "busy_area", "staffed_area", "q_max", "last_end", "serving", "leaving",
     )
 
@@ -76,6 +77,7 @@ class ZoneState:
         self.own_first = hall.own_first[index]
         self.speed = hall.zone_speed[index]
         self.speed_of = hall.speed[index]
+        self.people_speed = 1.0
         self.reserve = hall.reserve[index]
         # own_visitor rule only: the busy windows, and those whose person leaves after this visitor
         self.serving: set[int] | None = set() if hall.own_visitor else None
@@ -189,11 +191,12 @@ class HallModel:
                 self._close_bucket(b)
                 b += 1
                 continue
-            t, z, level = events[e]
+            t, z, level, people_speed = events[e]
             if t > env.now:
                 yield Timeout(env, t - env.now)
             zone = self.zones[z]
             zone.planned = level
+            zone.people_speed = people_speed   # before apply_staff: new windows serve at the new factor
             self.apply_staff(zone)
             e += 1
         self.closed = True
@@ -242,7 +245,8 @@ class HallModel:
         if z.serving is not None:
             z.serving.add(w)
         factor = z.speed_of.get(self.queue[v], z.speed) if z.speed_of else z.speed
-        Timeout(self.env, self.work[v] * factor, (v, z, w)).callbacks.append(self._finish)
+        # x * 1.0 == x exactly: with every people speed 1 the durations are bit for bit as before.
+        Timeout(self.env, self.work[v] * factor * z.people_speed, (v, z, w)).callbacks.append(self._finish)
 
     def _finish(self, event) -> None:
         v, z, w = event._value
