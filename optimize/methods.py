@@ -15,8 +15,9 @@ DEFAULT_METHOD = "calibrated"
 # the calibrated method's effort, limited so that its seeds never meet: search simulation i
 # uses seed + 10 + i, the probes seed + 60, + 61, adaptive round r seed + 100 + 2r (+ 1)
 MAX_SIMULATIONS = 40
-DEFAULT_ADAPTIVE_ROUNDS = 3
+DEFAULT_ADAPTIVE_ROUNDS = 2
 MAX_ADAPTIVE_ROUNDS = 20
-DEFAULT_MASTER_SECONDS = 3.0
+DEFAULT_MASTER_SECONDS = 0.0
 """Seconds each zone's roster master may take (shifts without pools, headcount or minimum
-staff); past it the best roster found and the bound proven so far stand."""
+staff); past it the best roster found and the bound proven so far stand. Off (0) by
+default: on the reference hall the masters' model evaluations take minutes, not seconds."""
