@@ -441,6 +441,9 @@ PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
     (rf"exceeds zone (?P<z>'[^']*')'s (?P<n>\d+) windows, got {_GOT}", "超过专区 {z} 的 {n} 个窗口，实际为 {got}"),
     (r"needs (?P<n>\d+) values, one per period", "需要 {n} 个值，每个时段一个"),
     (rf"must be (?P<what>.+), got {_GOT}", "必须为 {what}，实际为 {got}"),
+    (r"unknown text encoding: .*", "无法识别文件的文本编码（已尝试 UTF-8、带字节序标记的 UTF-16、GB18030/GBK）；"
+                                   "请另存为 UTF-8（Excel：“CSV UTF-8”）"),
+    (r"binary data \(NUL bytes\), expected text", "是二进制数据（含 NUL 字节），应为文本文件"),
 )
 
 

@@ -26,12 +26,11 @@ from typing import Any
 from .clock import format_clock, parse_clock
 from .errors import ScenarioError, ScenarioErrors
 from .scenario import Scenario, scenario_from_dict, scenario_to_dict
-from .yamlio import read_text
+from .textfile import MAX_CSV_BYTES, read_text
 
 COLUMNS = ("zone", "start", "staff")
 PLAN_LABEL = "<staffing plan>"
 WHOLE = re.compile(r"^[0-9]{1,9}$")
-MAX_CSV_BYTES = 50 * 1024 * 1024
 
 
 def _raise(problems: list[ScenarioError]) -> None:

@@ -82,7 +82,12 @@ def test_a_log_in_another_encoding_names_the_setting(log_dir, tmp_path, capsys):
     log = tmp_path / "log.csv"
     log.write_bytes((log_dir / "log.csv").read_text(encoding="utf-8").replace("general", "général").encode("latin-1"))
     status, err = calibrate(log_dir, tmp_path, capsys, log=log)
-    assert status == 2 and "not utf-8 text" in err and "encoding" in err
+    assert status == 2 and "unknown text encoding" in err and "encoding: latin-1" in err
+    fmt = (log_dir / "format.yaml").read_text(encoding="utf-8") + "encoding: latin-1\n"
+    status, err = calibrate(log_dir, tmp_path, capsys, fmt_text=fmt, log=log)
+    assert status == 2 and "fmt.yaml: services.map: service 'général' of the log is not a scenario id" in err
+    status, err = calibrate(log_dir, tmp_path, capsys, fmt_text=fmt + "services: {map: {général: general}}\n", log=log)
+    assert status == 0, err
 
 
 def test_a_file_name_with_a_newline_cannot_inject_yaml(log_dir, tmp_path, capsys):

@@ -109,7 +109,7 @@ def test_encodings(tmp_path):
     (tmp_path / "u16.yaml").write_bytes(BASE.encode("utf-16"))
     sim.load_scenario(tmp_path / "u16.yaml")
     (tmp_path / "latin.yaml").write_bytes(BASE.replace("name: t", "name: café").encode("latin-1"))
-    with pytest.raises(sim.InputError, match=r"not UTF-8 text \(byte 0xe9 on line 1.*save the file as UTF-8"):
+    with pytest.raises(sim.InputError, match=r"unknown text encoding: not UTF-8, .*GB18030/GBK \(byte 0xe9 on line 1.*save the file as UTF-8"):
         sim.load_scenario(tmp_path / "latin.yaml")
 
 
