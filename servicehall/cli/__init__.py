@@ -203,10 +203,12 @@ def _main(argv: list[str] | None) -> int:
     try:
         check_outputs(parser, args)
         return int(args.func(args) or 0)
-    except user_error_types() as exc:
-        print(f"servicehall: error: {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away; that is not an error of ours.
         sys.stderr.close()
         return 0
+    except Exception as exc:  # not an interruption: user_error_types() imports the optimizer (a second)
+        if not isinstance(exc, user_error_types()):
+            raise
+        print(f"servicehall: error: {exc}", file=sys.stderr)
+        return 2
