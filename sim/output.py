@@ -105,6 +105,11 @@ def _writable_ancestor(target: Path, label: str, what: str) -> Path:
         raise OutputError(label, "", f"cannot create the {what}: {ancestor} is not a folder")
     if not os.access(ancestor, os.W_OK | os.X_OK):
         raise OutputError(label, "", f"cannot create the {what}: no permission to write in {ancestor}")
+    try:  # access() does not know every file system (/proc, some network mounts): try for real
+        os.rmdir(tempfile.mkdtemp(prefix=".servicehall-probe.", dir=ancestor))
+    except OSError as exc:
+        reason = _os_problem(exc).removeprefix("cannot write: ")
+        raise OutputError(label, "", f"cannot create the {what} in {ancestor}: {reason}") from None
     return ancestor
 
 

@@ -79,6 +79,15 @@ def test_out_below_a_file_and_plots_and_report_are_checked_before_the_run(tmp_pa
     assert "--plots" in capsys.readouterr().err
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc")
+def test_a_folder_where_nothing_can_be_created_is_found_before_the_run(capsys):
+    # access() says /proc is writable (for root), mkdir says otherwise: a real try decides
+    assert main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", "/proc/servicehall/out"]) == 2
+    captured = capsys.readouterr()
+    assert "--out /proc/servicehall/out: cannot create the folder" in captured.err and "in /proc" in captured.err
+    assert "replications" not in captured.out
+
+
 def test_a_full_disk_is_a_clear_error(tmp_path, monkeypatch, capsys):
     import sim.output as output
 
