@@ -1,6 +1,6 @@
 """The staff file: named people, their skills, contracts, days-off rules, leave and AB posts.
 
-A CSV file (UTF-8, with or without a byte-order mark, as spreadsheets save it),
+A CSV file (UTF-8 with or without a byte-order mark, UTF-16, or GBK: see ``sim.textfile``),
 one person a row; the header is row 1. Columns (``;`` separates list items):
 
 =======================  ========  =====================================================

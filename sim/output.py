@@ -87,10 +87,16 @@ def check_output_dir(target: str | Path, option: str = "--out") -> Path:
     *target* must be a folder or not exist; the nearest existing parent must be a
     writable folder. Stale staging folders of killed runs are removed on the way.
     """
+    if not str(target).strip():
+        raise OutputError(option or "<output>", "", "an empty path; give a folder")
     target = Path(target)
     label = f"{option} {target}" if option else str(target)
     if target.exists() and not target.is_dir():
         raise OutputError(label, "", "exists and is not a folder; give a folder path (or remove the file)")
+    here = Path.cwd().resolve()
+    if target.resolve() in (here, *here.parents):
+        raise OutputError(label, "", "is the current folder or one above it, which would be replaced as a whole; "
+                                     "give a new folder, e.g. out")
     if _writable_ancestor(target, label, "folder") == target.parent:
         clean_stale(target)
     return target
@@ -115,12 +121,40 @@ def _writable_ancestor(target: Path, label: str, what: str) -> Path:
 
 def check_output_file(target: str | Path, option: str = "--out") -> Path:
     """Check before a long run that file *target* can be written; raise OutputError if not."""
+    if not str(target).strip():
+        raise OutputError(option or "<output>", "", "an empty path; give a file")
     target = Path(target)
     label = f"{option} {target}" if option else str(target)
     if target.is_dir():
         raise OutputError(label, "", "is a folder; give a file path")
     _writable_ancestor(target, label, "file")
     return target
+
+
+def check_distinct_outputs(outputs: list[tuple[str, str, bool]], inputs: list[tuple[str, str]]) -> None:
+    """Raise OutputError when an output would overwrite an input, or replace another output.
+
+    *outputs*: ``(option, path, is_folder)`` in the order they are written; *inputs*:
+    ``(name, path)`` of the files read. A folder is replaced as a whole, so it may hold
+    neither an input nor an output written before it (one written after it lands inside).
+    """
+    def within(path: Path, folder: Path) -> bool:
+        return path == folder or folder in path.parents
+
+    written = [(option, raw, Path(raw).resolve(), is_folder) for option, raw, is_folder in outputs]
+    for option, raw, path, is_folder in written:
+        for name, source in inputs:
+            if Path(source).resolve() == path:
+                raise OutputError(f"{option} {raw}", "", f"is the input {source} ({name}), which writing would "
+                                                         "destroy; give another path")
+            if is_folder and within(Path(source).resolve(), path):
+                raise OutputError(f"{option} {raw}", "", f"holds the input {source} ({name}), which replacing the "
+                                                         "folder as a whole would delete; give another folder")
+    for i, (first, first_raw, first_path, _) in enumerate(written):
+        for option, raw, path, is_folder in written[i + 1:]:
+            if within(first_path, path) if is_folder else first_path == path:
+                raise OutputError(f"{option} {raw}", "", f"would replace what {first} writes ({first_raw}): each folder "
+                                                         "is written whole; give a path outside it")
 
 
 def _os_problem(exc: OSError) -> str:

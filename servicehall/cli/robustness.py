@@ -196,8 +196,6 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{'--shifts' if args.shifts else '--method'}: goes with --share (the chance-constrained plan)")
     if args.method not in METHODS:
         raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
-    if args.out and args.plots and Path(args.out).resolve() == Path(args.plots).resolve():
-        raise UserError("--plots: give another folder than --out (each is replaced as a whole)")
     scenario = sim.load_scenario(args.scenario)
     if args.staffing:
         scenario = sim.read_staffing_file(args.staffing, scenario)

@@ -211,3 +211,36 @@ def test_a_command_ends_with_the_stop_a_finalizer_swallowed(tmp_path, monkeypatc
     assert "Exception ignored" not in err and "Traceback" not in err, err
     assert printed == []
     assert stop_requested() is None  # the next command starts afresh
+
+
+LOG_FORMAT = os.path.abspath("tests/fuzz/corpus/logformat/ok_format.yaml")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["simulate", "hall.yaml", "--out", "."], "--out .: is the current folder or one above it"),
+    (["simulate", "hall.yaml", "--out", ".."], "--out ..: is the current folder or one above it"),
+    (["simulate", "hall.yaml", "--out", ""], "--out: an empty path; give a folder"),
+    (["simulate", "hall.yaml", "--report", "hall.yaml"], "--report hall.yaml: is the input hall.yaml (scenario)"),
+    (["simulate", "in/hall.yaml", "--out", "in"], "--out in: holds the input in/hall.yaml (scenario)"),
+    (["calibrate", "log.csv", "--format", LOG_FORMAT, "--out", "log.csv"], "--out log.csv: is the input log.csv (log)"),
+    (["simulate", "hall.yaml", "--out", "o", "--plots", "o"], "--plots o: would replace what --out writes (o)"),
+    (["simulate", "hall.yaml", "--out", "o/tables", "--plots", "o"], "--plots o: would replace what --out writes"),
+    (["simulate", "hall.yaml", "--out", "o", "--report", "o"], "--report o: would replace what --out writes (o)"),
+    (["sweep", "hall.yaml", "--vary", "demand_scale=1,2", "--out", "p/x.csv", "--plots", "p"], "--plots p: would replace"),
+], ids=lambda x: " ".join(x) if isinstance(x, list) else None)
+def test_an_output_never_replaces_an_input_the_current_folder_or_another_output(args, message, tmp_path, monkeypatch,
+                                                                                capsys):
+    (tmp_path / "in").mkdir()
+    for name in ("hall.yaml", "in/hall.yaml", "log.csv"):
+        (tmp_path / name).write_text("kept\n")
+    monkeypatch.chdir(tmp_path)
+    assert main([*args, "-n", "2"] if args[0] != "calibrate" else args) == 2
+    assert message in capsys.readouterr().err
+    assert all((tmp_path / name).read_text() == "kept\n" for name in ("hall.yaml", "in/hall.yaml", "log.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hall.yaml", "in", "log.csv"]
+
+
+def test_a_later_output_may_go_inside_an_earlier_folder(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", str(out), "--plots", str(out / "plots")]) == 0
+    assert {"visits.csv", "plots"} <= set(names(out)) and "wait_heatmap.png" in names(out / "plots")
