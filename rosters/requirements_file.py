@@ -51,7 +51,7 @@ def read_requirements_csv(path, calendar) -> dict[dt.date, pd.DataFrame]:
         elif start not in frame.columns:
             problems.append((f"row {row}: start", f"not a period start of {date} "
                                                   f"({frame.columns[0]}-{frame.columns[-1]}), got {start!r}"))
-        elif not value.isdigit():
+        elif not (value.isascii() and value.isdigit()) or len(value) > 9:
             problems.append((f"row {row}: required", f"must be a whole number >= 0, got {value!r}"))
         else:
             frame.loc[zone, start] = int(value)

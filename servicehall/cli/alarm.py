@@ -72,11 +72,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _number(text: str, option: str, whole: bool) -> Decimal:
     try:
-        d = Decimal(text.strip())
+        d = Decimal(text.strip()) if text.isascii() else Decimal("NaN")  # Decimal reads a full-width "２" as 2
     except InvalidOperation:
         d = Decimal("NaN")
-    if not d.is_finite() or d.adjusted() > 6 or "_" in text:
+    if not d.is_finite() or "_" in text:
         raise UserError(f"{option}: expected a number, got {text.strip()!r}")
+    if d.adjusted() > 6:
+        raise UserError(f"{option}: values must be below 10,000,000, got {text.strip()!r}")
     if whole and d != d.to_integral_value():
         raise UserError(f"{option}: expected whole numbers, got {text.strip()!r}")
     return d

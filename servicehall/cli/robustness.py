@@ -32,7 +32,7 @@ HOLD_NOTE = ("a zone-period holds in a scenario when its estimate meets every ta
 
 def _share(text: str) -> float:
     try:
-        value = float(text) if "_" not in text else math.nan
+        value = float(text) if "_" not in text and text.isascii() else math.nan
     except ValueError:
         value = math.nan
     if not 0 < value <= 1:

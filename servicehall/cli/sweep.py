@@ -48,6 +48,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 # -- --vary syntax -------------------------------------------------------------------
 
 def _number(text: str) -> Decimal | None:
+    if not text.isascii():  # Decimal reads a full-width "２" as 2: text, for the scenario to judge
+        return None
     try:
         d = Decimal(text)
     except InvalidOperation:
