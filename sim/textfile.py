@@ -32,8 +32,8 @@ from .errors import InputError, ScenarioError
 TRIED = "UTF-8, UTF-16 with a byte-order mark, GB18030/GBK"
 """The encodings :func:`decode_text` recognises, as messages name them."""
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Largest input file read by default (20 MB; the reference hall is about 20 kB)."""
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""Largest input file read by default, a YAML file (5 MB, about 5 s of reading; the reference hall is about 20 kB)."""
 MAX_CSV_BYTES = 50 * 1024 * 1024
 """Largest CSV file of a plan, roster or staff list read (a year of a large hall is about 5 MB)."""
 

@@ -31,8 +31,23 @@ _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")  # not yes/no/on/o
 LEADING_ZERO_TAG = "tag:servicehall,2026:leading-zero"
 
 
+class TooManyValues(yaml.YAMLError):
+    """A document with more values than a loader's *max_nodes* (raised while composing it)."""
+
+
 class StrictLoader(yaml.SafeLoader):
-    """SafeLoader without sexagesimal numbers and with duplicate-key detection."""
+    """SafeLoader without sexagesimal numbers, with duplicate-key detection, and stopping
+    once the document has more than *max_nodes* values (composing is slow: about 60 us a value)."""
+
+    max_nodes = 10**9
+    _nodes = 0
+
+    def compose_node(self, parent, index):
+        if not self.check_event(yaml.AliasEvent):
+            self._nodes += 1
+            if self._nodes > self.max_nodes:
+                raise TooManyValues()
+        return super().compose_node(parent, index)
 
 
 _REPLACED = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
@@ -153,6 +168,7 @@ def parse_yaml(text: str, label: str, error: type[InputError] = ScenarioError, m
     if _flow_too_deep(text):
         raise error(label, "", f"nested too deeply (more than {MAX_FLOW_DEPTH} levels of [ ] or {{ }})")
     loader = StrictLoader(text)
+    loader.max_nodes = max_nodes
     try:
         node = loader.get_single_node()
         if node is None:
@@ -169,6 +185,9 @@ def parse_yaml(text: str, label: str, error: type[InputError] = ScenarioError, m
             raise error(label, "", f"aliases expand the document beyond {max_nodes:,} values; "
                                    "write the blocks out or use fewer nested aliases")
         data = loader.construct_document(node)
+    except TooManyValues:
+        raise error(label, "", f"more than {max_nodes:,} values, far more than a hall needs; split the file or "
+                               "write long lists shorter") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -103,6 +103,17 @@ def test_deep_brackets_are_refused_before_the_slow_scanner(tmp_path):
     assert time.perf_counter() - start < 5.0  # the scanner alone would take minutes
 
 
+def test_a_long_document_stops_at_its_value_limit_while_read():
+    import time
+
+    from sim.yamlio import parse_yaml
+
+    start = time.perf_counter()
+    with pytest.raises(sim.InputError, match=r"^x.yaml: more than 1,000 values, far more than a hall needs"):
+        parse_yaml("staff: [" + ",".join(["1"] * 100_000) + "]\n", "x.yaml", max_nodes=1_000)
+    assert time.perf_counter() - start < 3.0  # reading all 100,000 takes about 6 s
+
+
 def test_encodings(tmp_path):
     (tmp_path / "bom.yaml").write_bytes(codecs.BOM_UTF8 + BASE.encode())
     sim.load_scenario(tmp_path / "bom.yaml")
