@@ -41,6 +41,7 @@ def problem(mod) -> str:
     (lambda d: d["services"][0].update(appointments={"share": 0.5, "per_slot": 10**20}), "appointments.per_slot: must be between"),
     (lambda d: d.update({1: 2}), "<dict>: keys must be text, got the key 1"),
     (lambda d: d["zones"][0].update(serves="b"), "zones[0].serves: must be 'all' or a list, got 'b'"),
+    (lambda d: d["zones"][0].update(id="z" * 65), "zones[0].id: must be at most 64 characters long, got 'zzz"),
     (lambda d: d["services"][0].update(service_time={"dist": "normal", "mean": 3, "sd": 1}),
      "unknown distribution 'normal'; expected one of exponential, lognormal, gamma, deterministic, uniform, triangular, empirical"),
 ])
