@@ -109,7 +109,7 @@ class _InterruptibleHiGHS(pulp.HiGHS):
     """HiGHS solving in a helper thread that this thread waits for a tenth of a second at a
     time: run in this thread, HiGHS holds it in C until it ends, so Ctrl-C or SIGTERM would
     wait for the whole solve (a minute for a week's roster). On either, the solve is
-    cancelled (HiGHS stops at its next check) before the exception goes on."""
+    cancelled and the exception goes on; HiGHS stops at its next check."""
 
     def callSolver(self, lp):
         model = lp.solverModel
@@ -119,8 +119,8 @@ class _InterruptibleHiGHS(pulp.HiGHS):
             while not model.wait(0.1)[0]:
                 pass
         except BaseException:
-            model.cancelSolve()
-            model.wait(10.0)
+            model.cancelSolve()  # the solve thread ends at HiGHS's next check, seconds later in a long presolve
+            model.wait(0.5)
             raise
 
 
