@@ -203,7 +203,7 @@ def _plot_staffing(cal: Calibration, path: Path) -> None:
 def save_plots(cal: Calibration, directory: str | Path) -> list[Path]:
     """Write the report's plots as PNG files into *directory*, all or nothing (the folder
     is replaced as a whole); return their paths."""
-    from sim.output import atomic_dir
+    from sim.atomic import atomic_dir
 
     target = Path(directory)
     with atomic_dir(target) as out:

@@ -117,7 +117,7 @@ def scenario_yaml(scenario: dict, header: str = "") -> str:
 
 def write_scenario(cal: Calibration, path: str | Path, name: str = "Calibrated hall", **kwargs) -> dict:
     """Build the scenario for *cal*, write it as commented YAML to *path*, return the dict."""
-    from sim.output import atomic_write_text  # a reader never sees half a file
+    from sim.atomic import atomic_write_text  # a reader never sees half a file
 
     scenario = build_scenario(cal, name=name, **kwargs)
     atomic_write_text(path, scenario_yaml(scenario, scenario_header(cal)))

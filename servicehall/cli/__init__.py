@@ -120,7 +120,7 @@ def check_outputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     would overwrite an input file named on the command line, or replace another output."""
     import os
 
-    from sim.output import check_distinct_outputs, check_output_dir, check_output_file
+    from sim.atomic import check_distinct_outputs, check_output_dir, check_output_file
 
     sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
     command = sub.choices.get(args.command) if sub is not None else None
@@ -200,6 +200,8 @@ def _main(argv: list[str] | None) -> int:
     # Imported here, not at module level: a Ctrl-C while numpy, pandas or matplotlib
     # load is then an interruption like any other, not a traceback.
     with deferred_interrupts():
+        from sim.atomic import commit_together
+
         from .errors import user_error_types
 
         argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
@@ -211,7 +213,8 @@ def _main(argv: list[str] | None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         check_outputs(parser, args)
-        return int(args.func(args) or 0)
+        with commit_together():  # several outputs: all or none
+            return int(args.func(args) or 0)
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away; that is not an error of ours.
         sys.stderr.close()

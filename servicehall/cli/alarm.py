@@ -184,7 +184,7 @@ def summary_document(tuning) -> dict:
 def write_outputs(tuning, doc: dict, out: str, scenario_path: str) -> list[Path]:
     """policies.csv, best.yaml and summary.json, all or none. best.yaml ``extends:`` the scenario by
     its path relative to *out* (absolute when the two share no folder below the root)."""
-    from sim.output import atomic_dir
+    from sim.atomic import atomic_dir
 
     from .visuals import writing
 

@@ -17,8 +17,8 @@ from calibration import (
 )
 from calibration.scenario import scenario_header, scenario_yaml
 from calibration.validate import KPIS, validate_scenario
+from sim.atomic import atomic_write_text
 from sim.kpis import format_ci, kpi
-from sim.output import atomic_write_text
 
 from .commands import summary
 from .errors import UserError

@@ -190,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         import optimize
         import planning
         from planning.demand_set import parse_demand_scenarios
-        from sim.output import atomic_dir
+        from sim.atomic import atomic_dir
 
     if args.share is None and (args.shifts or args.method != "sipp"):
         raise UserError(f"{'--shifts' if args.shifts else '--method'}: goes with --share (the chance-constrained plan)")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.output import check_output_dir
+from sim.atomic import check_output_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "lanling.yaml"

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from servicehall.cli import main
-from sim.output import OutputError, atomic_dir, atomic_write_text, check_output_dir, clean_stale
+from sim.atomic import OutputError, atomic_dir, atomic_write_text, check_output_dir, clean_stale
 
 SMALL = "scenarios/examples/small_hall.yaml"
 
@@ -244,3 +244,23 @@ def test_a_later_output_may_go_inside_an_earlier_folder(tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", str(out), "--plots", str(out / "plots")]) == 0
     assert {"visits.csv", "plots"} <= set(names(out)) and "wait_heatmap.png" in names(out / "plots")
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, lambda: OSError(errno.ENOSPC, "No space left on device")])
+def test_a_failure_in_a_later_output_commits_none_of_the_command_s_outputs(failure, tmp_path, monkeypatch, capsys):
+    import sim.report
+
+    out, plots = tmp_path / "out", tmp_path / "plots"
+    for folder in (out, plots):
+        folder.mkdir()
+        (folder / "previous.txt").write_text("previous run")
+
+    def broken(*args, **kwargs):
+        raise failure()
+
+    monkeypatch.setattr(sim.report, "write_report", broken)  # the report is written last, after --out and --plots
+    status = main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", str(out), "--plots", str(plots),
+                   "--report", str(tmp_path / "report.html")])
+    assert status == (130 if failure is KeyboardInterrupt else 2)
+    assert names(out) == ["previous.txt"] and names(plots) == ["previous.txt"]
+    assert names(tmp_path) == ["out", "plots"]  # no staging left
