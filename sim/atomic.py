@@ -168,7 +168,8 @@ def atomic_dir(target: str | Path) -> Iterator[Path]:
     run's, never a mix; on any error or interruption (Ctrl-C, SIGTERM) the staging
     folder is removed and *target* is left as it was. Folders left by killed runs
     are cleaned by the next run (:func:`clean_stale`). An OSError while writing
-    (e.g. a full disk) is raised as OutputError.
+    (e.g. a full disk) is raised as OutputError. Inside :func:`commit_together` the
+    swap waits for the end of its block.
     """
     target, defer = _staged_home(Path(target))
     check_output_dir(target, option="")
@@ -213,7 +214,8 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
-    """Write *text* to *path* through a temporary file in the same folder."""
+    """Write *text* to *path* through a temporary file in the same folder (renamed over
+    *path* at once, or at the end of :func:`commit_together`)."""
     path, defer = _staged_home(Path(path))
     check_output_file(path, option="")
     try:
