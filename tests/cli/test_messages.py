@@ -91,3 +91,8 @@ def test_full_width_digits_are_not_numbers(argv, message, capsys):
 def test_a_large_alarm_threshold_is_named_as_too_large(capsys):
     assert main(["tune-alarm", "scenarios/examples/alarm.yaml", "--thresholds", "0:1000000000:1"]) == 2
     assert "--thresholds: values must be below 10,000,000, got '1000000000'" in capsys.readouterr().err
+
+
+def test_comparing_a_hall_with_itself_says_so(capsys):
+    assert main(["compare", SMALL, SMALL, "-n", "2", "--workers", "1"]) == 0
+    assert "describe the same hall and staffing: every difference is 0" in capsys.readouterr().out
