@@ -8,6 +8,7 @@ criterion, lower is better) and is expressed as mean + cv for the scenario.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,7 +113,11 @@ def fit_candidates(observed, censored=None, candidates=CANDIDATES) -> dict[str, 
     fits = []
     for name in candidates:
         try:
-            fit = fit_distribution(name, observed, censored)
+            # scipy's solvers warn ("divide by zero") on degenerate data (one value, all equal): the
+            # checks below drop such a fit, so the warnings would only be noise beside the report
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)
+                fit = fit_distribution(name, observed, censored)
         except (RuntimeError, FloatingPointError, ValueError) as exc:
             if name not in _SCIPY or "observed" in str(exc):
                 raise

@@ -8,6 +8,7 @@ reference and ``scenarios/anonymous_bank/log_format.yaml`` for an example.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from datetime import datetime
@@ -17,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sim.clock import parse_clock
+from sim.fields import Id
 from sim.yamlio import read_yaml
 
 from .errors import LogFormatError
@@ -36,6 +38,13 @@ def _as_list(value: Any) -> Any:
 
 
 _clock_minutes = parse_clock  # minutes since midnight for "HH:MM"
+
+
+def _is_text_encoding(name: str) -> bool:
+    try:
+        return bool(getattr(codecs.lookup(name), "_is_text_encoding", True))
+    except LookupError:
+        return False
 
 
 class _Strict(BaseModel):
@@ -167,8 +176,8 @@ class Services(_Strict):
     """
 
     group: Literal["by_column", "single"] = "by_column"
-    map: dict[str, str] = {}
-    single_id: str = "all"
+    map: dict[str, Id] = {}
+    single_id: Id = "all"
 
 
 class FitSettings(_Strict):
@@ -185,7 +194,7 @@ class LogFormat(_Strict):
     """A validated log-format file (see module docstring)."""
 
     delimiter: str = Field(default=",", min_length=1, max_length=1)
-    encoding: str = "utf-8"
+    encoding: str | None = Field(default=None, max_length=40)  # None: detected (sim.textfile)
     columns: Columns
     time_format: str = "clock"  # clock (H:MM[:SS]) | seconds | minutes | a strptime pattern
     date_format: str = Field(default="%Y-%m-%d", max_length=100)
@@ -211,6 +220,14 @@ class LogFormat(_Strict):
         if "%" in value:
             return check_strptime(value)
         raise ValueError(f"use clock (H:MM:SS), seconds, minutes or a strptime pattern with %, got {value!r}")
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str | None) -> str | None:
+        if value is not None and not _is_text_encoding(value):
+            raise ValueError(f"not a text encoding Python knows (e.g. utf-8, utf-16, gb18030, latin-1), got {value!r}; "
+                             "leave it out to detect UTF-8, UTF-16 and GB18030")
+        return value
 
     @field_validator("date_format")
     @classmethod

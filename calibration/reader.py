@@ -21,6 +21,7 @@ LogFormatError.
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.yamlio import check_regular_file
+from sim.scenario.limits import limit
+from sim.textfile import decode_text, read_bytes
 
 from .errors import LogError, LogFormatError
 from .logformat import LogFormat, load_log_format
@@ -152,18 +154,16 @@ def read_log_with_report(path: str | Path, fmt: LogFormat | str | Path,
     report = ReadReport(log=str(path))
     if not os.path.lexists(path):
         raise LogError(str(path), "", "log file not found")
-    check_regular_file(path, LogError, what="a log file (CSV/TSV)")
+    data = read_bytes(path, LogError, what="a log file (CSV/TSV, or .gz)", max_bytes=limit("LOG_BYTES"),
+                      limit_hint="; set SERVICEHALL_MAX_LOG_BYTES to raise it")
+    text = decode_text(data, str(path), LogError, encoding=fmt.encoding,
+                       fix="name it in the format file (e.g. encoding: latin-1), or save the log as UTF-8")
+    del data
     try:
-        raw = pd.read_csv(path, sep=fmt.delimiter, dtype=str, keep_default_na=False, encoding=fmt.encoding)
-    except FileNotFoundError:
-        raise LogError(str(path), "", "log file not found") from None
-    except UnicodeDecodeError as exc:
-        raise LogError(str(path), "", f"not {fmt.encoding} text (byte 0x{exc.object[exc.start]:02x} at byte {exc.start}); "
-                                      "set the format's encoding (e.g. encoding: utf-16, gb18030 or latin-1)") from None
-    except LookupError:
-        raise LogError(str(path), "", f"unknown encoding {fmt.encoding!r} in the format file") from None
-    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raw = pd.read_csv(io.StringIO(text), sep=fmt.delimiter, dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LogError(str(path), "", f"cannot read the log: {exc}") from None
+    del text
     raw.columns = [str(c).strip() for c in raw.columns]
     raw = raw.apply(lambda col: col.str.strip())
     _check_columns(raw, fmt, fmt_file, str(path))

@@ -16,20 +16,29 @@ def _clock(minutes: float) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def _number(value: float, spec: str, width: int = 0) -> str:
+    """*value* formatted by *spec*, or "-" (right-aligned to *width*) when it is not a number."""
+    return f"{value:{width}{spec}}" if np.isfinite(value) else f"{'-':>{width}}"
+
+
 def _arrivals_text(cal: Calibration) -> list[str]:
     a = cal.arrivals
     rates = a.rates_per_hour
     total = rates.sum(axis=1)
-    total_se = a.counts.sum(axis=2).std(axis=0, ddof=1) / np.sqrt(len(a.dates)) * 60 / a.period_minutes
+    days = len(a.dates)
+    # one day gives no day-to-day spread: "-" rather than nan and numpy's warnings
+    total_se = (a.counts.sum(axis=2).std(axis=0, ddof=1) / np.sqrt(days) * 60 / a.period_minutes if days > 1
+                else np.full(len(rates), np.nan))
     head = f"{'period':>6} " + " ".join(f"{s:>10}" for s in a.services) + f" {'total':>10} {'±95%':>7}"
-    lines = [f"Arrivals per hour (mean over {len(a.dates)} days)", head]
+    lines = [f"Arrivals per hour (mean over {days} day{'s' if days != 1 else ''})", head]
     for i, p in enumerate(rates.index):
         cells = " ".join(f"{rates.at[p, s]:10.2f}" for s in a.services)
-        lines.append(f"{_clock(p):>6} {cells} {total[p]:10.2f} {1.96 * total_se[i]:7.2f}")
+        lines.append(f"{_clock(p):>6} {cells} {total[p]:10.2f} {_number(1.96 * total_se[i], '.2f', 7)}")
     totals = a.daily_totals
+    sd = totals.std(ddof=1) if len(totals) > 1 else float("nan")
     lines.append(
-        f"daily total {totals.mean():.1f} (sd {totals.std(ddof=1):.1f}); dispersion index {a.dispersion_index:.2f}"
-        f" (1 = Poisson); day multiplier cv {a.day_cv:.3f}; {a.outside_hours} arrivals outside hours"
+        f"daily total {totals.mean():.1f} (sd {_number(sd, '.1f')}); dispersion index {_number(a.dispersion_index, '.2f')}"
+        f" (1 = Poisson); day multiplier cv {_number(a.day_cv, '.3f')}; {a.outside_hours} arrivals outside hours"
     )
     return lines
 
@@ -194,7 +203,7 @@ def _plot_staffing(cal: Calibration, path: Path) -> None:
 def save_plots(cal: Calibration, directory: str | Path) -> list[Path]:
     """Write the report's plots as PNG files into *directory*, all or nothing (the folder
     is replaced as a whole); return their paths."""
-    from sim.output import atomic_dir
+    from sim.atomic import atomic_dir
 
     target = Path(directory)
     with atomic_dir(target) as out:

@@ -13,8 +13,9 @@ import numpy as np
 import yaml
 
 from sim.errors import bounded
+from sim.fields import is_id
 
-from .errors import LogError
+from .errors import LogError, LogFormatError
 from .fit import Calibration
 
 __all__ = ["build_scenario", "scenario_header", "scenario_yaml", "write_scenario", "check_with_engine"]
@@ -41,10 +42,15 @@ def build_scenario(cal: Calibration, name: str = "Calibrated hall", zone_id: str
     if zone_name:
         zone["name"] = zone_name
     zone.update(windows=windows, staff=staff[0] if len(set(staff)) == 1 else staff)
-    services = []
+    services: list[dict] = []
     for service in cal.services:
         if rates[service].sum() == 0:
             continue
+        if not is_id(service):
+            raise LogFormatError(cal.format_file or "<format>", "services.map",
+                                 f"service {bounded(repr(service), 80)} of the log is not a scenario id (ASCII letters, "
+                                 "digits, '_' or '-', at most 64); give it one in the format's services.map, e.g. "
+                                 f"map: {{{bounded(repr(service), 80)}: s{len(services) + 1}}}")
         entry: dict = {"id": service, "zone": zone_id,
                        "arrivals": {"rates_per_hour": [round(float(r), 3) for r in rates[service]]}}
         fit = cal.service_times.get(service)
@@ -111,7 +117,7 @@ def scenario_yaml(scenario: dict, header: str = "") -> str:
 
 def write_scenario(cal: Calibration, path: str | Path, name: str = "Calibrated hall", **kwargs) -> dict:
     """Build the scenario for *cal*, write it as commented YAML to *path*, return the dict."""
-    from sim.output import atomic_write_text  # a reader never sees half a file
+    from sim.atomic import atomic_write_text  # a reader never sees half a file
 
     scenario = build_scenario(cal, name=name, **kwargs)
     atomic_write_text(path, scenario_yaml(scenario, scenario_header(cal)))

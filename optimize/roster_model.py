@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import sys
+import tempfile
 import warnings
 from collections.abc import Hashable, Iterable
 
@@ -88,7 +91,7 @@ def _solver(name: str, time_limit: float | None, gap: float | None = None, threa
             raise ValueError(f"time_limit must be > 0 seconds, got {time_limit!r}")
         options["timeLimit"] = time_limit
     if name == "HiGHS":
-        solver = pulp.getSolver("HiGHS", **options)
+        solver = _InterruptibleHiGHS(**options) if pulp.HiGHS().available() else pulp.getSolver("HiGHS", **options)
     else:
         solver = pulp.getSolver("COIN_CMD", **options)
         if not solver.available():
@@ -100,6 +103,25 @@ def _solver(name: str, time_limit: float | None, gap: float | None = None, threa
     if not solver.available():
         raise ValueError(f"solver {name!r} is not available in this environment")
     return solver
+
+
+class _InterruptibleHiGHS(pulp.HiGHS):
+    """HiGHS solving in a helper thread that this thread waits for a tenth of a second at a
+    time: run in this thread, HiGHS holds it in C until it ends, so Ctrl-C or SIGTERM would
+    wait for the whole solve (a minute for a week's roster). On either, the solve is
+    cancelled and the exception goes on; HiGHS stops at its next check."""
+
+    def callSolver(self, lp):
+        model = lp.solverModel
+        model.HandleUserInterrupt = True  # HiGHS asks the model's cancel flag as it goes
+        model.startSolve()
+        try:
+            while not model.wait(0.1)[0]:
+                pass
+        except BaseException:
+            model.cancelSolve()  # the solve thread ends at HiGHS's next check, seconds later in a long presolve
+            model.wait(0.5)
+            raise
 
 
 @contextlib.contextmanager
@@ -137,9 +159,44 @@ def solve(problem: pulp.LpProblem, solver: str = DEFAULT_SOLVER,
     """
     if not problem.variables():  # HiGHS rejects an empty model; nothing to decide
         return "optimal"
-    with _quiet_stdout():
-        problem.solve(_solver(solver, time_limit, gap, threads))
+    chosen = _solver(solver, time_limit, gap, threads)
+    if not isinstance(chosen, pulp.LpSolver_CMD):
+        with _quiet_stdout():
+            problem.solve(chosen)
+        return status_name(problem.status, problem.sol_status)
+    # A solver program (CBC): its files in a folder of our own, and the program stopped with us
+    chosen.tmpDir = tempfile.mkdtemp(prefix="servicehall-solver-")
+    try:
+        with _quiet_stdout():
+            problem.solve(chosen)
+    except BaseException:
+        _kill_children(chosen.path)  # a SIGTERM reaches this process only: the program would go on alone
+        raise
+    finally:
+        shutil.rmtree(chosen.tmpDir, ignore_errors=True)
     return status_name(problem.status, problem.sol_status)
+
+
+def _kill_children(program: str) -> None:
+    """Kill this process's child processes running *program* (Linux: read from /proc)."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:  # pragma: no cover - not Linux
+        return
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/children") as fh:
+                children = [int(pid) for pid in fh.read().split()]
+        except OSError:
+            continue
+        for pid in children:
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    running = fh.read().split(b"\0", 1)[0].decode(errors="replace")
+                if os.path.basename(running) == os.path.basename(program):
+                    os.kill(pid, signal.SIGKILL)
+            except (OSError, ValueError):
+                continue
 
 
 def mip_bound(problem: pulp.LpProblem) -> float | None:

@@ -129,7 +129,7 @@ def help_policy_plot(tuning: AlarmTuning):
 
 def save_plots(tuning: AlarmTuning, directory) -> list[Path]:
     """Write ``threshold.png`` and ``help_policies.png`` into *directory*, together or not at all."""
-    from sim.output import atomic_dir
+    from sim.atomic import atomic_dir
     from sim.plots import png_bytes
 
     directory = Path(directory)

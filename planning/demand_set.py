@@ -236,8 +236,8 @@ def _short(value: Any) -> str:
 
 def _decimal(kind: str, text: str) -> Decimal:
     try:
-        if "_" in text:
-            raise InvalidOperation(text)  # Decimal would read 1_0 as 10
+        if "_" in text or not text.isascii():
+            raise InvalidOperation(text)  # Decimal would read 1_0 as 10 and a full-width "２" as 2
         d = Decimal(text)
     except InvalidOperation:
         raise DemandError(kind, f"expected numbers separated by commas (or START:END:STEP), got {text!r}") from None
@@ -264,7 +264,7 @@ def _numbers(kind: str, text: str) -> list[float]:
 
 
 def _whole(kind: str, text: str, most: int) -> int:
-    if not text.isdigit() or len(text) > 12 or int(text) > most:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or int(text) > most:
         raise DemandError(kind, f"must be a whole number from 0 to {most:,}, got {text!r}")
     return int(text)
 

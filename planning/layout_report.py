@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sim.atomic import atomic_write_text
 from sim.i18n import t
-from sim.output import atomic_write_text
 from sim.report.html import esc, facts, figure, page, table
 
 __all__ = ["layout_html", "write_layout_report"]

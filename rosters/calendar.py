@@ -230,6 +230,8 @@ def parse_calendar(data, base: sim.Scenario, *, file: str = "<calendar>", folder
             problems.append(("shifts", f"must be the path of a shift file, got {data['shifts']!r}"))
         else:
             shifts = folder / data["shifts"]
+            if not shifts.exists():  # said here: the file is named in this one, relative to its folder
+                problems.append(("shifts", f"file not found: {shifts}, got {data['shifts']!r}"))
     if problems:
         raise CalendarError.collect(file, problems)
     return Calendar(str(data.get("name") or f"{base.name}, {days[0].date} to {days[-1].date}"), tuple(days),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from rosters.errors import RequirementsError
+from sim.textfile import MAX_CSV_BYTES, read_text
 
 __all__ = ["read_requirements_csv", "requirements_frame"]
 
@@ -29,12 +30,7 @@ def read_requirements_csv(path, calendar) -> dict[dt.date, pd.DataFrame]:
     """Read a requirements CSV for the open days of *calendar*; zones or periods a day lacks
     in the file are 0. Raises RequirementsError naming row, column and value."""
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise RequirementsError(str(path), "", "file not found") from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise RequirementsError(str(path), "", f"cannot read as UTF-8 text: {exc}") from None
+    text = read_text(path, RequirementsError, what="a requirements CSV file", max_bytes=MAX_CSV_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if [h.strip() for h in (reader.fieldnames or [])] != HEADER:
         raise RequirementsError(str(path), "row 1", f"the header must be {','.join(HEADER)}, got "
@@ -55,7 +51,7 @@ def read_requirements_csv(path, calendar) -> dict[dt.date, pd.DataFrame]:
         elif start not in frame.columns:
             problems.append((f"row {row}: start", f"not a period start of {date} "
                                                   f"({frame.columns[0]}-{frame.columns[-1]}), got {start!r}"))
-        elif not value.isdigit():
+        elif not (value.isascii() and value.isdigit()) or len(value) > 9:
             problems.append((f"row {row}: required", f"must be a whole number >= 0, got {value!r}"))
         else:
             frame.loc[zone, start] = int(value)

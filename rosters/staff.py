@@ -1,6 +1,6 @@
 """The staff file: named people, their skills, contracts, days-off rules, leave and AB posts.
 
-A CSV file (UTF-8, with or without a byte-order mark, as spreadsheets save it),
+A CSV file (UTF-8 with or without a byte-order mark, UTF-16, or GBK: see ``sim.textfile``),
 one person a row; the header is row 1. Columns (``;`` separates list items):
 
 =======================  ========  =====================================================
@@ -61,6 +61,8 @@ from pathlib import Path
 
 from rosters.dates import parse_date_list
 from rosters.errors import StaffFileError
+from sim.fields import is_id
+from sim.textfile import MAX_CSV_BYTES, read_text
 
 __all__ = ["COLUMNS", "StaffMember", "parse_staff_rows", "read_staff_csv"]
 
@@ -68,7 +70,6 @@ REQUIRED = ("id", "skills", "hours_per_week", "days_per_week")
 OPTIONAL = ("name", "min_hours_per_week", "shifts", "consecutive_days_off", "max_weekends_per_month",
             "unavailable", "leave", "prefers_off", "post", "role", "max_consecutive_days", "worked_before")
 COLUMNS = REQUIRED + OPTIONAL
-_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
 MAX_HISTORY = 62
 """Most days of ``worked_before`` (two months: enough for every weekend of the month the horizon starts in)."""
 
@@ -230,7 +231,7 @@ def parse_staff_rows(rows: Iterable[dict], *, file: str = "<staff>", zones: Sequ
             continue
         before = len(problems)
         pid = rec.get("id", "")
-        if not _ID.match(pid):
+        if not is_id(pid):
             problems.append((f"row {row}: id", "must be letters, digits, '_' or '-' (not starting with '-'), "
                                                f"got {pid!r}"))
         elif pid in seen:
@@ -282,7 +283,7 @@ def parse_staff_rows(rows: Iterable[dict], *, file: str = "<staff>", zones: Sequ
             problems.append((f"row {row}: leave", "must list dates or date ranges, not weekdays (use "
                                                   f"'unavailable' for those), got {rec['leave']!r}"))
         post, role = rec.get("post") or None, (rec.get("role") or "").upper() or None
-        if post is not None and not _ID.match(post):
+        if post is not None and not is_id(post):
             problems.append((f"row {row}: post", f"must be letters, digits, '_' or '-', got {post!r}"))
         if role is not None and role not in ("A", "B"):
             problems.append((f"row {row}: role", f"must be A (primary) or B (backup), got {rec.get('role')!r}"))
@@ -342,21 +343,11 @@ def read_staff_csv(path, *, zones: Sequence[str] | None = None, shifts: Sequence
                    categories=None) -> tuple[StaffMember, ...]:
     """Read and validate the staff CSV at *path*; see :func:`parse_staff_rows`.
 
-    A missing or unreadable file, text that is not UTF-8 and a malformed header are
-    StaffFileErrors too.
+    A missing or unreadable file, text in an unknown encoding (see ``sim.textfile``) and
+    a malformed header are StaffFileErrors too.
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise StaffFileError(str(path), "", "file not found") from None
-    except IsADirectoryError:
-        raise StaffFileError(str(path), "", "is a directory, expected a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise StaffFileError(str(path), "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the "
-                                            "spreadsheet as 'CSV UTF-8'") from None
-    except OSError as exc:
-        raise StaffFileError(str(path), "", f"cannot read file: {exc.strerror}") from None
+    text = read_text(path, StaffFileError, what="a staff CSV file", max_bytes=MAX_CSV_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:

@@ -6,6 +6,7 @@ scenario schema (``sim.scenario``) are made of these.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -13,7 +14,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from .clock import parse_clock
 
 # No dots: ``SERVICE.booked`` names the booked visitors of a service.
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$", max_length=64)]
+ID_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$"
+MAX_ID_LENGTH = 64
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+
+
+def is_id(text: object) -> bool:
+    """Whether *text* is a valid id (zone, service, person, post): ASCII letters, digits, '_' and '-'."""
+    return isinstance(text, str) and len(text) <= MAX_ID_LENGTH and re.match(ID_PATTERN, text) is not None
 NonNegInt = Annotated[int, Field(ge=0, strict=True)]
 MAX_WHOLE = 10**9
 """Largest whole number in a scenario (staff, windows, priorities, floors, limits)."""

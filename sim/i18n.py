@@ -527,6 +527,9 @@ PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
      r"percentage", "目标 {x}：不带 '%' 的比例须不大于 1，实际为 {n}；百分比请写作 {w}"),
     (r"give at least one target", "请至少给出一个目标"),
     (rf"must be (?P<what>.+), got {_GOT}", "必须为 {what}，实际为 {got}"),
+    (r"unknown text encoding: .*", "无法识别文件的文本编码（已尝试 UTF-8、带字节序标记的 UTF-16、GB18030/GBK）；"
+                                   "请另存为 UTF-8（Excel：“CSV UTF-8”）"),
+    (r"binary data \(NUL bytes\), expected text", "是二进制数据（含 NUL 字节），应为文本文件"),
 )
 
 

@@ -34,8 +34,36 @@ def run_replication(hall: CompiledHall, seed: int, replication: int) -> DayRecor
 
 
 def run_batch(hall: CompiledHall, seed: int, replications: list[int]) -> list[DayRecord]:
-    """Several replications in one task (fewer round trips to workers)."""
-    return [run_replication(hall, seed, r) for r in replications]
+    """Several replications in one task (fewer round trips to workers); stops between two
+    when the task was cancelled on a Dask cluster (see :func:`dask_task_cancelled`)."""
+    records: list[DayRecord] = []
+    for r in replications:
+        if records and dask_task_cancelled():
+            raise TaskCancelled(f"replications {replications[0]}-{replications[-1]}: the Dask task was cancelled")
+        records.append(run_replication(hall, seed, r))
+    return records
+
+
+class TaskCancelled(RuntimeError):
+    """A batch stopped because its Dask task was cancelled (nobody waits for its result)."""
+
+
+def dask_task_cancelled() -> bool:
+    """Whether this code runs as a Dask task that was cancelled (its client stopped or went away).
+
+    A worker cannot interrupt a running task: it keeps computing a cancelled one to the end,
+    and a batch of replications takes seconds, so the batch asks between replications.
+    False outside a Dask worker (``distributed`` is then not even imported).
+    """
+    worker_module = sys.modules.get("distributed.worker")
+    if worker_module is None:
+        return False
+    try:
+        worker = worker_module.get_worker()
+        task = worker.state.tasks.get(worker.get_current_task())
+    except (ValueError, KeyError, AttributeError):  # not in a task of a worker
+        return False
+    return task is None or task.state in ("cancelled", "released", "forgotten")
 
 
 MAX_BATCH = 10

@@ -16,6 +16,7 @@ the shift-based staffing, when the scenario has it).
 from __future__ import annotations
 
 import csv
+import io
 import math
 import numbers
 import re
@@ -26,12 +27,11 @@ from typing import Any
 from .clock import format_clock, parse_clock
 from .errors import ScenarioError, ScenarioErrors
 from .scenario import Scenario, scenario_from_dict, scenario_to_dict
-from .yamlio import read_text
+from .textfile import MAX_CSV_BYTES, read_text
 
 COLUMNS = ("zone", "start", "staff")
 PLAN_LABEL = "<staffing plan>"
 WHOLE = re.compile(r"^[0-9]{1,9}$")
-MAX_CSV_BYTES = 50 * 1024 * 1024
 
 
 def _raise(problems: list[ScenarioError]) -> None:
@@ -56,7 +56,7 @@ def read_staffing_csv(path: str | Path, scenario: Scenario, partial: bool = Fals
     file = str(path)
     text = read_text(path, ScenarioError, what="a staffing CSV file (zone,start,staff)", max_bytes=MAX_CSV_BYTES)
     try:
-        rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(io.StringIO(text, newline="")))  # a quoted line break stays in its field
     except csv.Error as exc:
         raise ScenarioError(file, "", f"not a readable CSV file: {exc}") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
@@ -239,7 +239,7 @@ def read_roster_csv(path: str | Path, scenario: Scenario) -> Scenario:
     ``servicehall optimize --shifts``), each with the shift and lunch the roster gave them."""
     file = str(path)
     text = read_text(path, ScenarioError, what="a roster CSV file", max_bytes=MAX_CSV_BYTES)
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     if sorted(header) != sorted(ROSTER_COLUMNS):
         raise ScenarioError(file, "row 1", f"the header must name the columns {', '.join(ROSTER_COLUMNS)}; "

@@ -24,10 +24,11 @@ from typing import Any, Optional
 import numpy as np
 import pandas as pd
 
+from .atomic import atomic_dir
 from .kpis import BOUNDS
 from .model.compiled import CompiledHall, compile_hall
 from .model.hall import DayRecord
-from .output import VisitsWriter, atomic_dir, check_visits_format, write_tables
+from .output import VisitsWriter, check_visits_format, write_tables
 from .results import GROUPINGS, KPIS, Results
 from .runner import run_records
 from .scenario import Scenario

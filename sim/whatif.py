@@ -167,7 +167,7 @@ def _locate(data: dict, path: str) -> tuple[Union[dict, list], Union[str, int], 
             node = node[part]
             i += 1
         elif isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
+            if not (part.isascii() and part.isdigit()) or int(part) >= len(node):
                 raise PathError(path, f"{walked} is a list of {len(node)}; expected an index 0..{len(node) - 1}, got {part!r}")
             walked += "." + part
             if last:

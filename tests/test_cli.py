@@ -104,7 +104,7 @@ def test_written_report_files_are_not_private(tmp_path):
     import os
     import stat
 
-    from sim.output import atomic_write_text
+    from sim.atomic import atomic_write_text
 
     target = tmp_path / "report.html"
     old = os.umask(0o022)

@@ -24,6 +24,7 @@ from starlette.concurrency import run_in_threadpool
 
 import sim
 from sim.i18n import LANGS, catalog, check_lang
+from sim.textfile import decode_text
 
 from .exports import add_export_routes
 from .jobs import Busy, Job
@@ -142,9 +143,9 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
             return error(413, "too_large", [["", f"the file is larger than {state.max_upload // 1024} KiB"]])
         file = safe_name(name)
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return error(422, "invalid", [["", "the file is not UTF-8 text"]])
+            text = decode_text(raw, file)
+        except sim.InputError as exc:
+            return error(422, "invalid", problems_of(exc))
         if re.search(r"^extends\s*:", text, flags=re.MULTILINE):
             return error(422, "invalid", [["extends", "not supported in an upload: upload the complete scenario "
                                                        "(bundled halls can be opened directly)"]])

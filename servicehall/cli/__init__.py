@@ -22,7 +22,8 @@ from sim.stop_request import Terminated, clear_stop_request, request_stop, stop_
 from .commands import COMMANDS
 
 OUTPUT_OPTIONS = ("out", "plots", "report")
-"""Options naming something a command writes: a folder when their metavar is DIR, else a file."""
+"""Options naming something a command writes: a folder when their metavar is DIR, else a file;
+in the order every command writes them."""
 
 
 def _terminate(signum, frame) -> None:
@@ -115,20 +116,28 @@ def _command(argv: list[str]) -> str | None:
 
 
 def check_outputs(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Raise OutputError now, before any long run, for an output that cannot be written."""
-    from sim.output import check_output_dir, check_output_file
+    """Raise OutputError now, before any long run, for an output that cannot be written, that
+    would overwrite an input file named on the command line, or replace another output."""
+    import os
+
+    from sim.atomic import check_distinct_outputs, check_output_dir, check_output_file
 
     sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
     command = sub.choices.get(args.command) if sub is not None else None
+    outputs: dict[str, tuple[str, str, bool]] = {}
+    inputs: list[tuple[str, str]] = []
     for action in command._actions if command is not None else ():
         value = getattr(args, action.dest, None)
-        if action.dest not in OUTPUT_OPTIONS or not isinstance(value, str):
+        option = max(action.option_strings, key=len) if action.option_strings else (action.metavar or action.dest)
+        if action.dest in OUTPUT_OPTIONS and isinstance(value, str):
+            folder = action.metavar == "DIR"
+            (check_output_dir if folder else check_output_file)(value, option)
+            outputs[action.dest] = (option, value, folder)
             continue
-        option = max(action.option_strings, key=len)
-        if action.metavar == "DIR":
-            check_output_dir(value, option)
-        else:
-            check_output_file(value, option)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item and os.path.exists(item):
+                inputs.append((option, item))
+    check_distinct_outputs([outputs[d] for d in OUTPUT_OPTIONS if d in outputs], inputs)
 
 
 INTERRUPTED = (130, 143, 129)
@@ -191,6 +200,8 @@ def _main(argv: list[str] | None) -> int:
     # Imported here, not at module level: a Ctrl-C while numpy, pandas or matplotlib
     # load is then an interruption like any other, not a traceback.
     with deferred_interrupts():
+        from sim.atomic import commit_together
+
         from .errors import user_error_types
 
         argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
@@ -202,11 +213,14 @@ def _main(argv: list[str] | None) -> int:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     try:
         check_outputs(parser, args)
-        return int(args.func(args) or 0)
-    except user_error_types() as exc:
-        print(f"servicehall: error: {exc}", file=sys.stderr)
-        return 2
+        with commit_together():  # several outputs: all or none
+            return int(args.func(args) or 0)
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away; that is not an error of ours.
         sys.stderr.close()
         return 0
+    except Exception as exc:  # not an interruption: user_error_types() imports the optimizer (a second)
+        if not isinstance(exc, user_error_types()):
+            raise
+        print(f"servicehall: error: {exc}", file=sys.stderr)
+        return 2

@@ -72,11 +72,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _number(text: str, option: str, whole: bool) -> Decimal:
     try:
-        d = Decimal(text.strip())
+        d = Decimal(text.strip()) if text.isascii() else Decimal("NaN")  # Decimal reads a full-width "２" as 2
     except InvalidOperation:
         d = Decimal("NaN")
-    if not d.is_finite() or d.adjusted() > 6 or "_" in text:
+    if not d.is_finite() or "_" in text:
         raise UserError(f"{option}: expected a number, got {text.strip()!r}")
+    if d.adjusted() > 6:
+        raise UserError(f"{option}: values must be below 10,000,000, got {text.strip()!r}")
     if whole and d != d.to_integral_value():
         raise UserError(f"{option}: expected whole numbers, got {text.strip()!r}")
     return d
@@ -182,7 +184,7 @@ def summary_document(tuning) -> dict:
 def write_outputs(tuning, doc: dict, out: str, scenario_path: str) -> list[Path]:
     """policies.csv, best.yaml and summary.json, all or none. best.yaml ``extends:`` the scenario by
     its path relative to *out* (absolute when the two share no folder below the root)."""
-    from sim.output import atomic_dir
+    from sim.atomic import atomic_dir
 
     from .visuals import writing
 

@@ -13,7 +13,14 @@ import tempfile
 from pathlib import Path
 
 from .errors import UserError
-from .options import positive_int
+from .options import nonneg_int, positive_int
+
+
+def port(text: str) -> int:
+    value = nonneg_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 65535, got {value}")
+    return value
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "in the address it prints.")
     p.add_argument("scenario", nargs="?", help="scenario YAML file to open at start (default: pick one in the app)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p.add_argument("--port", type=port, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the app (default zh, 简体中文)")
     p.add_argument("--workdir", default="servicehall-app",
                    help="working folder: the only place the app writes (uploads, caches); default ./servicehall-app")
@@ -51,9 +58,12 @@ def run(args: argparse.Namespace) -> int:
     from webapp.security import is_loopback, new_token
     from webapp.server import create_app
 
-    if not 0 <= args.port <= 65535:
-        raise UserError(f"--port: must be from 0 to 65535, got {args.port}")
+    if not args.host.strip():
+        # bind() takes "" for every interface; say so rather than guess
+        raise UserError("--host: empty; give 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
     workdir = Path(args.workdir).resolve()
+    if workdir.exists() and not workdir.is_dir():
+        raise UserError(f"--workdir {args.workdir}: exists and is not a folder; give a folder path")
     try:
         workdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

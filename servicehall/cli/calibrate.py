@@ -17,10 +17,11 @@ from calibration import (
 )
 from calibration.scenario import scenario_header, scenario_yaml
 from calibration.validate import KPIS, validate_scenario
+from sim.atomic import atomic_write_text
 from sim.kpis import format_ci, kpi
-from sim.output import atomic_write_text
 
 from .commands import summary
+from .errors import UserError
 from .executors import open_executor
 from .options import nonneg_float, nonneg_int, positive_int, workers
 from .tables import render_table
@@ -104,6 +105,7 @@ def run_validate(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
     fmt = load_log_format(args.format)
     visits = read_log(args.against, fmt)
+    notes = log_coverage(visits, scenario, args.scenario, args.against)
     target = scenario.target_wait if args.target is None else args.target
     with open_executor(args.executor) as executor:
         table, results = validate_scenario(scenario, visits, replications=args.replications, seed=args.seed,
@@ -112,4 +114,27 @@ def run_validate(args: argparse.Namespace) -> int:
     title = (f"{scenario.name} vs {args.against}: {days} observed days, {results.replications} replications "
              f"(seed {results.seed}); mean ± 95% half-width; waits in minutes; ! = intervals do not overlap")
     print(validation_table(table, target, title))
+    for note in notes:
+        print(f"note: {note}")
     return 0
+
+
+def log_coverage(visits, scenario: sim.Scenario, scenario_file: str, log: str) -> list[str]:
+    """Notes on the log's visits the comparison leaves out (services the scenario lacks, arrivals
+    outside its hours); UserError when the two have no service in common (an unrelated log)."""
+    logged = set(visits["service"].dropna().astype(str))
+    known = set(scenario.service_ids) | {b.id for b in scenario.bundles}
+    if logged and not logged & known:
+        raise UserError(f"{log}, {scenario_file}: the log's services ({', '.join(sorted(logged)[:8])}) and the "
+                        f"scenario's ({', '.join(sorted(known)[:8])}) have none in common: validate compares a "
+                        "scenario with the log it describes (map the log's types with the format's services.map)")
+    notes = []
+    unknown = visits["service"].astype(str).isin(logged - known)
+    if unknown.any():
+        notes.append(f"{int(unknown.sum()):,} logged visits of services the scenario lacks "
+                     f"({', '.join(sorted(logged - known)[:8])}) count in the observed totals but are not simulated")
+    outside = ~visits["arrival"].between(scenario.open_minute, scenario.close_minute, inclusive="left")
+    if outside.any():
+        notes.append(f"{int(outside.sum()):,} of {len(visits):,} logged visits arrive outside the scenario's hours "
+                     f"({scenario.hours.open}-{scenario.hours.close}) and are not compared")
+    return notes

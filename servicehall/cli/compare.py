@@ -90,4 +90,15 @@ def run(args: argparse.Namespace) -> int:
         print(comparison_table(comparison, target))
     for path in write_visuals(args, comparison=comparison, target=target):
         print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+    if same_hall(a, b):
+        print(f"note: {args.a} and {args.b} describe the same hall and staffing: every difference is 0",
+              file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def same_hall(a: sim.Scenario, b: sim.Scenario) -> bool:
+    """Whether *a* and *b* differ in nothing but their name and description."""
+    def body(s: sim.Scenario) -> dict:
+        return {k: v for k, v in sim.scenario_to_dict(s).items() if k not in ("name", "description")}
+
+    return body(a) == body(b)

@@ -10,7 +10,8 @@ import sys
 
 import sim
 from optimize.methods import DEFAULT_METHOD, METHODS
-from sim.output import atomic_dir, json_value
+from sim.atomic import atomic_dir
+from sim.output import json_value
 
 from .commands import summary
 from .errors import UserError

@@ -17,7 +17,8 @@ from optimize.methods import (
     MAX_SIMULATIONS,
     METHODS,
 )
-from sim.output import atomic_dir, json_value
+from sim.atomic import atomic_dir
+from sim.output import json_value
 
 from .commands import summary
 from .errors import UserError

@@ -11,8 +11,8 @@ MAX_SEED = 2**63 - 1
 
 def _whole_number(text: str, minimum: int, maximum: int = MAX_SEED) -> int:
     text = text.strip()
-    if not text.lstrip("+-").isdigit() or len(text) > 30:
-        # int() would take "1_0" as 10 and a 10,000-digit number as a number.
+    if not (text.isascii() and text.lstrip("+-").isdigit()) or len(text) > 30:
+        # int() would take "1_0" as 10, a full-width "２" as 2 and a 10,000-digit number as a number.
         raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}")
     try:
         value = int(text)
@@ -71,8 +71,8 @@ def int_within(minimum: int, maximum: int):
 
 def nonneg_float(text: str) -> float:
     try:
-        if "_" in text:
-            raise ValueError(text)  # float() would read 1_0 as 10
+        if "_" in text or not text.isascii():
+            raise ValueError(text)  # float() would read 1_0 as 10 and a full-width "２" as 2
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a number, got {text[:40]!r}") from None

@@ -32,7 +32,7 @@ HOLD_NOTE = ("a zone-period holds in a scenario when its estimate meets every ta
 
 def _share(text: str) -> float:
     try:
-        value = float(text) if "_" not in text else math.nan
+        value = float(text) if "_" not in text and text.isascii() else math.nan
     except ValueError:
         value = math.nan
     if not 0 < value <= 1:
@@ -190,14 +190,12 @@ def run(args: argparse.Namespace) -> int:
         import optimize
         import planning
         from planning.demand_set import parse_demand_scenarios
-        from sim.output import atomic_dir
+        from sim.atomic import atomic_dir
 
     if args.share is None and (args.shifts or args.method != "sipp"):
         raise UserError(f"{'--shifts' if args.shifts else '--method'}: goes with --share (the chance-constrained plan)")
     if args.method not in METHODS:
         raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
-    if args.out and args.plots and Path(args.out).resolve() == Path(args.plots).resolve():
-        raise UserError("--plots: give another folder than --out (each is replaced as a whole)")
     scenario = sim.load_scenario(args.scenario)
     if args.staffing:
         scenario = sim.read_staffing_file(args.staffing, scenario)

@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "meeting each day's requirement per zone and period at least paid hours, with AB posts, "
                     "contracts and days-off rules; then every day is simulated with the people as rostered.")
     p.add_argument("scenario", help="the hall's scenario YAML (the calendar's day types override it)")
-    p.add_argument("--staff", required=True, metavar="STAFF.csv", help="the staff file (CSV, UTF-8)")
+    p.add_argument("--staff", required=True, metavar="STAFF.csv", help="the staff file (CSV: UTF-8, UTF-16 or GBK)")
     p.add_argument("--week", required=True, metavar="CALENDAR.yaml", help="the calendar of day types")
     p.add_argument("--target", default=None, metavar="TARGET",
                    help="e.g. 'wait<=15@80%%' (default: wait<=TARGET_WAIT@80%% with the scenario's target_wait)")

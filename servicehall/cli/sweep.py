@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Union
 
 import sim
+from sim.atomic import atomic_write_text
 from sim.kpis import SWEEP_KPIS, kpi
-from sim.output import atomic_write_text, kpi_dict
+from sim.output import kpi_dict
 from sim.sweep_grid import MAX_PARAMETERS, SWEEP_GROUPINGS, sweep_points
 
 from .commands import summary
@@ -48,6 +49,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 # -- --vary syntax -------------------------------------------------------------------
 
 def _number(text: str) -> Decimal | None:
+    if not text.isascii():  # Decimal reads a full-width "２" as 2: text, for the scenario to judge
+        return None
     try:
         d = Decimal(text)
     except InvalidOperation:

@@ -49,7 +49,7 @@ def sweep_figures(frame) -> dict[str, Callable]:
 
 
 def _write(builders: dict[str, Callable], directory) -> list[Path]:
-    from ..output import atomic_dir
+    from ..atomic import atomic_dir
 
     directory = Path(directory)
     with atomic_dir(directory) as stage:

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any, Optional
 
+from ..atomic import atomic_write_text
 from ..i18n import t
-from ..output import atomic_write_text
 from ..whatif import differences
 from .brief import assumptions_section, scenario_section
 from .html import esc, figure, page, table

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from ..atomic import atomic_write_text
 from ..i18n import t
-from ..output import atomic_write_text
 from .brief import assumptions_section, scenario_section
 from .html import esc, figure, page
 from .kpis import overall_table, zone_table

@@ -150,6 +150,10 @@ def _message(err: Mapping[str, Any], vocabulary: set[str]) -> str:
         return f"must have at least {ctx.get('min_length')} item(s), got {_found(value)}"
     if kind == "string_pattern_mismatch":
         return f"must be an id of letters, digits, '_' or '-', got {_found(value)}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters long, got {_found(value)}"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} item(s), got {_found(value)}"
     if kind == "union_tag_invalid":
         return f"unknown distribution {_found(ctx.get('tag'))}; expected one of {_tags(ctx)}"
     if kind == "union_tag_not_found":

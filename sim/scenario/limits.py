@@ -26,6 +26,7 @@ LIMITS = {
     "PEOPLE": (10_000, "people on shifts"),
     "RECORDS": (20_000_000, "visit records held in memory"),
     "SWEEP_POINTS": (2_000, "sweep points"),
+    "LOG_BYTES": (1_000_000_000, "bytes of a log read for calibration (after decompression)"),
 }
 
 

@@ -130,11 +130,15 @@ def test_uploads_are_validated_size_limited_and_kept_in_the_working_folder(clien
     extends = client.post("/api/upload", content=b"extends: ../../lanling.yaml\n", headers=headers)
     assert extends.json()["problems"][0][0] == "extends"
     latin = client.post("/api/upload", content="name: é".encode("latin-1"), headers=headers)
-    assert [p[:2] for p in latin.json()["problems"]] == [["", "the file is not UTF-8 text"]]
+    [(path, message, chinese)] = latin.json()["problems"]
+    assert path == "" and message.startswith("unknown text encoding: not UTF-8") and "GB18030" in chinese
+    gbk = client.post("/api/upload?name=gbk.yaml", content=SMALL_HALL.read_text(encoding="utf-8").encode("gb18030"),
+                      headers=headers)  # a hall saved by Notepad on a Chinese Windows
+    assert gbk.status_code == 200 and gbk.json()["hall"]["name"] == yaml.safe_load(SMALL_HALL.read_text())["name"]
     good = client.post("/api/upload?name=../../evil name.yml", content=SMALL_HALL.read_bytes(), headers=headers)
     assert good.status_code == 200 and good.json()["hall"]["source"] == "evil_name.yaml"
     work = client.app.state.hall.workdir
-    assert [p.name.endswith("-evil_name.yaml") for p in (work / "uploads").iterdir()] == [True]
+    assert sorted(p.name.split("-", 2)[-1] for p in (work / "uploads").iterdir()) == ["evil_name.yaml", "gbk.yaml"]
     assert not (work.parent / "evil name.yml").exists()
 
 

@@ -94,3 +94,18 @@ def test_a_hall_staffed_by_people_runs_as_shifts_until_its_grid_is_edited(tmp_pa
         assert c.put("/api/staffing", json={"grid": {"tax": row}}, headers=WRITE).status_code == 200
         edited = session.current_scenario()
         assert edited.people is None and edited.staff_per_period("tax") == row
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--host", ""], "--host: empty; give 127.0.0.1"),
+    (["--port", "99999"], "--port: must be from 0 to 65535, got 99999"),
+    (["--port", "８０"], "--port: must be a whole number, got '８０'"),
+    (["--workdir", "file.txt"], "--workdir file.txt: exists and is not a folder"),
+])
+def test_bad_app_options_stop_before_serving(argv, message, tmp_path, monkeypatch, capsys):
+    from servicehall.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.txt").write_text("x")
+    assert main(["app", "--port", "0", *argv]) == 2
+    assert message in capsys.readouterr().err

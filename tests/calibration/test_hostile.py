@@ -82,7 +82,12 @@ def test_a_log_in_another_encoding_names_the_setting(log_dir, tmp_path, capsys):
     log = tmp_path / "log.csv"
     log.write_bytes((log_dir / "log.csv").read_text(encoding="utf-8").replace("general", "général").encode("latin-1"))
     status, err = calibrate(log_dir, tmp_path, capsys, log=log)
-    assert status == 2 and "not utf-8 text" in err and "encoding" in err
+    assert status == 2 and "unknown text encoding" in err and "encoding: latin-1" in err
+    fmt = (log_dir / "format.yaml").read_text(encoding="utf-8") + "encoding: latin-1\n"
+    status, err = calibrate(log_dir, tmp_path, capsys, fmt_text=fmt, log=log)
+    assert status == 2 and "fmt.yaml: services.map: service 'général' of the log is not a scenario id" in err
+    status, err = calibrate(log_dir, tmp_path, capsys, fmt_text=fmt + "services: {map: {général: general}}\n", log=log)
+    assert status == 0, err
 
 
 def test_a_file_name_with_a_newline_cannot_inject_yaml(log_dir, tmp_path, capsys):
@@ -94,3 +99,19 @@ def test_a_file_name_with_a_newline_cannot_inject_yaml(log_dir, tmp_path, capsys
     assert yaml.safe_load(text)["name"] != "injected"
     assert all(line.startswith("#") for line in text.split("\nname:")[0].splitlines())
     sim.load_scenario(tmp_path / "out.yaml")
+
+
+def test_validate_refuses_an_unrelated_log_and_notes_what_it_leaves_out(log_dir, tmp_path, capsys):
+    assert calibrate(log_dir, tmp_path, capsys)[0] == 0
+    hall = tmp_path / "out.yaml"
+    args = ["--against", str(log_dir / "log.csv"), "--format", str(log_dir / "format.yaml"), "-n", "2", "--workers", "1"]
+    assert main(["validate", "tests/data/small.yaml", *args]) == 2
+    assert "have none in common: validate compares a scenario with the log it describes" in capsys.readouterr().err
+    log = tmp_path / "late.csv"  # two visits after closing time, one of a service the hall lacks
+    log.write_text((log_dir / "log.csv").read_text(encoding="utf-8") + "2024-03-04;17:00:00;17:01:00;17:05:00;A0;DONE;general\n"
+                   "2024-03-04;10:00:00;10:01:00;10:05:00;A0;DONE;parcel\n", encoding="utf-8")
+    args[1] = str(log)
+    assert main(["validate", str(hall), *args]) == 0
+    out = capsys.readouterr().out
+    assert "note: 1 logged visits of services the scenario lacks (parcel) count in the observed totals" in out
+    assert "visits arrive outside the scenario's hours (08:00-16:00) and are not compared" in out

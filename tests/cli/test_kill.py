@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.output import check_output_dir
+from sim.atomic import check_output_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "lanling.yaml"
@@ -90,3 +90,22 @@ def test_a_killed_run_leaves_the_previous_folder_and_no_orphans(tmp_path, sig, d
     else:
         assert proc.returncode == 128 + sig, text
     assert leftovers(tmp_path, "out") == []
+
+
+def test_an_interruption_exits_without_loading_more(tmp_path):
+    """Ctrl-C in a command unwinds straight out: the handler of input errors, which loads the
+    optimizer (a second or two), is not reached."""
+    code = (
+        "import sys\n"
+        "import servicehall.cli.simulate as command\n"
+        "add = command.add_parser\n"
+        "def boom(args):\n"
+        "    raise KeyboardInterrupt\n"
+        "def add_parser(sub):\n"
+        "    add(sub)\n"
+        "    sub.choices['simulate'].set_defaults(func=boom)\n"
+        "command.add_parser = add_parser\n"
+        "from servicehall.cli import main\n"
+        "print(main(['simulate', 'hall.yaml']), 'optimize' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.stdout.split() == ["130", "False"], proc.stderr

@@ -73,3 +73,26 @@ def test_a_huge_sweep_value_is_text_not_a_hang(capsys):
 def test_too_many_sweep_points(capsys):
     assert main(["sweep", SMALL, "--vary", "demand_scale=0.5:1.5:0.002", "--vary", "zones.tax.staff=1:4:1", "-n", "2"]) == 2
     assert "sweep points, above the limit of 2,000 (set SERVICEHALL_MAX_SWEEP_POINTS" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["simulate", SMALL, "-n", "２"], "--replications/-n: must be a whole number, got '２'"),
+    (["simulate", SMALL, "--target", "１５"], "--target: must be a number, got '１５'"),
+    (["sweep", SMALL, "--vary", "zones.tax.staff=３", "-n", "2"], "staff: must be a whole number or a list or a mapping, got '３'"),
+    (["tune-alarm", "scenarios/examples/alarm.yaml", "--thresholds", "２０"], "--thresholds: expected a number, got '２０'"),
+    (["robustness", SMALL, "--demand", "scale=１.1"], "--demand: scale: expected numbers"),
+])
+def test_full_width_digits_are_not_numbers(argv, message, capsys):
+    """As in every file (YAML, CSV): a full-width digit (a Chinese input method's) is text, not taken as a number."""
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_large_alarm_threshold_is_named_as_too_large(capsys):
+    assert main(["tune-alarm", "scenarios/examples/alarm.yaml", "--thresholds", "0:1000000000:1"]) == 2
+    assert "--thresholds: values must be below 10,000,000, got '1000000000'" in capsys.readouterr().err
+
+
+def test_comparing_a_hall_with_itself_says_so(capsys):
+    assert main(["compare", SMALL, SMALL, "-n", "2", "--workers", "1"]) == 0
+    assert "describe the same hall and staffing: every difference is 0" in capsys.readouterr().out

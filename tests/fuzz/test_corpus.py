@@ -9,6 +9,7 @@ files (``simulate``), staffing CSVs (``simulate --staffing``), shift files
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -67,16 +68,26 @@ def test_shift_files(path, capsys, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def quiet_main(argv: list[str]) -> int:
+    """``main(argv)``, failing on any RuntimeWarning (numpy's "invalid value" and the like printed
+    beside a result: a one-day log, a service with two visits)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        status = main(argv)
+    assert not [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+    return status
+
+
 @pytest.mark.parametrize("path", files("log"), ids=lambda p: p.name)
 def test_log_files(path, capsys, tmp_path):
-    status = main(["calibrate", str(path), "--format", str(CORPUS / "logformat" / "ok_format.yaml"),
-                   "--out", str(tmp_path / "out.yaml")])
+    status = quiet_main(["calibrate", str(path), "--format", str(CORPUS / "logformat" / "ok_format.yaml"),
+                         "--out", str(tmp_path / "out.yaml")])
     check(status, capsys.readouterr().err, path)
     assert (tmp_path / "out.yaml").exists() == (status == 0)
 
 
 @pytest.mark.parametrize("path", files("logformat"), ids=lambda p: p.name)
 def test_log_format_files(path, capsys, tmp_path):
-    status = main(["calibrate", str(CORPUS / "log" / "ok_log.csv"), "--format", str(path),
-                   "--out", str(tmp_path / "out.yaml")])
+    status = quiet_main(["calibrate", str(CORPUS / "log" / "ok_log.csv"), "--format", str(path),
+                         "--out", str(tmp_path / "out.yaml")])
     check(status, capsys.readouterr().err, path)

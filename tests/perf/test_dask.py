@@ -1,25 +1,33 @@
 """Replications on a Dask cluster give exactly the serial numbers (API, streaming and CLI)."""
 
 import json
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import sim
+from sim import runner
+from sim.model.compiled import compile_hall
 from sim.output import write_results
+from sim.runner import dask_task_cancelled
 from sim.stream import simulate_to_dir
+from tests.cli.test_kill import alive, descendants
 
 distributed = pytest.importorskip("distributed")
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "data" / "small.yaml"
+LANLING = ROOT / "scenarios" / "lanling.yaml"
 
 
-def local_cluster(processes: bool):
-    """Two single-threaded workers and a scheduler on a free TCP port of 127.0.0.1.
+def local_cluster(processes: bool, threads: int = 1):
+    """Two workers of *threads* threads and a scheduler on a free TCP port of 127.0.0.1.
 
     TCP even for in-process workers, so that tasks are serialised as on a real
     cluster and other processes (the CLI) can connect. No dashboard; the scheduler's
@@ -27,7 +35,7 @@ def local_cluster(processes: bool):
     another cluster on the machine (a parallel test) may hold.
     """
     return distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=processes, dashboard_address=None,
+        n_workers=2, threads_per_worker=threads, processes=processes, dashboard_address=None,
         protocol="tcp", host="127.0.0.1", scheduler_port=0, silence_logs=50,
         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
     )
@@ -98,3 +106,109 @@ def test_worker_processes_give_the_serial_results(small):
     with local_cluster(processes=True) as cluster, distributed.Client(cluster) as client:
         on_dask = sim.simulate(small, replications=5, seed=7, executor=client.get_executor())
     assert_same_results(sim.simulate(small, replications=5, seed=7, workers=1), on_dask)
+
+
+@pytest.fixture(scope="module")
+def process_cluster():
+    with local_cluster(processes=True, threads=2) as c, distributed.Client(c) as client:
+        yield c, client
+
+
+def scheduler_tasks(dask_scheduler) -> int:
+    return len(dask_scheduler.tasks)
+
+
+def scheduler_clients(dask_scheduler) -> list[str]:
+    return sorted(dask_scheduler.clients)
+
+
+def executing(dask_worker) -> int:
+    return dask_worker.state.executing_count
+
+
+def stopped_when_cancelled(dask_worker) -> int:
+    """Tasks of this worker that were cancelled while running and stopped with an error (a batch
+    that saw its cancellation between two replications) rather than running to the end."""
+    return sum(1 for entry in dask_worker.state.log if len(entry) > 3 and entry[1:3] == ("cancelled", "error"))
+
+
+@pytest.mark.slow  # worker processes; 5-8 s a signal
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_a_stopped_run_cancels_its_tasks_on_the_cluster(process_cluster, tmp_path, sig):
+    """Ctrl-C, SIGTERM or SIGKILL of ``simulate --executor dask://...`` while its tasks run on a real
+    scheduler and worker processes: the exit status, the previous folder intact, no staging left,
+    the client and its tasks gone from the scheduler, no cancelled task left computing on a worker
+    (a batch stops between replications), no process left behind."""
+    cluster, client = process_cluster
+    stopped = sum(client.run(stopped_when_cancelled).values())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "previous.txt").write_text("previous run")
+    before = client.run_on_scheduler(scheduler_clients)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "servicehall", "simulate", str(LANLING), "-n", "400", "--no-progress",
+         "--executor", "dask://" + cluster.scheduler_address[len("tcp://"):], "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.time() + 60
+        while not sum(client.run(executing).values()) and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert sum(client.run(executing).values()) and client.run_on_scheduler(scheduler_tasks)
+        time.sleep(0.5)
+        kids = descendants(proc.pid)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == (-sig if sig == signal.SIGKILL else 128 + sig), err.decode()
+    assert "Traceback" not in err.decode()
+    assert sorted(p.name for p in out.iterdir()) == ["previous.txt"]
+    if sig != signal.SIGKILL:  # a SIGKILL's staging folder goes at the next run (tests/cli/test_kill.py)
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+    deadline = time.time() + 10  # a batch stops within one replication (about a second here)
+    while time.time() < deadline and (client.run_on_scheduler(scheduler_tasks) or sum(client.run(executing).values())
+                                      or client.run_on_scheduler(scheduler_clients) != before):
+        time.sleep(0.1)
+    assert client.run_on_scheduler(scheduler_tasks) == 0
+    assert sum(client.run(executing).values()) == 0
+    assert client.run_on_scheduler(scheduler_clients) == before
+    # four tasks were running: one at least stopped early (it would not if its cancellation came
+    # during its last replication, a chance of 1 in 10 each)
+    assert sum(client.run(stopped_when_cancelled).values()) > stopped
+    assert not [k for k in kids if alive(k)]
+
+
+_seen: list[bool] = []
+_go = threading.Event()
+
+
+def _wait_and_look() -> None:
+    _seen.append(dask_task_cancelled())
+    _go.wait(30)
+    deadline = time.time() + 30  # the cancellation reaches the worker a moment after the client's call
+    while not dask_task_cancelled() and time.time() < deadline:
+        time.sleep(0.01)
+    _seen.append(dask_task_cancelled())
+
+
+def test_a_task_sees_its_cancellation(client, small, monkeypatch):
+    """A running task cannot be interrupted: it asks (the in-process workers share this module's state)."""
+    assert not dask_task_cancelled()  # not in a task
+    _seen.clear()
+    _go.clear()
+    future = client.submit(_wait_and_look, pure=False)
+    deadline = time.time() + 30
+    while not _seen and time.time() < deadline:
+        time.sleep(0.02)
+    future.cancel()
+    _go.set()
+    while len(_seen) < 2 and time.time() < deadline:
+        time.sleep(0.02)
+    assert _seen == [False, True]
+    # and a batch stops between two replications once it is cancelled
+    hall = compile_hall(small)
+    monkeypatch.setattr(runner, "dask_task_cancelled", lambda: True)
+    with pytest.raises(runner.TaskCancelled, match="replications 0-4"):
+        runner.run_batch(hall, 0, [0, 1, 2, 3, 4])

@@ -86,3 +86,9 @@ def test_strict_yaml(tmp_path):
     paths["week.yaml"].write_text("start: 2026-12-07\nstart: 2026-12-08\n")
     with pytest.raises(CalendarError, match="duplicate key"):
         rosters.load_calendar(paths["week.yaml"], sim.load_scenario(paths["hall.yaml"]))
+
+
+def test_a_missing_shift_file_is_named_by_the_calendar(tmp_path):
+    with pytest.raises(CalendarError) as info:
+        load(tmp_path, {**CALENDAR, "shifts": "shfits.yaml"})
+    assert info.value.path == "shifts" and "file not found" in info.value.message and "'shfits.yaml'" in info.value.message

@@ -110,11 +110,13 @@ def test_header_problems(tmp_path):
 def test_ragged_row_and_encoding(tmp_path):
     err = error(tmp_path, [STAFF[0] + ",extra"])
     assert err.path == "row 2" and "'extra'" in err.message
-    path = tmp_path / "gbk.csv"
-    path.write_bytes(("\n".join([HEADER, STAFF[0]]) + "\n").encode("gbk"))
+    path = tmp_path / "gbk.csv"  # Excel's "CSV" on a Chinese Windows
+    path.write_bytes(("\n".join([HEADER, *STAFF]) + "\n").encode("gbk"))
+    assert [m.name for m in rosters.read_staff_csv(path)] == [m.name for m in read(tmp_path, STAFF)]
+    path.write_bytes(("\n".join([HEADER, STAFF[0].replace("王芳", "Zoé")]) + "\n").encode("latin-1"))
     with pytest.raises(StaffFileError) as info:
         rosters.read_staff_csv(path)
-    assert "not UTF-8" in info.value.message
+    assert "unknown text encoding: not UTF-8" in info.value.message
 
 
 def test_category_expands_to_its_zones(tmp_path):

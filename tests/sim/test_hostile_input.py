@@ -41,6 +41,7 @@ def problem(mod) -> str:
     (lambda d: d["services"][0].update(appointments={"share": 0.5, "per_slot": 10**20}), "appointments.per_slot: must be between"),
     (lambda d: d.update({1: 2}), "<dict>: keys must be text, got the key 1"),
     (lambda d: d["zones"][0].update(serves="b"), "zones[0].serves: must be 'all' or a list, got 'b'"),
+    (lambda d: d["zones"][0].update(id="z" * 65), "zones[0].id: must be at most 64 characters long, got 'zzz"),
     (lambda d: d["services"][0].update(service_time={"dist": "normal", "mean": 3, "sd": 1}),
      "unknown distribution 'normal'; expected one of exponential, lognormal, gamma, deterministic, uniform, triangular, empirical"),
 ])
@@ -103,13 +104,24 @@ def test_deep_brackets_are_refused_before_the_slow_scanner(tmp_path):
     assert time.perf_counter() - start < 5.0  # the scanner alone would take minutes
 
 
+def test_a_long_document_stops_at_its_value_limit_while_read():
+    import time
+
+    from sim.yamlio import parse_yaml
+
+    start = time.perf_counter()
+    with pytest.raises(sim.InputError, match=r"^x.yaml: more than 1,000 values, far more than a hall needs"):
+        parse_yaml("staff: [" + ",".join(["1"] * 100_000) + "]\n", "x.yaml", max_nodes=1_000)
+    assert time.perf_counter() - start < 3.0  # reading all 100,000 takes about 6 s
+
+
 def test_encodings(tmp_path):
     (tmp_path / "bom.yaml").write_bytes(codecs.BOM_UTF8 + BASE.encode())
     sim.load_scenario(tmp_path / "bom.yaml")
     (tmp_path / "u16.yaml").write_bytes(BASE.encode("utf-16"))
     sim.load_scenario(tmp_path / "u16.yaml")
     (tmp_path / "latin.yaml").write_bytes(BASE.replace("name: t", "name: café").encode("latin-1"))
-    with pytest.raises(sim.InputError, match=r"not UTF-8 text \(byte 0xe9 on line 1.*save the file as UTF-8"):
+    with pytest.raises(sim.InputError, match=r"unknown text encoding: not UTF-8, .*GB18030/GBK \(byte 0xe9 on line 1.*save the file as UTF-8"):
         sim.load_scenario(tmp_path / "latin.yaml")
 
 

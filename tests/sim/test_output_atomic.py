@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from servicehall.cli import main
-from sim.output import OutputError, atomic_dir, atomic_write_text, check_output_dir, clean_stale
+from sim.atomic import OutputError, atomic_dir, atomic_write_text, check_output_dir, clean_stale
 
 SMALL = "scenarios/examples/small_hall.yaml"
 
@@ -77,6 +77,15 @@ def test_out_below_a_file_and_plots_and_report_are_checked_before_the_run(tmp_pa
     assert "is a folder; give a file path" in capsys.readouterr().err
     assert main(["compare", SMALL, SMALL, "-n", "2", "--plots", str(target)]) == 2
     assert "--plots" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc")
+def test_a_folder_where_nothing_can_be_created_is_found_before_the_run(capsys):
+    # access() says /proc is writable (for root), mkdir says otherwise: a real try decides
+    assert main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", "/proc/servicehall/out"]) == 2
+    captured = capsys.readouterr()
+    assert "--out /proc/servicehall/out: cannot create the folder" in captured.err and "in /proc" in captured.err
+    assert "replications" not in captured.out
 
 
 def test_a_full_disk_is_a_clear_error(tmp_path, monkeypatch, capsys):
@@ -202,3 +211,56 @@ def test_a_command_ends_with_the_stop_a_finalizer_swallowed(tmp_path, monkeypatc
     assert "Exception ignored" not in err and "Traceback" not in err, err
     assert printed == []
     assert stop_requested() is None  # the next command starts afresh
+
+
+LOG_FORMAT = os.path.abspath("tests/fuzz/corpus/logformat/ok_format.yaml")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["simulate", "hall.yaml", "--out", "."], "--out .: is the current folder or one above it"),
+    (["simulate", "hall.yaml", "--out", ".."], "--out ..: is the current folder or one above it"),
+    (["simulate", "hall.yaml", "--out", ""], "--out: an empty path; give a folder"),
+    (["simulate", "hall.yaml", "--report", "hall.yaml"], "--report hall.yaml: is the input hall.yaml (scenario)"),
+    (["simulate", "in/hall.yaml", "--out", "in"], "--out in: holds the input in/hall.yaml (scenario)"),
+    (["calibrate", "log.csv", "--format", LOG_FORMAT, "--out", "log.csv"], "--out log.csv: is the input log.csv (log)"),
+    (["simulate", "hall.yaml", "--out", "o", "--plots", "o"], "--plots o: would replace what --out writes (o)"),
+    (["simulate", "hall.yaml", "--out", "o/tables", "--plots", "o"], "--plots o: would replace what --out writes"),
+    (["simulate", "hall.yaml", "--out", "o", "--report", "o"], "--report o: would replace what --out writes (o)"),
+    (["sweep", "hall.yaml", "--vary", "demand_scale=1,2", "--out", "p/x.csv", "--plots", "p"], "--plots p: would replace"),
+], ids=lambda x: " ".join(x) if isinstance(x, list) else None)
+def test_an_output_never_replaces_an_input_the_current_folder_or_another_output(args, message, tmp_path, monkeypatch,
+                                                                                capsys):
+    (tmp_path / "in").mkdir()
+    for name in ("hall.yaml", "in/hall.yaml", "log.csv"):
+        (tmp_path / name).write_text("kept\n")
+    monkeypatch.chdir(tmp_path)
+    assert main([*args, "-n", "2"] if args[0] != "calibrate" else args) == 2
+    assert message in capsys.readouterr().err
+    assert all((tmp_path / name).read_text() == "kept\n" for name in ("hall.yaml", "in/hall.yaml", "log.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hall.yaml", "in", "log.csv"]
+
+
+def test_a_later_output_may_go_inside_an_earlier_folder(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", str(out), "--plots", str(out / "plots")]) == 0
+    assert {"visits.csv", "plots"} <= set(names(out)) and "wait_heatmap.png" in names(out / "plots")
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt, lambda: OSError(errno.ENOSPC, "No space left on device")])
+def test_a_failure_in_a_later_output_commits_none_of_the_command_s_outputs(failure, tmp_path, monkeypatch, capsys):
+    import sim.report
+
+    out, plots = tmp_path / "out", tmp_path / "plots"
+    for folder in (out, plots):
+        folder.mkdir()
+        (folder / "previous.txt").write_text("previous run")
+
+    def broken(*args, **kwargs):
+        raise failure()
+
+    monkeypatch.setattr(sim.report, "write_report", broken)  # the report is written last, after --out and --plots
+    status = main(["simulate", SMALL, "-n", "2", "--workers", "1", "--out", str(out), "--plots", str(plots),
+                   "--report", str(tmp_path / "report.html")])
+    assert status == (130 if failure is KeyboardInterrupt else 2)
+    assert names(out) == ["previous.txt"] and names(plots) == ["previous.txt"]
+    assert names(tmp_path) == ["out", "plots"]  # no staging left

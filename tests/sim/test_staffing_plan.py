@@ -158,7 +158,7 @@ def test_utf16_and_bom_plans_are_read(tmp_path, small, encoding):
 def test_latin1_plan_and_underscored_numbers_are_clear_errors(tmp_path, small):
     path = tmp_path / "plan.csv"
     path.write_bytes(plan_text(small).replace("tax", "taxé").encode("latin-1"))
-    with pytest.raises(ScenarioError, match=r"not UTF-8 text \(byte 0xe9 on line 2.*save the file as UTF-8"):
+    with pytest.raises(ScenarioError, match=r"unknown text encoding: not UTF-8, .*\(byte 0xe9 on line 2.*save the file as UTF-8"):
         sim.read_staffing_csv(path, small)
 
     def edit(lines):
