@@ -100,8 +100,8 @@ class AdaptiveEvidence:
         shrunk per zone and target towards the zone's common change (:func:`shrink`: zero
         unless it stands out of its noise, and a cell keeps its own change only as far as the
         cells differ beyond their noise). So where the exact model is right one staff lower
-        too, the probes' noise does not move the plan; where it is biased there, the bias is
-        measured on every close cell of the zone together."""
+        too, the probes' noise mostly cancels; where it is biased there, the bias is measured
+        on every close cell of the zone together."""
         delta, sd = {}, {}
         for name in base.delta:
             delta[name] = np.repeat(np.asarray(base.delta[name], dtype=float)[:, :, None], levels, axis=2)

@@ -9,7 +9,7 @@ from optimize.adaptive_effort import CLOSE_SE, AdaptiveEvidence, _Pooled, close_
 from optimize.calibrated_method import _Models, calibrated_staffing, forward_plan
 from optimize.model_correction import Correction
 from optimize.targets import parse_targets
-from tests.optimize.test_calibrated import RATES_PER_HOUR, TARGET, WINDOWS, exact_evaluator, zone_hall
+from tests.optimize.test_calibrated import TARGET, WINDOWS, exact_evaluator, zone_hall
 
 REQUIRED = 0.8
 
@@ -97,17 +97,18 @@ def test_close_cells_are_those_one_staff_fewer_misses_by_less_than_three_standar
 
 
 @pytest.mark.slow
-def test_on_an_exact_model_the_probes_cost_days_but_change_nothing():
-    """An exponential zone: the exact model is right at every level, so the adaptive
-    evidence, however noisy, must leave the plan as searched (and exactly priced)."""
+def test_the_adaptive_stage_only_lowers_and_accounts_for_its_probe_simulations():
+    """Per-period plans: close cells are only ever lowered (nothing else is raised for them),
+    and the probe simulations are counted, reported and called back."""
     kwargs = dict(seed=0, replications=20, max_simulations=2, workers=1, bound=False)
     without = calibrated_staffing(zone_hall(), TARGET, adaptive_rounds=0, **kwargs)
     probed = []
     found = calibrated_staffing(zone_hall(), TARGET, adaptive_rounds=2, on_probe=lambda: probed.append(1), **kwargs)
-    assert found.plan.equals(without.plan) and found.cost == without.cost
+    assert (found.plan <= without.plan).all().all() and found.cost <= without.cost
     rows = found.iterations
     adaptive = rows[rows["stage"] == "adaptive"]
     assert len(adaptive) == 1 and int(adaptive["probes"].iloc[0]) == len(probed) >= 1
-    assert int(adaptive["close_cells"].iloc[0]) >= 1 and int(adaptive["lowered_cells"].iloc[0]) == 0
+    lowered = int((found.plan < without.plan).sum().sum())
+    assert int(adaptive["close_cells"].iloc[0]) >= lowered == int(adaptive["lowered_cells"].iloc[0])
     assert found.simulations == int((rows["stage"] == "search").sum()) + len(probed)
-    assert len(RATES_PER_HOUR) == zone_hall().n_periods
+    assert (without.iterations["stage"] == "search").all()

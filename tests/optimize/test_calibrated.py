@@ -55,7 +55,7 @@ def test_reaches_the_exact_optimum_within_two_percent(found):
     achieved = ev.result(plan).value(parse_targets(TARGET)[0])
     assert np.nanmin(achieved[2:]) >= 0.80 - 0.02, achieved
     assert found.lower_bound <= exact.cost + 1e-9        # a valid bound never exceeds the optimum
-    # three search simulations at most, then at most two probe simulations per adaptive round
+    # three search simulations at most, then at most two probe simulations per adaptive round (none by default)
     assert 0 <= found.gap < 1 and found.simulations <= 3 + 2 * DEFAULT_ADAPTIVE_ROUNDS
     assert found.expected_misses >= 0 and list(found.iterations.columns)[:2] == ["stage", "iteration"]
 

@@ -209,7 +209,7 @@ def test_every_progress_line_the_optimizer_prints_has_its_chinese(method):
 
     data = Path(__file__).resolve().parents[1] / "data"
     hall = sim.load_scenario(data / "optimize_hall.yaml")
-    budget = dict(max_simulations=1) if method == "calibrated" else dict(
+    budget = dict(max_simulations=1, adaptive_rounds=1) if method == "calibrated" else dict(
         shifts=optimize.load_shift_file(data / "optimize_shifts.yaml", zones=hall.zone_ids,
                                         grid=(hall.open_minute, hall.close_minute, 30)),
         max_evaluations=3, max_iterations=8, max_descent=8)
