@@ -94,3 +94,16 @@ def test_bad_staffing_file_exits_2(tmp_path):
     bad.write_text("zone,start,staff\ntax,08:30,x\n", encoding="utf-8")
     proc = cli("simulate", HALL, "--staffing", bad, "-n", "2", check=False)
     assert proc.returncode == 2 and "row 2: staff: must be a whole number >= 0, got 'x'" in proc.stderr
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--adaptive-rounds", "21", "must be <= 20, got 21"),
+    ("--adaptive-rounds", "-1", "must be >= 0, got -1"),
+    ("--max-simulations", "41", "must be <= 40, got 41"),
+    ("--master-seconds", "-2", "got"),
+])
+def test_the_optimizer_effort_options_are_bounded(tmp_path, option, value, message):
+    """Their bounds keep the search's, probes' and adaptive rounds' seeds apart (optimize.methods)."""
+    proc = cli("optimize", HALL, option, value, "--out", tmp_path / "plan", check=False)
+    assert proc.returncode == 2 and option in proc.stderr and message in proc.stderr, proc.stderr
+    assert not (tmp_path / "plan").exists()
