@@ -151,11 +151,14 @@ def _cover(variants, requirement, upper, solver):
     return counts, cover, float(sum(c * v.cost for c, v in zip(counts, variants)))
 
 
-def _repair_roster(f, variants, upper, check, solver, rounds: int = 30):
+def _repair_roster(f, variants, upper, check, solver, rounds: int = 30, deadline: float | None = None):
     """A passing roster near the coverage *f*: raise the requirement where a period fails
-    (each failure raises its own period, as the closed loop does) and re-roster."""
+    (each failure raises its own period, as the closed loop does) and re-roster; None if
+    none is found in *rounds* or by *deadline* (``time.perf_counter()`` seconds)."""
     need = np.array(f)
     for _ in range(rounds):
+        if deadline is not None and time.perf_counter() > deadline:
+            return None
         got = _cover(variants, need, upper, solver)
         if got is None:
             return None
@@ -187,6 +190,8 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
     plan; the search stops as soon as the lower bound reaches the best passing cost.
     """
     t_start = time.perf_counter()
+    # checked inside an iteration too: one iteration's repair and cuts can take far longer than a limit
+    deadline = None if time_limit is None else t_start + time_limit
     upper = np.asarray([int(u) for u in upper])
     T = len(upper)
     lower = np.zeros(T, dtype=int) if lower is None else np.minimum(np.asarray(lower, dtype=int), upper)
@@ -252,7 +257,7 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
             if cost < incumbent[0]:
                 incumbent = (cost, tuple(int(v) for v in repaired), {})
         else:
-            repaired = _repair_roster(f, variants, upper, check, solver)
+            repaired = _repair_roster(f, variants, upper, check, solver, deadline=deadline)
             if repaired is not None and repaired[0] < incumbent[0]:
                 incumbent = repaired
         history.append({"iteration": iteration, "lower_bound": lower_bound, "upper_bound": incumbent[0],
@@ -262,6 +267,8 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
                                len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
         added = 0
         for t in failing[:max_cuts_per_iteration]:
+            if added and deadline is not None and time.perf_counter() > deadline:
+                break
             cut = _strengthen(f, int(t), upper, check, horizon, T)
             cuts.append(cut)
             added += 1

@@ -23,4 +23,4 @@ MAX_ADAPTIVE_ROUNDS = 20
 DEFAULT_MASTER_SECONDS = 0.0
 """Seconds each zone's roster master may take (shifts without pools, headcount or minimum
 staff); past it the best roster found and the bound proven so far stand. Off (0) by
-default: on the reference hall the masters' model evaluations take minutes, not seconds."""
+default: where a master stops at its limit, the roster depends on the machine's speed."""
