@@ -20,10 +20,9 @@ Those zone-periods - and only those - are simulated one staff lower, directly:
    it shows (pooled estimate - the model's value under the probe - the search's
    correction) is shrunk per zone towards the zone's common change, as the search's own
    corrections are (:meth:`AdaptiveEvidence.correction_table`); every other level keeps
-   the search's correction. The forward plan is searched again with it: a cell whose direct evidence
-   meets the target one lower gets one fewer (unless a later period then needs more), one
-   whose evidence misses keeps the plan's staff - the brute force's rule (the fewest staff
-   whose estimate meets the target), with the days spent only where it is close.
+   the search's correction. A close cell whose corrected model then passes one lower gets
+   one fewer where every model still passes with nothing else raised (with shifts, the
+   lean roster is made again); one whose evidence misses keeps the plan's staff.
 """
 
 from __future__ import annotations
@@ -36,7 +35,8 @@ from scipy import stats
 from optimize.model_correction import Correction, shrink
 from optimize.verify import cell_estimates, simulate_plan
 
-__all__ = ["CLOSE_SE", "DECIDED_SE", "AdaptiveEvidence", "close_cells", "probe_close_cells"]
+__all__ = ["CLOSE_SE", "DECIDED_SE", "AdaptiveEvidence", "close_cells", "lowerable_cells", "parity_probes",
+           "probe_close_cells"]
 
 CLOSE_SE = 3.0
 """A cell is close when one staff fewer misses by less than this many standard errors of a
@@ -77,11 +77,10 @@ class _Pooled:
 @dataclass
 class AdaptiveEvidence:
     """What the probes found: per (target text, zone index, period, staff level) the pooled
-    evidence; *simulations* run; *days* simulated per probed cell; *probes*: each probe plan
-    with its estimates (every other cell of it is one more observation at its plan level)."""
+    evidence; *simulations* run; *probes*: each probe plan with its estimates (every other
+    cell of it is one more observation at its plan level)."""
 
     cells: dict = field(default_factory=dict)
-    days: dict = field(default_factory=dict)
     simulations: int = 0
     probes: list = field(default_factory=list)      # (probe plan, its cell_estimates) per simulation
 
@@ -138,21 +137,36 @@ def _standard_errors(estimates, targets, zones, labels, replications: int, confi
     return out
 
 
+def lowerable_cells(models, plan: np.ndarray, floor: np.ndarray) -> np.ndarray:
+    """Zones x periods: the cells that could take one staff fewer (above their floor, with
+    visitors, within reach)."""
+    cells = (plan > floor) & (models.rates > 0)
+    for z, late in models.out_of_reach.items():
+        cells[z, list(late)] = False
+    return cells
+
+
+def parity_probes(plan: np.ndarray, cells: np.ndarray) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(parity, cells lowered, probe plan) for the *cells* of even periods, then of odd ones,
+    each one staff lower (a lowered cell's neighbours keep the plan's staff); empty parities
+    left out."""
+    out = []
+    for parity in (0, 1):
+        lowered = cells & (np.arange(plan.shape[1]) % 2 == parity)
+        if lowered.any():
+            out.append((parity, lowered, plan - lowered.astype(np.int64)))
+    return out
+
+
 def close_cells(models, plan: np.ndarray, floor: np.ndarray, correction: Correction, estimates,
                 replications: int, confidence: float) -> np.ndarray:
     """Zones x periods: True where one staff fewer is a close call (see the module's step 1).
     *models*: the calibrated method's zone models (corrected by *correction*, the plan-level
     correction); *estimates*: the last search simulation's ``cell_estimates`` of *plan*."""
     se = _standard_errors(estimates, models.targets, models.zones, models.labels, replications, confidence)
-    candidate = (plan > floor) & (models.rates > 0)
-    for z, late in models.out_of_reach.items():
-        candidate[z, list(late)] = False
+    candidate = lowerable_cells(models, plan, floor)
     close = np.zeros_like(candidate)
-    for parity in (0, 1):
-        cells = candidate & (np.arange(plan.shape[1]) % 2 == parity)
-        if not cells.any():
-            continue
-        probe = plan - cells.astype(np.int64)
+    for _, cells, probe in parity_probes(plan, candidate):
         for z, values in models.values(probe).items():
             for t in np.nonzero(cells[z])[0]:
                 close[z, t] = _close(models.targets, values[:, t], correction, z, int(t), se)
@@ -186,11 +200,7 @@ def probe_close_cells(scenario, models, plan: np.ndarray, close: np.ndarray, *, 
     zones, labels = list(scenario.zone_ids), list(models.labels)
     active = close.copy()
     for r in range(rounds):
-        for parity in (0, 1):
-            cells = active & (np.arange(plan.shape[1]) % 2 == parity)
-            if not cells.any():
-                continue
-            probe = plan - cells.astype(np.int64)
+        for parity, cells, probe in parity_probes(plan, active):
             results = simulate_plan(scenario, probe, replications=replications, seed=seed + 2 * r + parity,
                                     workers=workers, executor=executor)
             estimates = cell_estimates(results, models.targets, confidence=confidence, min_visitors=min_visitors)
@@ -199,7 +209,6 @@ def probe_close_cells(scenario, models, plan: np.ndarray, close: np.ndarray, *, 
             evidence.simulations += 1
             evidence.probes.append((probe, estimates))
             for z, t in zip(*np.nonzero(cells)):
-                evidence.days[(int(z), int(t))] = evidence.days.get((int(z), int(t)), 0) + replications
                 for i, target in enumerate(models.targets):
                     name = str(target)
                     if (name, z, t) not in got or z not in values or not np.isfinite(values[z][i, t]):

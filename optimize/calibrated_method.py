@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from optimize.adaptive_effort import close_cells, probe_close_cells
+from optimize.adaptive_effort import close_cells, lowerable_cells, parity_probes, probe_close_cells
 from optimize.closed_loop import solved_roster
 from optimize.demand import analytic_requirements, period_labels, zone_demand
 from optimize.exact_staffing import ZoneEvaluator, solve_exact
@@ -346,15 +346,7 @@ def _probe_plans(models: _Models, plan: np.ndarray, floor: np.ndarray) -> list[n
     """Two plans that tell the models' error one staff lower: *plan* with every cell above
     its floor (within reach, with visitors) one lower in the even periods, then in the odd
     ones (a lowered cell's neighbours keep the plan's staff, as when the plan is searched)."""
-    lower = (plan > floor) & (models.rates > 0)
-    for z, late in models.out_of_reach.items():
-        lower[z, list(late)] = False
-    probes = []
-    for parity in (0, 1):
-        cells = lower & (np.arange(plan.shape[1]) % 2 == parity)
-        if cells.any():
-            probes.append(plan - cells.astype(np.int64))
-    return probes
+    return [probe for _, _, probe in parity_probes(plan, lowerable_cells(models, plan, floor))]
 
 
 def _zone_rosters_apart(shifts) -> bool:
