@@ -129,11 +129,12 @@ def answers(bf: BruteForce, scenario, small, periods, required: float) -> dict:
     return out
 
 
-def main(quick: bool = False, twice: bool = False) -> list[Goal]:
+def main(quick: bool = False, twice: bool = False, adaptive_rounds: int = 0) -> list[Goal]:
     scenario = sim.load_scenario(REFERENCE_HALL)
     max_days = 60 if quick else 240
     t0 = time.perf_counter()
-    found = optimize.optimize_staffing(scenario, TARGET, seed=0, replications=15 if quick else 30, baselines=False)
+    found = optimize.optimize_staffing(scenario, TARGET, seed=0, replications=15 if quick else 30, baselines=False,
+                                       adaptive_rounds=adaptive_rounds)
     print(f"optimizer (calibrated, per period): {time.perf_counter() - t0:.0f} s, {found.staff_hours:.1f} staff-hours")
     plan = found.plan.astype(int)
     small = [z.id for z in scenario.zones if 1 <= z.windows <= MAX_WINDOWS and plan.loc[z.id].max() > 0]
@@ -180,6 +181,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="at most 60 days per level, optimizer on 15")
     parser.add_argument("--twice", action="store_true", help="a second brute force on other days: its own precision")
+    parser.add_argument("--adaptive-rounds", type=int, default=0, help="the optimizer's adaptive stage (default 0)")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n")
-    print_goals(main(args.quick, args.twice), "Brute force")
+    print_goals(main(args.quick, args.twice, args.adaptive_rounds), "Brute force")

@@ -50,10 +50,10 @@ def baseline_rows(result) -> list[list[str]]:
     return rows
 
 
-def run(scenario, shifts, replications: int, label: str, method: str = "calibrated"):
+def run(scenario, shifts, replications: int, label: str, method: str = "calibrated", **options):
     t0 = time.perf_counter()
     result = optimize.optimize_staffing(scenario, TARGET, method=method, shifts=shifts, seed=0,
-                                        replications=replications)
+                                        replications=replications, **options)
     wall = time.perf_counter() - t0
     it = result.iterations
     stages = it[it["stage"] == "search"].groupby("stage").size().to_dict()
@@ -83,7 +83,9 @@ def run(scenario, shifts, replications: int, label: str, method: str = "calibrat
 
 
 def main(quick: bool = False, per_period: bool = False, replications: int | None = None,
-         method: str = "calibrated") -> list[Goal]:
+         method: str = "calibrated", fresh_checks: int = 0, **options) -> list[Goal]:
+    """*options*: more keywords for ``optimize_staffing`` (``adaptive_rounds``, ``master_seconds``);
+    *fresh_checks*: that many more checks of the roster on 60 fresh days each (seeds 500, 501, ...)."""
     replications = replications or (15 if quick else 30)
     scenario = sim.load_scenario(REFERENCE_HALL)
     shifts = optimize.load_shift_file(SHIFTS, grid=(scenario.open_minute, scenario.close_minute,
@@ -105,7 +107,10 @@ def main(quick: bool = False, per_period: bool = False, replications: int | None
     simulate_plan(scenario, sipp, replications=30, seed=99)
     equivalent = time.perf_counter() - t0
     print(f"one simulation-equivalent (30 days of the hall): {equivalent:.2f} s\n")
-    result, wall = run(scenario, shifts, replications, "Reference hall with lunch-break shifts", method)
+    result, wall = run(scenario, shifts, replications, "Reference hall with lunch-break shifts", method, **options)
+    for i in range(fresh_checks):
+        check = optimize.verify_plan(scenario, result.plan, TARGET, replications=60, seed=500 + i)
+        print(f"roster on 60 more fresh days (seed {500 + i}): {optimize.compliance(check)}")
     own = result.seconds["requirements"] + result.seconds["verification"]   # the run without its baselines
     goals = [Goal(f"optimize reference hall ({method} method, shifts), without baselines", "< 60 s",
                   f"{own:.0f} s", own < 60),
@@ -119,7 +124,7 @@ def main(quick: bool = False, per_period: bool = False, replications: int | None
     goals.append(Goal("roster cheaper than the SIPP roster", f"< {sipp_cost:.1f}", f"{optimized:.1f} "
                       f"({100 * (optimized / sipp_cost - 1):+.1f}%)", optimized < sipp_cost))
     if per_period:
-        _, wall2 = run(scenario, None, replications, "Reference hall, per-period plan (no shifts)", method)
+        _, wall2 = run(scenario, None, replications, "Reference hall, per-period plan (no shifts)", method, **options)
         goals.append(Goal("optimize reference hall (per-period plan)", "< 180 s", f"{wall2:.0f} s", wall2 < 180))
     return goals
 
@@ -130,6 +135,10 @@ if __name__ == "__main__":
     parser.add_argument("--per-period", action="store_true", help="also optimize without shift patterns")
     parser.add_argument("--replications", type=int, default=None, help="replications per simulation")
     parser.add_argument("--method", default="calibrated", help="optimizer method (default calibrated)")
+    parser.add_argument("--adaptive-rounds", type=int, default=0, help="the calibrated method's adaptive stage (default 0)")
+    parser.add_argument("--master-seconds", type=float, default=0.0, help="zone roster masters, seconds per zone (default 0)")
+    parser.add_argument("--fresh-checks", type=int, default=0, help="more checks of the roster on 60 fresh days each")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n")
-    print_goals(main(args.quick, args.per_period, args.replications, args.method), "Optimizer goals")
+    print_goals(main(args.quick, args.per_period, args.replications, args.method, args.fresh_checks,
+                     adaptive_rounds=args.adaptive_rounds, master_seconds=args.master_seconds), "Optimizer goals")
