@@ -67,52 +67,47 @@ class KpiTables(RecordStore):
         c = self.columns
         names, codes, labels = self._group_codes(by)
         outcome = c["outcome"]
-        served = outcome == SERVED
-        abandoned = outcome == ABANDONED
         wait = self._wait()
-        df = pd.DataFrame({"replication": c["replication"], "visitor": c["visitor"], **dict(zip(names, codes))})
-        if by == "service":
-            df = df[codes[0] >= 0]  # one-window bundle visits belong to no single service
-        keep = df.index.to_numpy()
-        df["served"] = served[keep]
-        df["abandoned"] = abandoned[keep]
-        df["balked"] = (outcome == BALKED)[keep]
-        df["unserved"] = (outcome == UNSERVED)[keep]
-        df["wait"] = wait[keep]
-        df["met"] = df["served"].to_numpy() & (np.nan_to_num(wait[keep], nan=np.inf) <= target + 1e-9)
-        keys = ["replication", *names]
-        g = df.groupby(keys, sort=True)
-        out = pd.DataFrame({
-            "visitors": df.drop_duplicates(["replication", "visitor", *names]).groupby(keys, sort=True).size(),
-            "visits": g.size(),
-            "served": g["served"].sum(),
-            "abandoned": g["abandoned"].sum(),
-            "balked": g["balked"].sum(),
-            "unserved": g["unserved"].sum(),
-            "met": g["met"].sum(),
-            "mean_wait": g["wait"].mean(),
-            "p50_wait": g["wait"].quantile(0.5),
-            "p90_wait": g["wait"].quantile(0.9),
-            "p95_wait": g["wait"].quantile(0.95),
-            "max_wait": g["wait"].max(),
-        })
-        # Every replication has every group, with zero counts where nobody came.
-        full = pd.MultiIndex.from_product([range(self.replications), *[range(len(l)) for l in labels]], names=keys)
-        out = out.reindex(full) if names else out.reindex(pd.Index(range(self.replications), name="replication"))
-        for col in ("visitors", "visits", "served", "abandoned", "balked", "unserved", "met"):
-            out[col] = out[col].fillna(0)
+        rep = c["replication"].astype(np.int64)
+        visitor = c["visitor"].astype(np.int64)
+        keep = codes[0] >= 0 if by == "service" else slice(None)  # one-window bundle visits: no single service
+        # One flat group number per visit: replication, then the grouping's codes (every group exists).
+        sizes = [self.replications, *(len(lab) for lab in labels)]
+        group = rep[keep]
+        for code, size in zip(codes, sizes[1:]):
+            group = group * size + code[keep].astype(np.int64)
+        n_groups = int(np.prod(sizes))
+        outcome, wait, visitor = outcome[keep], wait[keep], visitor[keep]
+
+        def count(mask=None) -> np.ndarray:
+            return np.bincount(group if mask is None else group[mask], minlength=n_groups).astype(float)
+
+        served = outcome == SERVED
+        out = {
+            "visitors": count(_first_of_each(group * (int(visitor.max(initial=0)) + 1) + visitor)),
+            "visits": count(),
+            "served": count(served),
+            "abandoned": count(outcome == ABANDONED),
+            "balked": count(outcome == BALKED),
+            "unserved": count(outcome == UNSERVED),
+            "met": count(served & (np.nan_to_num(wait, nan=np.inf) <= target + 1e-9)),
+        }
+        out.update(_wait_statistics(group, wait, n_groups))
         # Visits still waiting when the run ended (the engine reports them as unserved) queued and
         # were never called: misses of the service level.
         out["joined"] = out["served"] + out["abandoned"] + out["unserved"]
         with np.errstate(invalid="ignore", divide="ignore"):
             for k in REGISTRY.values():
                 if k.ratio is not None:
-                    num, den = (out[c].to_numpy(float) for c in k.ratio)
+                    num, den = (out[c] for c in k.ratio)
                     out[k.name] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-        out = out.drop(columns=["met", "joined", "unserved"]).reset_index()
-        for name, lab in zip(names, labels):
-            out[name] = pd.Categorical.from_codes(out[name].to_numpy(np.int64), categories=lab)
-        return out
+        for name in ("met", "joined", "unserved"):
+            del out[name]
+        index = np.indices(sizes).reshape(len(sizes), -1)   # the codes of each flat group, in order
+        frame = pd.DataFrame({"replication": index[0], **out})
+        for i, (name, lab) in enumerate(zip(names, labels)):
+            frame.insert(1 + i, name, pd.Categorical.from_codes(index[1 + i], categories=lab))
+        return frame
 
     def _move_counts(self, by: str) -> pd.DataFrame:
         m = self.move_array if self.move_array is not None else np.zeros((0, 5))
@@ -198,3 +193,40 @@ class KpiTables(RecordStore):
         group_cols = [c for c in ("zone", "service", "period") if c in per_rep.columns]
         return summarize(per_rep, group_cols, list(KPIS), level, BOUNDS)
 
+
+def _first_of_each(key: np.ndarray) -> np.ndarray:
+    """A mask of the first occurrence of each value of *key* (a stable radix sort, not a hash)."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    first = np.ones(len(key), dtype=bool)
+    first[order[1:]] = ordered[1:] != ordered[:-1]
+    return first
+
+
+WAIT_QUANTILES = {"p50_wait": 0.5, "p90_wait": 0.9, "p95_wait": 0.95}
+
+
+def _wait_statistics(group: np.ndarray, wait: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
+    """Mean, quantiles (linear interpolation, as ``numpy.quantile``) and maximum of the waits
+    in each of *n_groups* groups, NaN waits left out (NaN where a group has none)."""
+    has = ~np.isnan(wait)
+    g, w = group[has], wait[has]
+    order = np.argsort(w)
+    order = order[np.argsort(g[order], kind="stable")]    # by group, then wait (a radix sort: fast)
+    g, w = g[order], w[order]
+    n = np.bincount(g, minlength=n_groups)
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])
+    empty = n == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = {"mean_wait": np.where(empty, np.nan, np.bincount(g, weights=w, minlength=n_groups) / np.maximum(n, 1))}
+    last = np.maximum(n - 1, 0)
+    for name, q in WAIT_QUANTILES.items():
+        pos = q * last
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, last)
+        below, above = w[np.minimum(first + lo, len(w) - 1)] if len(w) else np.zeros(n_groups), \
+            w[np.minimum(first + hi, len(w) - 1)] if len(w) else np.zeros(n_groups)
+        value = below + (above - below) * (pos - lo)
+        out[name] = np.where(empty, np.nan, value)
+    out["max_wait"] = np.where(empty, np.nan, w[np.minimum(first + last, len(w) - 1)] if len(w) else 0.0)
+    return out

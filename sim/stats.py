@@ -60,7 +60,8 @@ def summarize(per_rep: pd.DataFrame, group_cols: list[str], kpis: list[str], lev
         valid = ~np.isnan(table)
         counts = valid.sum(axis=1)
         # The non-NaN values of each group first, in row order.
-        packed = np.take_along_axis(table, np.argsort(~valid, axis=1, kind="stable"), axis=1)
+        packed = table if counts.min(initial=width) == width else np.take_along_axis(
+            table, np.argsort(~valid, axis=1, kind="stable"), axis=1)
         mean, low, high = (np.full(n_groups, np.nan) for _ in range(3))
         for n in np.unique(counts[counts > 0]).tolist():
             rows = np.flatnonzero(counts == n)

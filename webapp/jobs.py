@@ -47,6 +47,13 @@ class Job:
     started: float = field(default_factory=time.perf_counter)
     seconds: Optional[float] = None
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+    ended: threading.Event = field(default_factory=threading.Event, repr=False)  # set once state is final
+
+    def wait_end(self, seconds: float) -> None:
+        """Return when the job has ended or after *seconds*, whichever comes first (a long poll:
+        the page learns of the end at once, and sees progress without asking many times a second)."""
+        if seconds > 0:
+            self.ended.wait(seconds)
 
     def progress(self, done: int, total: int) -> None:
         """Record progress; raises Cancelled when the user asked to stop."""
@@ -131,6 +138,7 @@ class JobRunner:
         finally:
             if job.seconds is None:
                 job.seconds = time.perf_counter() - job.started
+            job.ended.set()
 
     def cancel(self, job_id: int) -> Job:
         job = self.jobs[job_id]
@@ -139,9 +147,7 @@ class JobRunner:
 
     def wait(self, job: Job, timeout: float = 60.0) -> Job:
         """Block until *job* is finished (for tests and the benchmark)."""
-        end = time.monotonic() + timeout
-        while job.state == "running" and time.monotonic() < end:
-            time.sleep(0.01)
+        job.ended.wait(timeout)
         return job
 
     def shutdown(self) -> None:

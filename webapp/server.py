@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Optional
 
-from fastapi import Body, FastAPI, Request
+from fastapi import Body, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -35,6 +35,7 @@ from .security import Guard
 from .session import HallSession, Run
 from .state import (
     DEFAULT_SCENARIOS,
+    MAX_JOB_WAIT,
     MAX_REPLICATIONS,
     MAX_UPLOAD,
     OPT_METHODS,
@@ -232,10 +233,13 @@ def create_app(workdir: str | Path, scenario: Optional[str | Path] = None, lang:
         return job.as_dict()
 
     @app.get("/api/jobs/{job_id}")
-    def get_job(job_id: int):
+    def get_job(job_id: int, wait: Annotated[float, Query(ge=0, le=MAX_JOB_WAIT)] = 0.0):
+        """The job; with *wait* (seconds), answered when the job ends or after *wait*, whichever
+        comes first (the page's long poll; a sync route runs in a thread, so the server keeps answering)."""
         job = state.jobs.jobs.get(job_id)
         if job is None:
             return error(404, "no such job")
+        job.wait_end(wait)
         return job.as_dict()
 
     @app.post("/api/jobs/{job_id}/cancel")

@@ -19,6 +19,8 @@ from .session import HallSession
 
 MAX_UPLOAD = 512 * 1024  # bytes: the reference hall is 20 KiB; a scenario is text, not data
 MAX_REPLICATIONS = 200
+MAX_JOB_WAIT = 2.0
+"""Longest a job poll may wait for the job's end, seconds."""
 OPT_METHODS = METHODS                # the optimizer's own list: one definition
 DEFAULT_SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 

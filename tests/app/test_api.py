@@ -260,3 +260,23 @@ def test_every_problem_the_app_reports_reads_in_chinese(client):
             assert re.search(r"[\u4e00-\u9fff]", chinese), (path, english)
             seen.add(english)
     assert len(seen) >= 25, sorted(seen)
+
+
+def test_a_job_poll_may_wait_for_the_end_of_the_job(client):
+    """``GET /api/jobs/ID?wait=S``: answered as soon as the job ends, else after *S* seconds with its
+    progress (the page's long poll); *S* is checked."""
+    import time
+
+    job = client.post("/api/run", json={"replications": 200}, headers=WRITE).json()
+    t0 = time.perf_counter()
+    running = client.get(f"/api/jobs/{job['id']}?wait=0.3").json()
+    assert running["state"] == "running" and time.perf_counter() - t0 >= 0.29
+    client.post(f"/api/jobs/{job['id']}/cancel", headers=WRITE)
+    t0 = time.perf_counter()
+    ended = client.get(f"/api/jobs/{job['id']}?wait=2").json()
+    assert ended["state"] == "cancelled" and time.perf_counter() - t0 < 1.5
+    t0 = time.perf_counter()
+    assert client.get(f"/api/jobs/{job['id']}?wait=2").json()["state"] == "cancelled"
+    assert time.perf_counter() - t0 < 0.5      # an ended job answers at once
+    for bad in ("-1", "2.5", "soon"):
+        assert client.get(f"/api/jobs/{job['id']}?wait={bad}").status_code == 422

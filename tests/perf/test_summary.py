@@ -70,3 +70,31 @@ def test_shuffled_rows_nans_uneven_groups_and_string_keys():
             expected = summarize_by_loop(frame, group_cols, ["x", "y", "allnan"], level)
             got = summarize(frame, group_cols, ["x", "y", "allnan"], level)
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def visit_kpis_by_groupby(results, by):
+    """The reference for the per-replication visit KPIs: a plain pandas groupby over the visits
+    table (counts, distinct visitors, mean, quantiles and maximum of the waits)."""
+    visits = results.visits.copy()
+    hall = results.hall
+    k = np.clip((visits["arrival"].to_numpy() - hall.open) // hall.period, 0, hall.n_periods - 1).astype(int)
+    visits["period"] = pd.Categorical.from_codes(k, categories=[sim.format_clock(t) for t in hall.period_edges[:-1]])
+    names = {"overall": [], "zone": ["zone"], "period": ["period"], "zone_period": ["zone", "period"]}[by]
+    g = visits.groupby(["replication", *names], observed=True)
+    return pd.DataFrame({
+        "visitors": visits.drop_duplicates(["replication", "visitor", *names]).groupby(["replication", *names], observed=True).size(),
+        "visits": g.size(), "mean_wait": g["wait"].mean(), "p50_wait": g["wait"].quantile(0.5),
+        "p90_wait": g["wait"].quantile(0.9), "p95_wait": g["wait"].quantile(0.95), "max_wait": g["wait"].max(),
+    })
+
+
+@pytest.mark.parametrize("by", ["overall", "zone", "period", "zone_period"])
+def test_visit_kpis_match_a_plain_groupby_over_the_visits(by):
+    results = sim.simulate(sim.scenario_from_dict(HALL), replications=6, seed=5, workers=1)
+    expected = visit_kpis_by_groupby(results, by)
+    got = results.kpis(by).set_index(["replication", *[c for c in ("zone", "period") if c in expected.index.names]])
+    got = got.loc[got["visits"] > 0, list(expected.columns)]          # groups nobody came to: zero counts, NaN waits
+    got.index = expected.index
+    pd.testing.assert_frame_equal(got, expected.astype(float), check_exact=False, rtol=1e-12)
+    empty = results.kpis(by)
+    assert (empty.loc[empty["visits"] == 0, "mean_wait"].isna()).all()

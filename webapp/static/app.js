@@ -187,6 +187,7 @@ async function uploadFile(file) {
 }
 
 // -- jobs ---------------------------------------------------------------------------------
+const JOB_POLL_SECONDS = 0.25;
 function setBusy(busy) {
   $("#run-btn").disabled = busy;
   $("#cancel-btn").hidden = !busy;
@@ -213,8 +214,9 @@ async function followJob(job) {
   setBusy(true);
   showJob(job);
   while (job.state === "running") {
-    await new Promise((r) => setTimeout(r, 50));  // a poll costs the server well under a millisecond
-    try { job = await api("GET", "/api/jobs/" + job.id); } catch (e) { break; }
+    // A long poll: answered as soon as the job ends, else after a quarter second with its progress
+    // (few redraws while the workers need the cores, and no delay at the end).
+    try { job = await api("GET", "/api/jobs/" + job.id + "?wait=" + JOB_POLL_SECONDS); } catch (e) { break; }
     App.job = job;
     showJob(job);
   }
