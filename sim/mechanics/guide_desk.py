@@ -83,11 +83,16 @@ class GuideDeskMechanic(Mechanic):
         wrong_zone = draw.rng("misdirect_zone").choice(choices, n) if choices else np.full(n, -1)
         redirect = gd.redirect_time.sample(draw.rng("redirect"), n)
         guide = hall.queue_of("guide")
-        for i in draw.indices(guided):
-            steps = [walk_step(guide, float(work[i]))]
-            if wrong[i] and wrong_zone[i] >= 0:
-                zone_id = draw.scenario.zones[int(wrong_zone[i])].id
-                steps.append(walk_step(hall.queue_of(f"misdirected@{zone_id}"), float(redirect[i])))
+        redirect_queue = {z: hall.queue_of(f"misdirected@{draw.scenario.zones[z].id}") for z in choices}
+        chosen = draw.indices(guided)
+        # Python scalars for the per-visitor loop (as float(work[i]) would give, without its cost)
+        works, redirects = work[chosen].tolist(), redirect[chosen].tolist()
+        goes_wrong = (wrong[chosen] & (wrong_zone[chosen] >= 0)).tolist()
+        wrong_zones = wrong_zone[chosen].tolist()
+        for i, w, misdirected, z, r in zip(chosen.tolist(), works, goes_wrong, wrong_zones, redirects):
+            steps = [walk_step(guide, w)]
+            if misdirected:
+                steps.append(walk_step(redirect_queue[z], r))
             draw.before[i] = steps
 
     def flows(self, book: FlowBook) -> None:

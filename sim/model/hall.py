@@ -156,6 +156,8 @@ class HallModel:
         self.queue_key = hall.queue_key
         self.queue_home = [q.home for q in hall.queues]
         self.queue_pickup = [q.kind == "pickup" for q in hall.queues]
+        self.queue_limit = hall.queue_limit
+        self.servers_of = hall.topology.servers_of
         self.queues: list[deque[int]] = [deque() for _ in range(hall.n_queues)]
         self.zones = [ZoneState(hall, z) for z in range(hall.n_zones)]
         self.levels = np.zeros((hall.n_zones, hall.n_periods + 1, 5))
@@ -207,13 +209,13 @@ class HallModel:
     def _arrive(self, v: int) -> None:
         q = self.queue[v]
         home = self.zones[self.queue_home[q]]
-        limit = self.hall.queue_limit[home.index]
+        limit = self.queue_limit[home.index]
+        now = self.env.now
         if limit is not None and home.waiting >= limit:
             self.state[v] = BALKED
-            self.end[v] = self.env.now
+            self.end[v] = now
             return
-        now = self.env.now
-        for zi in self.hall.topology.servers_of[q]:
+        for zi in self.servers_of[q]:
             z = self.zones[zi]
             if z.idle and self._may_start(z, q, len(z.idle) - 1):
                 z.touch(now)

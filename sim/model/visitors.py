@@ -187,24 +187,34 @@ class ServiceDraw:
 
     def finish(self) -> None:
         """Assemble the itineraries and add the visitors who come to the day."""
-        hall, walk = self.hall, self.hall.walk
+        hall, WINDOW = self.hall, self.WINDOW
+        homes = hall.topology.queue_home.tolist()
+        walk = hall.walk.tolist()                  # Python floats: the loop below runs per visitor
         wq = self.window_queue
         first_queue, first_work, first_patience = wq.copy(), self.work.copy(), self.patience.copy()
         rest = {}
         kept_index = np.cumsum(self.keep) - 1
-        multi = sorted(set(self.before) | set(self.instead) | set(self.after))
+        before, instead, after = self.before, self.instead, self.after
+        multi = sorted(set(before) | set(instead) | set(after))
+        if multi:
+            queue_of, work_of, patience_of = wq.tolist(), self.work.tolist(), self.patience.tolist()
         for i in multi:
-            window = (int(wq[i]), float(self.work[i]), float(self.patience[i]), None)
-            middle = self.instead.get(i, [self.WINDOW])
-            steps = list(self.before.get(i, ()))
-            steps += [window if step is self.WINDOW else step for step in middle]
-            if any(step is self.WINDOW for step in middle):
-                steps += self.after.get(i, [])
+            window = (queue_of[i], work_of[i], patience_of[i], None)
+            steps = list(before.get(i, ()))
+            middle = instead.get(i)
+            if middle is None:
+                steps.append(window)
+                steps += after.get(i, ())
+            elif any(step is WINDOW for step in middle):
+                steps += [window if step is WINDOW else step for step in middle]
+                steps += after.get(i, ())
+            else:
+                steps += middle
             placed, zone = [], None
             for q, work, patience, delay in steps:
-                here = hall.queues[q].home
+                here = homes[q]
                 if delay is None:  # walk from the previous step's zone (none before the first)
-                    delay = float(walk[zone, here]) if zone is not None else 0.0
+                    delay = walk[zone][here] if zone is not None else 0.0
                 placed.append((q, work, patience, delay))
                 zone = here
             first_queue[i], first_work[i], first_patience[i], _ = placed[0]
