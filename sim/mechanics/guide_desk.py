@@ -83,7 +83,8 @@ class GuideDeskMechanic(Mechanic):
         wrong_zone = draw.rng("misdirect_zone").choice(choices, n) if choices else np.full(n, -1)
         redirect = gd.redirect_time.sample(draw.rng("redirect"), n)
         guide = hall.queue_of("guide")
-        redirect_queue = {z: hall.queue_of(f"misdirected@{draw.scenario.zones[z].id}") for z in choices}
+        redirect_queue = {z: hall.queue_of(f"misdirected@{draw.scenario.zones[z].id}")
+                          for z in (choices if gd.misdirected > 0 else ())}      # those queues exist only then
         chosen = draw.indices(guided)
         # Python scalars for the per-visitor loop (as float(work[i]) would give, without its cost)
         works, redirects = work[chosen].tolist(), redirect[chosen].tolist()
