@@ -50,7 +50,14 @@ from optimize.adaptive_effort import close_cells, lowerable_cells, parity_probes
 from optimize.closed_loop import solved_roster
 from optimize.demand import analytic_requirements, period_labels, zone_demand
 from optimize.exact_staffing import ZoneEvaluator, solve_exact
-from optimize.methods import DEFAULT_ADAPTIVE_ROUNDS, DEFAULT_MASTER_SECONDS, MAX_ADAPTIVE_ROUNDS, MAX_SIMULATIONS
+from optimize.methods import (
+    DEFAULT_ADAPTIVE_ROUNDS,
+    DEFAULT_MASTER_ITERATIONS,
+    MASTER_SAFETY_SECONDS,
+    MAX_ADAPTIVE_ROUNDS,
+    MAX_MASTER_ITERATIONS,
+    MAX_SIMULATIONS,
+)
 from optimize.model_correction import Correction, CorrectionData
 from optimize.roster_model import DEFAULT_SOLVER
 from optimize.roster_result import RosterResult
@@ -61,7 +68,8 @@ from optimize.zone_pool import ZonePool
 __all__ = ["CALIBRATED_ITERATION_COLUMNS", "CalibratedStaffing", "Stuck", "calibrated_staffing", "forward_plan"]
 
 CALIBRATED_ITERATION_COLUMNS = ["stage", "iteration", "staff_hours", "paid_hours", "cost", "lean_rounds",
-                                "simulated_misses", "probes", "close_cells", "lowered_cells", "expected_misses",
+                                "simulated_misses", "probes", "close_cells", "lowered_cells", "master_zones",
+                                "proven_zones", "expected_misses",
                                 "changed", "seconds"]
 SEARCH_SEED_OFFSET = 10     # the i-th simulation uses seed + 10 + i: clear of the verification's seed + 2
 PROBE_SEED_OFFSET = 60      # the probes use seed + 60 and seed + 61: fresh days of their own
@@ -355,14 +363,17 @@ def _zone_rosters_apart(shifts) -> bool:
     return shifts is not None and not shifts.pools and shifts.headcount is None and not shifts.min_staff
 
 
-def _zone_master(ev: ZoneEvaluator, floor, shifts, grid, incumbent, seconds: float):
+def _zone_master(ev: ZoneEvaluator, floor, shifts, grid, incumbent, iterations: int,
+                 seconds: float = MASTER_SAFETY_SECONDS):
     """One zone's roster master (:func:`optimize.exact_staffing.solve_exact`): the shift
     integer program, with cuts from this zone's corrected model wherever its answer fails,
-    re-solved until its answer passes everywhere or *seconds* run out; starts from
-    *incumbent* (cost, coverage). Returns (status, coverage, cost, lower bound)."""
+    re-solved until its answer passes everywhere, for at most *iterations* solves (or
+    *seconds*, a safety limit); starts from *incumbent* (cost, coverage). Returns (status,
+    coverage, cost, lower bound); status ``optimal`` or ``limit``."""
     lower = np.maximum(ev.lower_bounds(), floor)
     found = solve_exact(ev, ev.windows, lower=lower, shifts=shifts, grid=grid, check=ev.check, horizon=ev.horizon,
-                        time_limit=seconds, incumbent=(incumbent[0], incumbent[1], {}))
+                        max_iterations=iterations, time_limit=seconds,
+                        incumbent=(incumbent[0], incumbent[1], {}))
     return found.status, np.asarray(found.plan, dtype=np.int64), float(found.cost), float(found.lower_bound)
 
 
@@ -377,15 +388,17 @@ def _zone_costs(roster: RosterResult, zones, shifts) -> np.ndarray:
 
 
 def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shifts, solver, time_limit,
-                    seconds: float):
+                    iterations: int, seconds: float = MASTER_SAFETY_SECONDS):
     """Each zone's roster master, started from the lean roster: (roster, plan on duty,
-    requirements, lower bound). The hall's roster is re-solved over the zones' answers and kept
-    when cheaper; the bound is the sum of the masters' proven bounds."""
+    requirements, lower bound, zones whose master proved its roster optimal). The hall's
+    roster is re-solved over the zones' answers and kept when cheaper; the bound is the sum of
+    the masters' proven bounds."""
     floor = models.floor()
     grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
     costs = _zone_costs(roster, models.zones, shifts)
-    answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), seconds)
+    answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), iterations, seconds)
                                              for z in models.pool.zones})
+    proven = sum(status == "optimal" for status, _, _, _ in answers.values())
     need = plan.copy()
     for z, (_, coverage, cost, _) in answers.items():
         if cost < costs[z] - 1e-9:
@@ -393,11 +406,11 @@ def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shift
     bound = float(sum(low for _, _, _, low in answers.values())
                   + sum(costs[z] for z in range(len(models.zones)) if z not in answers))
     if np.array_equal(need, plan):
-        return roster, plan, plan.copy(), bound
+        return roster, plan, plan.copy(), bound, proven
     better, coverage = _roster(scenario, need, shifts, solver, time_limit)
     if better.cost < roster.cost - 1e-9 and not better.unmet:
-        return better, coverage, need, bound
-    return roster, plan, plan.copy(), bound
+        return better, coverage, need, bound, proven
+    return roster, plan, plan.copy(), bound, proven
 
 
 def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -> float:
@@ -416,7 +429,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                         max_simulations: int = 4, confidence: float = 0.95, min_visitors: float = 1.0,
                         margin: float = 0.0, bound: bool = True, probes: bool = False,
                         adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
-                        master_seconds: float = DEFAULT_MASTER_SECONDS, workers=None, executor=None,
+                        master_iterations: int = DEFAULT_MASTER_ITERATIONS, workers=None, executor=None,
                         solver: str = DEFAULT_SOLVER, time_limit: float | None = 120,
                         on_iteration=None, on_probe=None) -> CalibratedStaffing:
     """The cheapest plan (with *shifts*: roster) found that the calibrated models say meets
@@ -431,10 +444,11 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     *adaptive_rounds*: after the search, the zone-periods where one staff fewer is a close
     call are simulated one lower, in at most this many rounds of two probe simulations
     (:mod:`optimize.adaptive_effort`; 0: none); *on_probe* is called after each of them;
-    *master_seconds*: with shifts whose zones' rosters do not interact (no pools, headcount or
+    *master_iterations*: with shifts whose zones' rosters do not interact (no pools, headcount or
     minimum staff), each zone's roster master (:func:`_zone_master`: the shift IP with cuts
-    from the zone's corrected model) may take this long; it starts from the lean roster, so
-    it can only make it cheaper, and its proven bounds give the lower bound;
+    from the zone's corrected model) may solve its IP this many times (0: no masters); it
+    starts from the lean roster, so it can only make it cheaper, and its proven bounds give
+    the lower bound;
     *probes*: after the first simulation, simulate two probe plans (:func:`_probe_plans`,
     one simulation each, counted in ``simulations``) so that the models know their error
     one staff below the plan, where the plan's own cells say little, and correct the
@@ -447,6 +461,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         raise ValueError(f"max_simulations must be 1 .. {MAX_SIMULATIONS}, got {max_simulations}")
     if not 0 <= adaptive_rounds <= MAX_ADAPTIVE_ROUNDS:
         raise ValueError(f"adaptive_rounds must be 0 .. {MAX_ADAPTIVE_ROUNDS}, got {adaptive_rounds}")
+    if not 0 <= master_iterations <= MAX_MASTER_ITERATIONS:
+        raise ValueError(f"master_iterations must be 0 .. {MAX_MASTER_ITERATIONS}, got {master_iterations}")
     targets = parse_targets(targets)
     zones, labels = list(scenario.zone_ids), period_labels(scenario)
     T = scenario.n_periods
@@ -543,14 +559,15 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                 if on_iteration is not None:
                     on_iteration(dict(row))
         lower = math.nan
-        if roster is not None and master_seconds > 0 and _zone_rosters_apart(shifts):
+        if roster is not None and master_iterations > 0 and _zone_rosters_apart(shifts):
             clock = time.perf_counter()
             lean_cost = roster.cost
-            roster, plan, reqs, lower = _master_rosters(scenario, models, plan, roster, shifts, solver, time_limit,
-                                                        master_seconds)
+            roster, plan, reqs, lower, proven = _master_rosters(scenario, models, plan, roster, shifts, solver,
+                                                                time_limit, master_iterations)
             rows.append(_row("master", len(rows) + 1, plan, roster, 0, hours, roster.cost < lean_cost, clock,
                              simulated_misses=None, probes=0, expected_misses=float(_miss_probability(
-                                 models, plan, final.at_levels(plan), min_visitors).sum())))
+                                 models, plan, final.at_levels(plan), min_visitors).sum()),
+                             proven_zones=proven, master_zones=len(models.pool.zones)))
             if on_iteration is not None:
                 on_iteration(dict(rows[-1]))
         final = final.at_levels(plan)
@@ -578,5 +595,5 @@ def _row(stage: str, iteration: int, plan, roster, rounds: int, hours: float, ch
     return {"stage": stage, "iteration": iteration, "staff_hours": staff_hours,
             "paid_hours": roster.staff_hours if roster is not None else staff_hours,
             "cost": roster.cost if roster is not None else staff_hours, "lean_rounds": rounds,
-            "close_cells": None, "lowered_cells": None, **measured,
+            "close_cells": None, "lowered_cells": None, "master_zones": None, "proven_zones": None, **measured,
             "changed": changed, "seconds": round(time.perf_counter() - clock, 3)}

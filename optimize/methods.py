@@ -3,7 +3,8 @@ loading the optimizer)."""
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_ADAPTIVE_ROUNDS", "DEFAULT_MASTER_SECONDS", "DEFAULT_METHOD", "MAX_ADAPTIVE_ROUNDS", "MAX_SIMULATIONS", "METHODS"]
+__all__ = ["DEFAULT_ADAPTIVE_ROUNDS", "DEFAULT_MASTER_ITERATIONS", "DEFAULT_METHOD", "MASTER_SAFETY_SECONDS", "MAX_ADAPTIVE_ROUNDS",
+           "MAX_MASTER_ITERATIONS", "MAX_SIMULATIONS", "METHODS"]
 
 METHODS = ("sipp", "lag", "mol", "simulation", "calibrated")
 """``sipp``, ``lag``, ``mol``: analytic requirements, then the closed loop; ``simulation``:
@@ -20,7 +21,12 @@ DEFAULT_ADAPTIVE_ROUNDS = 0
 zones closer to the brute force (169 of 186 either way), and on a one-zone exact case it
 lowered a period to a true 0.778 against 0.80; ``--adaptive-rounds N`` runs it."""
 MAX_ADAPTIVE_ROUNDS = 20
-DEFAULT_MASTER_SECONDS = 0.0
-"""Seconds each zone's roster master may take (shifts without pools, headcount or minimum
-staff); past it the best roster found and the bound proven so far stand. Off (0) by
-default: where a master stops at its limit, the roster depends on the machine's speed."""
+DEFAULT_MASTER_ITERATIONS = 0
+"""Iterations (integer-program solves) each zone's roster master may take (shifts without
+pools, headcount or minimum staff); past them the best roster found and the bound proven so
+far stand. A budget of iterations, not seconds, so the roster is the same on every machine.
+Off (0) by default: on the reference hall the masters cost more than the search itself."""
+MAX_MASTER_ITERATIONS = 500
+MASTER_SAFETY_SECONDS = 300.0
+"""A zone master stops after this long whatever its budget (only then does its roster depend
+on the machine's speed; the ``master`` row of ``iterations`` counts the masters stopped so)."""

@@ -11,9 +11,10 @@ import sys
 import sim
 from optimize.methods import (
     DEFAULT_ADAPTIVE_ROUNDS,
-    DEFAULT_MASTER_SECONDS,
+    DEFAULT_MASTER_ITERATIONS,
     DEFAULT_METHOD,
     MAX_ADAPTIVE_ROUNDS,
+    MAX_MASTER_ITERATIONS,
     MAX_SIMULATIONS,
     METHODS,
 )
@@ -55,9 +56,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--adaptive-rounds", type=int_within(0, MAX_ADAPTIVE_ROUNDS), default=DEFAULT_ADAPTIVE_ROUNDS,
                    help="calibrated method: rounds of two simulations spent only on the zone-periods where one staff "
                         f"fewer is a close call (default {DEFAULT_ADAPTIVE_ROUNDS}, 0: none, at most {MAX_ADAPTIVE_ROUNDS})")
-    p.add_argument("--master-seconds", type=nonneg_float, default=DEFAULT_MASTER_SECONDS,
-                   help="calibrated method with --shifts (no pools, headcount or min_staff): seconds each zone's "
-                        f"roster master may take to cheapen the roster and prove its bound (default {DEFAULT_MASTER_SECONDS:g}, 0: none)")
+    p.add_argument("--master-iterations", type=int_within(0, MAX_MASTER_ITERATIONS), default=DEFAULT_MASTER_ITERATIONS,
+                   help="calibrated method with --shifts (no pools, headcount or min_staff): integer-program solves "
+                        "each zone's roster master may take to cheapen the roster and prove its bound "
+                        f"(default {DEFAULT_MASTER_ITERATIONS}, 0: none, at most {MAX_MASTER_ITERATIONS})")
     p.add_argument("--margin", type=nonneg_float, default=0.0,
                    help="calibrated method: posterior standard deviations of safety between each zone-period's "
                         "estimate and the target (default 0: the estimate itself)")
@@ -168,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
                 replications=args.replications, verify_replications=args.verify_replications,
                 max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
                 max_simulations=args.max_simulations, margin=args.margin, adaptive_rounds=args.adaptive_rounds,
-                master_seconds=args.master_seconds,
+                master_iterations=args.master_iterations,
                 baselines=args.baselines, workers=args.workers, solver=args.solver,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:

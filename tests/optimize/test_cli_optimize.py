@@ -100,7 +100,8 @@ def test_bad_staffing_file_exits_2(tmp_path):
     ("--adaptive-rounds", "21", "must be <= 20, got 21"),
     ("--adaptive-rounds", "-1", "must be >= 0, got -1"),
     ("--max-simulations", "41", "must be <= 40, got 41"),
-    ("--master-seconds", "-2", "got"),
+    ("--master-iterations", "-2", "got"),
+    ("--master-iterations", "501", "got"),
 ])
 def test_the_optimizer_effort_options_are_bounded(tmp_path, option, value, message):
     """Their bounds keep the search's, probes' and adaptive rounds' seeds apart (optimize.methods)."""

@@ -209,15 +209,15 @@ def test_every_progress_line_the_optimizer_prints_has_its_chinese(method):
 
     data = Path(__file__).resolve().parents[1] / "data"
     hall = sim.load_scenario(data / "optimize_hall.yaml")
-    budget = dict(max_simulations=1, adaptive_rounds=1) if method == "calibrated" else dict(
-        shifts=optimize.load_shift_file(data / "optimize_shifts.yaml", zones=hall.zone_ids,
-                                        grid=(hall.open_minute, hall.close_minute, 30)),
-        max_evaluations=3, max_iterations=8, max_descent=8)
+    shifts = optimize.load_shift_file(data / "optimize_shifts.yaml", zones=hall.zone_ids,
+                                      grid=(hall.open_minute, hall.close_minute, 30))
+    budget = dict(max_simulations=1, adaptive_rounds=1, shifts=shifts, master_iterations=2) \
+        if method == "calibrated" else dict(shifts=shifts, max_evaluations=3, max_iterations=8, max_descent=8)
     lines: list[str] = []
     optimize.optimize_staffing(hall, "wait<=15@80%", method=method, seed=0, replications=3, verify_replications=3,
                                baselines=False, workers=1, progress=lines.append, **budget)
     kinds = {line.split()[0] for line in lines}
-    assert kinds == ({"simulation", "adaptive", "verification"} if method == "calibrated" else
+    assert kinds == ({"simulation", "adaptive", "zone", "verification"} if method == "calibrated" else
                      {"search", "loop", "descent", "verification"}), kinds
     if method == "simulation":
         descent = [line for line in lines if line.startswith("descent")]
