@@ -99,18 +99,44 @@ except ImportError:  # pragma: no cover - a SciPy that moved them
 __all__ = ["TransientResult", "evaluate_zone", "fluid_peak"]
 
 
-def _mv(A, x: np.ndarray) -> np.ndarray:
-    """A @ x for a CSR matrix and a vector or a C-ordered block of columns."""
+def _mv(A, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """A @ x for a CSR matrix and a vector or a C-ordered block of columns (into *out*, a
+    C-ordered array of the result's shape, when given: the loops below reuse two buffers)."""
     if _csr_matvec is None:
         return A @ x
-    if x.ndim == 1:
-        y = np.zeros(A.shape[0])
-        _csr_matvec(A.shape[0], A.shape[1], A.indptr, A.indices, A.data, x, y)
-        return y
     x = np.ascontiguousarray(x)
-    y = np.zeros((A.shape[0], x.shape[1]))
-    _csr_matvecs(A.shape[0], A.shape[1], x.shape[1], A.indptr, A.indices, A.data, x.ravel(), y.ravel())
-    return y
+    shape = (A.shape[0],) if x.ndim == 1 else (A.shape[0], x.shape[1])
+    if out is None:
+        out = np.zeros(shape)
+    else:
+        out.fill(0.0)
+    if x.ndim == 1:
+        _csr_matvec(A.shape[0], A.shape[1], A.indptr, A.indices, A.data, x, out)
+    else:
+        _csr_matvecs(A.shape[0], A.shape[1], x.shape[1], A.indptr, A.indices, A.data, x.ravel(), out.ravel())
+    return out
+
+
+class _CSR:
+    """A CSR matrix as SciPy's product kernels take it, without ``scipy.sparse``'s checks on
+    construction (they cost more than the products: tens of thousands of small operators are
+    built per optimization). Products give what ``scipy.sparse.csr_matrix`` gives: the same kernels."""
+
+    __slots__ = ("data", "indices", "indptr", "shape")
+
+    def __init__(self, data, indices, indptr, shape):
+        self.data, self.indices, self.indptr, self.shape = data, indices, indptr, shape
+
+    def __matmul__(self, x) -> np.ndarray:
+        return _mv(self, np.asarray(x, dtype=float))
+
+    @property
+    def T(self) -> _CSR:
+        t = sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape).T.tocsr()
+        return _CSR(t.data, t.indices, t.indptr, t.shape)
+
+    def tocsr(self) -> _CSR:
+        return self
 
 
 class _TooSmall(Exception):
@@ -220,15 +246,17 @@ class _Tagged:
         return np.asarray(e) * (self.J + 1) + np.asarray(j)
 
 
-def _sparse(rows, cols, values, shape) -> sp.csr_matrix:
+def _sparse(rows, cols, values, shape):
     """CSR matrix with *values* at (*rows*, *cols*), built directly: entries sorted by row
     (repeated entries add up in products; every use here is a product)."""
     rows = np.asarray(rows, dtype=np.int64)
     order = np.argsort(rows, kind="stable")
     indptr = np.zeros(shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
-    return sp.csr_matrix((np.asarray(values, dtype=float)[order], np.asarray(cols, dtype=np.int64)[order], indptr),
-                         shape=shape)
+    data, indices = np.asarray(values, dtype=float)[order], np.asarray(cols, dtype=np.int64)[order]
+    if _csr_matvec is None:
+        return sp.csr_matrix((data, indices, indptr), shape=shape)
+    return _CSR(data, indices, indptr, shape)
 
 
 def _csr(rows, cols, rates, out, rate, dim, extra=0):
@@ -343,10 +371,12 @@ def _propagate_rows(PG, X: np.ndarray, rate: float, durations: np.ndarray) -> np
     K = _poisson_terms(rate * float(durations.max()))
     k = np.arange(K)
     w = poisson.pmf(k[:, None], rate * durations[None, :])
-    acc = np.zeros_like(X)
-    for i in range(K):
-        acc += X * w[i]
-        X = _mv(PG, X)
+    acc = X * w[0]
+    X, spare, term = np.array(X, dtype=float, order="C"), np.empty(X.shape), np.empty(X.shape)
+    for i in range(1, K):
+        X, spare = _mv(PG, X, spare), X
+        np.multiply(X, w[i], out=term)
+        acc += term
     return acc
 
 
@@ -506,10 +536,9 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
         PQ = _csr(rows, cols, rts, out_main, rate, space.size)
         K = _poisson_terms(rate * P)
         stack = np.empty((K, space.size))
-        x = p
-        for k in range(K):
-            stack[k] = x
-            x = _mv(PQ, x)
+        stack[0] = p
+        for k in range(1, K):          # m_k = p(t0) P_Q^k, written in place
+            _mv(PQ, stack[k - 1], stack[k])
         kk = np.arange(K)
         w_end = poisson.pmf(kk, rate * P)
         w_int = poisson.sf(kk, rate * P) / rate
@@ -544,12 +573,11 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
             # the period's cohort: z_{k+1} = z_k P_G + (λ/Λ) m_k M, C(b) = Σ w_k z_k
             PGc = _csr(trows, tcols, trts, tout, rate, tg.size, 1)
             source = np.ascontiguousarray(_to_tagged(stack, M).T) * (lam / rate)
-            z = np.zeros(tg.size + 1)
             zstack = np.empty((K, tg.size + 1))
-            for k in range(K):
-                zstack[k] = z
-                z = _mv(PGc, z)
-                z += source[k]
+            zstack[0] = 0.0
+            for k in range(1, K):
+                _mv(PGc, zstack[k - 1], zstack[k])
+                zstack[k] += source[k - 1]
             cohort_end[t] = w_end @ zstack
             wint[t] = float((w_int @ zstack)[: tg.size].sum())
 
