@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import integrate
-from scipy.special import gammaln, logsumexp
+from scipy.special import gammaln
 
 from optimize.queueing._checks import check_nonneg, check_positive, check_servers
 
@@ -81,7 +81,7 @@ class ErlangA:
         k = np.arange(self.log_queue_probs.size)
         grow = t if theta == 0.0 else -math.expm1(-theta * t) / theta
         log_g = (-self.servers * mu * t + lam * grow
-                 + logsumexp(self.log_queue_probs - k * theta * t))
+                 + _logsumexp(self.log_queue_probs - k * theta * t))
         return float(min(1.0, math.exp(log_g - theta * t)))
 
     def abandoned_by(self, t: float) -> float:
@@ -111,6 +111,14 @@ class ErlangA:
         raise ValueError(f"definition must be 'all' or 'served', got {definition!r}")
 
 
+def _logsumexp(x: np.ndarray) -> float:
+    """log(sum(exp(x))) without overflow. SciPy's ``logsumexp`` gives the same to rounding but
+    costs about 0.2 ms a call in checks and dispatch, and ``quad`` calls ``wait_tail`` hundreds
+    of times per service level (the layout screen makes hundreds of thousands of calls)."""
+    top = float(x.max())
+    return top + math.log(float(np.exp(x - top).sum()))
+
+
 def _log_probs(n: int, lam: float, mu: float, theta: float, tol: float):
     """Normalised log pi_k for k < n and for the queue states n, n+1, ... ."""
     a = lam / mu
@@ -132,7 +140,7 @@ def _log_probs(n: int, lam: float, mu: float, theta: float, tol: float):
         i = np.arange(1, size + 1)
         log_up = log_low[-1] + np.cumsum(math.log(lam) - np.log(n * mu + i * theta))
         log_all = np.concatenate([log_low, log_up])
-        total = logsumexp(log_all)
+        total = _logsumexp(log_all)
         ratio = lam / (n * mu + size * theta)
         if ratio < 1.0 and log_up[-1] + math.log(ratio / (1.0 - ratio)) - total < math.log(tol):
             break
