@@ -203,30 +203,29 @@ def _first_of_each(key: np.ndarray) -> np.ndarray:
     return first
 
 
-WAIT_QUANTILES = {"p50_wait": 0.5, "p90_wait": 0.9, "p95_wait": 0.95}
-
-
 def _wait_statistics(group: np.ndarray, wait: np.ndarray, n_groups: int) -> dict[str, np.ndarray]:
-    """Mean, quantiles (linear interpolation, as ``numpy.quantile``) and maximum of the waits
-    in each of *n_groups* groups, NaN waits left out (NaN where a group has none)."""
+    """Mean, maximum and the registry's quantiles (:attr:`sim.kpis.KPI.quantile`; linear
+    interpolation, as ``numpy.quantile``) of the waits in each of *n_groups* groups, NaN waits
+    left out (NaN where a group has none)."""
     has = ~np.isnan(wait)
     g, w = group[has], wait[has]
+    out = {"mean_wait": np.full(n_groups, np.nan), "max_wait": np.full(n_groups, np.nan),
+           **{k.name: np.full(n_groups, np.nan) for k in REGISTRY.values() if k.quantile is not None}}
+    if not len(w):
+        return out
     order = np.argsort(w)
     order = order[np.argsort(g[order], kind="stable")]    # by group, then wait (a radix sort: fast)
     g, w = g[order], w[order]
     n = np.bincount(g, minlength=n_groups)
-    first = np.concatenate([[0], np.cumsum(n)[:-1]])
-    empty = n == 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = {"mean_wait": np.where(empty, np.nan, np.bincount(g, weights=w, minlength=n_groups) / np.maximum(n, 1))}
-    last = np.maximum(n - 1, 0)
-    for name, q in WAIT_QUANTILES.items():
-        pos = q * last
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(lo + 1, last)
-        below, above = w[np.minimum(first + lo, len(w) - 1)] if len(w) else np.zeros(n_groups), \
-            w[np.minimum(first + hi, len(w) - 1)] if len(w) else np.zeros(n_groups)
-        value = below + (above - below) * (pos - lo)
-        out[name] = np.where(empty, np.nan, value)
-    out["max_wait"] = np.where(empty, np.nan, w[np.minimum(first + last, len(w) - 1)] if len(w) else 0.0)
+    filled = n > 0
+    first = (np.cumsum(n) - n)[filled]                    # each group's first wait in w
+    last = n[filled] - 1
+    out["mean_wait"][filled] = np.bincount(g, weights=w, minlength=n_groups)[filled] / n[filled]
+    out["max_wait"][filled] = w[first + last]
+    for k in REGISTRY.values():
+        if k.quantile is not None:
+            pos = k.quantile * last
+            lo = np.floor(pos).astype(np.int64)
+            below, above = w[first + lo], w[first + np.minimum(lo + 1, last)]
+            out[k.name][filled] = below + (above - below) * (pos - lo)
     return out

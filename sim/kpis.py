@@ -67,7 +67,7 @@ class KPI:
     *better* ``lower``, ``higher`` or None (a volume or use of staff: neither good nor bad
     in itself); *digits* and *percent* how to show it; *header* its column title
     (``{t}`` stands for the target wait); *ratio* the (numerator, denominator) counts
-    of a KPI that is a share of visits.
+    of a KPI that is a share of visits; *quantile* the quantile of the waits a KPI is.
     """
 
     name: str
@@ -78,6 +78,7 @@ class KPI:
     percent: bool = False
     header: str = ""
     ratio: Optional[tuple[str, str]] = None
+    quantile: Optional[float] = None
 
     def title(self, target: Optional[float | str] = None) -> str:
         """The column header, with the target wait (minutes, or a text) filled in."""
@@ -107,9 +108,9 @@ _ALL = (
     KPI("balked", "visits that left at once because the queue was at its limit, per day", "per day", "lower", 1),
     KPI("mean_wait", "mean wait of visits that queued (abandoners: time before leaving), minutes", "minutes",
         "lower", 1, header="mean wait"),
-    KPI("p50_wait", "median wait, minutes", "minutes", "lower", 1, header="median wait"),
-    KPI("p90_wait", "90th percentile of wait, minutes", "minutes", "lower", 1, header="P90 wait"),
-    KPI("p95_wait", "95th percentile of wait, minutes", "minutes", "lower", 1, header="P95 wait"),
+    KPI("p50_wait", "median wait, minutes", "minutes", "lower", 1, header="median wait", quantile=0.5),
+    KPI("p90_wait", "90th percentile of wait, minutes", "minutes", "lower", 1, header="P90 wait", quantile=0.9),
+    KPI("p95_wait", "95th percentile of wait, minutes", "minutes", "lower", 1, header="P95 wait", quantile=0.95),
     KPI("max_wait", "longest wait of the day, minutes", "minutes", "lower", 1, header="max wait"),
     KPI("service_level", "share of visits that queued (served, abandoned or still waiting at the end) and were "
         "called within the target wait",
