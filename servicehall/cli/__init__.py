@@ -15,6 +15,7 @@ import contextlib
 import importlib
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 
 from sim.stop_request import Terminated, clear_stop_request, request_stop, stop_exception, stop_requested
@@ -44,6 +45,20 @@ def _quiet_lost_stop(previous_hook):
         if isinstance(unraisable.exc_value, (KeyboardInterrupt, Terminated)) and stop_requested() is not None:
             return
         previous_hook(unraisable)
+
+    return hook
+
+
+def _quiet_threads_after_stop(previous_hook):
+    """A thread-exception hook that says nothing once a signal asked the run to stop: stopping
+    kills the process pool's workers, and its manager thread may then fail on their pipes
+    (seen in CI as "Exception in thread Thread-1" over "servicehall: interrupted"). The run
+    is ending, its outputs are cleaned, and the user asked for it."""
+
+    def hook(args) -> None:
+        if stop_requested() is not None:
+            return
+        previous_hook(args)
 
     return hook
 
@@ -155,6 +170,7 @@ def entry() -> None:
 
     code = main()
     if code in INTERRUPTED:
+        threading.excepthook = lambda args: None     # the pool's threads may still fail on dead workers
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -166,8 +182,9 @@ def entry() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     clear_stop_request()
-    unraisable_hook = sys.unraisablehook
+    unraisable_hook, thread_hook = sys.unraisablehook, threading.excepthook
     sys.unraisablehook = _quiet_lost_stop(unraisable_hook)
+    threading.excepthook = _quiet_threads_after_stop(thread_hook)
     previous = {}
     handlers = {signal.SIGTERM: _terminate, signal.SIGHUP: _terminate}
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with it ignored
@@ -192,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for signum, restored in previous.items():
             signal.signal(signum, restored)
-        sys.unraisablehook = unraisable_hook
+        sys.unraisablehook, threading.excepthook = unraisable_hook, thread_hook
         clear_stop_request()
 
 

@@ -109,3 +109,36 @@ def test_an_interruption_exits_without_loading_more(tmp_path):
         "print(main(['simulate', 'hall.yaml']), 'optimize' in sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.stdout.split() == ["130", "False"], proc.stderr
+
+
+def test_once_a_stop_is_asked_a_failing_background_thread_prints_nothing():
+    """Stopping kills the pool's workers and its manager thread may then fail on their pipes (a CI
+    run printed "Exception in thread Thread-1" above "servicehall: interrupted"): the command
+    line's thread hook stays quiet once a signal asked the run to stop, and reports otherwise."""
+    import threading
+
+    from servicehall.cli import _quiet_threads_after_stop, main
+    from sim.stop_request import clear_stop_request, request_stop
+
+    reported = []
+    hook = _quiet_threads_after_stop(lambda args: reported.append(args.exc_value))
+
+    def fail():
+        raise OSError("handle is closed")
+
+    previous = threading.excepthook
+    try:
+        threading.excepthook = hook
+        for stopped in (False, True):
+            clear_stop_request()
+            if stopped:
+                request_stop(signal.SIGINT)
+            thread = threading.Thread(target=fail)
+            thread.start()
+            thread.join()
+    finally:
+        threading.excepthook = previous
+        clear_stop_request()
+    assert [str(e) for e in reported] == ["handle is closed"]      # before the stop only
+    before = threading.excepthook
+    assert main(["--version"]) == 0 and threading.excepthook is before   # main puts the hook back
