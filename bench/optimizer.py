@@ -84,7 +84,7 @@ def run(scenario, shifts, replications: int, label: str, method: str = "calibrat
 
 def main(quick: bool = False, per_period: bool = False, replications: int | None = None,
          method: str = "calibrated", fresh_checks: int = 0, **options) -> list[Goal]:
-    """*options*: more keywords for ``optimize_staffing`` (``adaptive_rounds``, ``master_iterations``);
+    """*options*: more keywords for ``optimize_staffing`` (``adaptive_rounds``, ``master_iterations``, ``margin``);
     *fresh_checks*: that many more checks of the roster on 60 fresh days each (seeds 500, 501, ...)."""
     replications = replications or (15 if quick else 30)
     scenario = sim.load_scenario(REFERENCE_HALL)
@@ -138,8 +138,11 @@ if __name__ == "__main__":
     parser.add_argument("--adaptive-rounds", type=int, default=0, help="the calibrated method's adaptive stage (default 0)")
     parser.add_argument("--master-iterations", type=int, default=0,
                         help="zone roster masters, integer-program solves per zone (default 0: none)")
+    parser.add_argument("--margin", type=float, default=0.0,
+                        help="the calibrated method's safety, posterior standard deviations (default 0)")
     parser.add_argument("--fresh-checks", type=int, default=0, help="more checks of the roster on 60 fresh days each")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n")
     print_goals(main(args.quick, args.per_period, args.replications, args.method, args.fresh_checks,
-                     adaptive_rounds=args.adaptive_rounds, master_iterations=args.master_iterations), "Optimizer goals")
+                     adaptive_rounds=args.adaptive_rounds, master_iterations=args.master_iterations,
+                     margin=args.margin), "Optimizer goals")
