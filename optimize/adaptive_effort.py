@@ -183,8 +183,7 @@ def _close(targets, model_values, correction: Correction, z: int, t: int, se: di
         _, error, _ = se[(name, z, t)]
         predicted = model_values[i] + correction.delta[name][z, t]
         required = target.spec.required(target)
-        short = (required - predicted) if target.spec.higher_is_better else (predicted - required)
-        if short >= CLOSE_SE * max(error, 1e-9):
+        if -target.spec.room(predicted, required) >= CLOSE_SE * max(error, 1e-9):
             return False
         judged = True
     return judged

@@ -340,7 +340,7 @@ def _miss_probability(models: _Models, plan, correction: Correction, min_visitor
             pred = values[i] + correction.delta[name][z]
             sd = correction.sd[name][z]
             required = target.spec.required(target)
-            room = (pred - required) if target.spec.higher_is_better else (required - pred)
+            room = target.spec.room(pred, required)
             with np.errstate(divide="ignore", invalid="ignore"):
                 p = np.where(sd > 0, stats.norm.cdf(-room / np.where(sd > 0, sd, 1)), (room < -1e-9).astype(float))
             hold *= 1 - np.nan_to_num(p)
@@ -482,6 +482,11 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         roster: RosterResult | None = None
         converged = False
 
+        def record(row: dict) -> None:
+            rows.append(row)
+            if on_iteration is not None:
+                on_iteration(dict(row))
+
         def searched(correction, reqs):
             """(plan on duty, requirements, roster, lean rounds, floor) under *correction*."""
             models.correct(correction, margin)
@@ -525,9 +530,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             row = _row("search", iteration, plan, roster, rounds, hours, changed, clock,
                        simulated_misses=int(judged[["zone", "start"]].drop_duplicates().shape[0]), probes=probed,
                        expected_misses=float(_miss_probability(models, plan, plan_correction, min_visitors).sum()))
-            rows.append(row)
-            if on_iteration is not None:
-                on_iteration(dict(row))
+            record(row)
         assert plan is not None             # the loop runs at least once
         final = data.correction(plan)
         if adaptive_rounds and not probes:
@@ -550,26 +553,21 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                 changed = not np.array_equal(plan, new_plan)
                 lowered = int((new_plan < plan).sum())
                 plan = new_plan
-                row = _row("adaptive", len(rows) + 1, plan, roster, rounds, hours, changed, clock,
-                           simulated_misses=None, probes=evidence.simulations,
-                           expected_misses=float(_miss_probability(models, plan, final.at_levels(plan),
-                                                                   min_visitors).sum()),
-                           close_cells=int(close.sum()), lowered_cells=lowered)
-                rows.append(row)
-                if on_iteration is not None:
-                    on_iteration(dict(row))
+                record(_row("adaptive", len(rows) + 1, plan, roster, rounds, hours, changed, clock,
+                            simulated_misses=None, probes=evidence.simulations,
+                            expected_misses=float(_miss_probability(models, plan, final.at_levels(plan),
+                                                                    min_visitors).sum()),
+                            close_cells=int(close.sum()), lowered_cells=lowered))
         lower = math.nan
         if roster is not None and master_iterations > 0 and _zone_rosters_apart(shifts):
             clock = time.perf_counter()
             lean_cost = roster.cost
             roster, plan, reqs, lower, proven = _master_rosters(scenario, models, plan, roster, shifts, solver,
                                                                 time_limit, master_iterations)
-            rows.append(_row("master", len(rows) + 1, plan, roster, 0, hours, roster.cost < lean_cost, clock,
-                             simulated_misses=None, probes=0, expected_misses=float(_miss_probability(
-                                 models, plan, final.at_levels(plan), min_visitors).sum()),
-                             proven_zones=proven, master_zones=len(models.pool.zones)))
-            if on_iteration is not None:
-                on_iteration(dict(rows[-1]))
+            record(_row("master", len(rows) + 1, plan, roster, 0, hours, roster.cost < lean_cost, clock,
+                        simulated_misses=None, probes=0, expected_misses=float(_miss_probability(
+                            models, plan, final.at_levels(plan), min_visitors).sum()),
+                        proven_zones=proven, master_zones=len(models.pool.zones)))
         final = final.at_levels(plan)
         misses = _miss_probability(models, plan, final, min_visitors)
         cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)

@@ -29,4 +29,5 @@ Off (0) by default: on the reference hall the masters cost more than the search 
 MAX_MASTER_ITERATIONS = 500
 MASTER_SAFETY_SECONDS = 300.0
 """A zone master stops after this long whatever its budget (only then does its roster depend
-on the machine's speed; the ``master`` row of ``iterations`` counts the masters stopped so)."""
+on the machine's speed; such a master is among those the ``master`` row of ``iterations`` does
+not count in ``proven_zones``)."""

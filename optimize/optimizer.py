@@ -169,8 +169,8 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     safety (0: the point estimate), then spends at most *adaptive_rounds* rounds of two
     simulations where one staff fewer is a close call (:mod:`optimize.adaptive_effort`);
     with shifts whose zones do not interact each zone's roster master then has
-    *master_iterations* solves of its integer program; it reports a lower bound, the gap and the expected number of
-    zone-periods that truly miss.
+    *master_iterations* solves of its integer program; it reports a lower bound, the gap and
+    the expected number of zone-periods that truly miss.
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
     Raises TargetError for a bad target, ValueError for an unknown method.
@@ -190,8 +190,9 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     if method == "calibrated":
         return _calibrated(scenario, targets, shifts, seeds=seeds, replications=replications,
                            verify_replications=verify_replications, max_simulations=max_simulations,
-                           margin=margin, adaptive_rounds=adaptive_rounds, master_iterations=master_iterations, baselines=baselines, solver=solver, time_limit=time_limit,
-                           progress=progress, started=started, common=common)
+                           margin=margin, adaptive_rounds=adaptive_rounds, master_iterations=master_iterations,
+                           baselines=baselines, solver=solver, time_limit=time_limit, progress=progress,
+                           started=started, common=common)
     if method == "simulation":
         def report(row):
             _say(progress, f"search {row['iteration']:>3}: {row['action']:<8} {row['staff_hours']:8.1f} staff-h, "

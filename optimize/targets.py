@@ -84,6 +84,11 @@ class TargetKind:
     def meets(self, achieved: float, required: float, tol: float = 1e-9) -> bool:
         return achieved >= required - tol if self.higher_is_better else achieved <= required + tol
 
+    def room(self, achieved, required):
+        """How far *achieved* is on the good side of *required*, in the target's own units
+        (negative: missed by that much)."""
+        return achieved - required if self.higher_is_better else required - achieved
+
     def margin(self, achieved, required):
         """How far *achieved* is on the good side of *required* (negative: missed), on a
         scale comparable across kinds (shares as they are; waits relative to the target)."""
