@@ -37,26 +37,20 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _quiet_lost_stop(previous_hook):
-    """An unraisable-exception hook that says nothing of a stop a finalizer swallowed
-    (Python would print "Exception ignored" and a traceback); the recorded request ends the run."""
+def _quiet_after_stop(previous_hook, kinds: tuple[type[BaseException], ...] = (BaseException,)):
+    """An exception hook (``sys.unraisablehook``, ``threading.excepthook``: both get the
+    exception as ``exc_value``) that says nothing of an exception of *kinds* once a signal
+    asked the run to stop, and passes the others to *previous_hook*. The run is ending, its
+    outputs are cleaned, and the user asked for it. Used for
 
-    def hook(unraisable) -> None:
-        if isinstance(unraisable.exc_value, (KeyboardInterrupt, Terminated)) and stop_requested() is not None:
-            return
-        previous_hook(unraisable)
-
-    return hook
-
-
-def _quiet_threads_after_stop(previous_hook):
-    """A thread-exception hook that says nothing once a signal asked the run to stop: stopping
-    kills the process pool's workers, and its manager thread may then fail on their pipes
-    (seen in CI as "Exception in thread Thread-1" over "servicehall: interrupted"). The run
-    is ending, its outputs are cleaned, and the user asked for it."""
+    * a stop a finalizer swallowed (Python would print "Exception ignored" and a traceback;
+      the recorded request ends the run): kinds KeyboardInterrupt and Terminated;
+    * background threads: stopping kills the process pool's workers, and its manager thread
+      may then fail on their pipes (seen in CI as "Exception in thread Thread-1" over
+      "servicehall: interrupted"): any kind."""
 
     def hook(args) -> None:
-        if stop_requested() is not None:
+        if isinstance(args.exc_value, kinds) and stop_requested() is not None:
             return
         previous_hook(args)
 
@@ -183,8 +177,8 @@ def entry() -> None:
 def main(argv: list[str] | None = None) -> int:
     clear_stop_request()
     unraisable_hook, thread_hook = sys.unraisablehook, threading.excepthook
-    sys.unraisablehook = _quiet_lost_stop(unraisable_hook)
-    threading.excepthook = _quiet_threads_after_stop(thread_hook)
+    sys.unraisablehook = _quiet_after_stop(unraisable_hook, (KeyboardInterrupt, Terminated))
+    threading.excepthook = _quiet_after_stop(thread_hook)
     previous = {}
     handlers = {signal.SIGTERM: _terminate, signal.SIGHUP: _terminate}
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with it ignored

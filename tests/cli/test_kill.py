@@ -117,11 +117,11 @@ def test_once_a_stop_is_asked_a_failing_background_thread_prints_nothing():
     line's thread hook stays quiet once a signal asked the run to stop, and reports otherwise."""
     import threading
 
-    from servicehall.cli import _quiet_threads_after_stop, main
+    from servicehall.cli import _quiet_after_stop, main
     from sim.stop_request import clear_stop_request, request_stop
 
     reported = []
-    hook = _quiet_threads_after_stop(lambda args: reported.append(args.exc_value))
+    hook = _quiet_after_stop(lambda args: reported.append(args.exc_value))
 
     def fail():
         raise OSError("handle is closed")
