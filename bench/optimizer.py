@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import time
 
+import pandas as pd
 from common import REFERENCE_HALL, ROOT, Goal, cores, machine, median, print_goals, print_table
 
 import optimize
@@ -67,7 +68,15 @@ def run(scenario, shifts, replications: int, label: str, method: str = "calibrat
                  for k, v in result.seconds.items()])
     if result.method == "calibrated":
         print(f"lower bound {result.lower_bound:.1f} (gap {100 * result.gap:.1f}%), expected zone-periods truly "
-              f"missing {result.expected_misses:.2f}, {result.simulations} search simulations\n")
+              f"missing {result.expected_misses:.2f}, {result.simulations} search simulations, "
+              f"{'a fixed point' if result.converged else 'no fixed point'}\n")
+        masters = it[it["stage"] == "master"]
+        if len(masters):
+            print_table(f"{label}: the zone roster masters' rounds", ["row", "cost", "proven zones",
+                        "expected true misses", "zone-periods below target when simulated", "seconds"],
+                        [[r.iteration, f"{r.cost:.1f}", f"{r.proven_zones:.0f} of {r.master_zones:.0f}",
+                          f"{r.expected_misses:.2f}", "not simulated" if pd.isna(r.simulated_misses)
+                          else f"{r.simulated_misses:.0f}", f"{r.seconds:.0f}"] for r in masters.itertuples()])
     if "kind" in it:
         loop = it[(it["stage"] == "loop")]
         raised = loop[loop["kind"] == "raise"]["cost"].iloc[-1]
@@ -138,6 +147,8 @@ if __name__ == "__main__":
     parser.add_argument("--adaptive-rounds", type=int, default=0, help="the calibrated method's adaptive stage (default 0)")
     parser.add_argument("--master-iterations", type=int, default=0,
                         help="zone roster masters, integer-program solves per zone (default 0: none)")
+    parser.add_argument("--master-rounds", type=int, default=3,
+                        help="simulations of the masters' answer, each followed by the masters again (default 3)")
     parser.add_argument("--margin", type=float, default=0.0,
                         help="the calibrated method's safety, posterior standard deviations (default 0)")
     parser.add_argument("--fresh-checks", type=int, default=0, help="more checks of the roster on 60 fresh days each")
@@ -145,4 +156,5 @@ if __name__ == "__main__":
     print(f"Machine: {machine()}\n")
     print_goals(main(args.quick, args.per_period, args.replications, args.method, args.fresh_checks,
                      adaptive_rounds=args.adaptive_rounds, master_iterations=args.master_iterations,
+                     master_rounds=args.master_rounds,
                      margin=args.margin), "Optimizer goals")

@@ -53,9 +53,11 @@ from optimize.exact_staffing import ZoneEvaluator, solve_exact
 from optimize.methods import (
     DEFAULT_ADAPTIVE_ROUNDS,
     DEFAULT_MASTER_ITERATIONS,
+    DEFAULT_MASTER_ROUNDS,
     MASTER_SAFETY_SECONDS,
     MAX_ADAPTIVE_ROUNDS,
     MAX_MASTER_ITERATIONS,
+    MAX_MASTER_ROUNDS,
     MAX_SIMULATIONS,
 )
 from optimize.model_correction import Correction, CorrectionData
@@ -429,7 +431,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                         max_simulations: int = 4, confidence: float = 0.95, min_visitors: float = 1.0,
                         margin: float = 0.0, bound: bool = True, probes: bool = False,
                         adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
-                        master_iterations: int = DEFAULT_MASTER_ITERATIONS, workers=None, executor=None,
+                        master_iterations: int = DEFAULT_MASTER_ITERATIONS,
+                        master_rounds: int = DEFAULT_MASTER_ROUNDS, workers=None, executor=None,
                         solver: str = DEFAULT_SOLVER, time_limit: float | None = 120,
                         on_iteration=None, on_probe=None) -> CalibratedStaffing:
     """The cheapest plan (with *shifts*: roster) found that the calibrated models say meets
@@ -463,6 +466,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         raise ValueError(f"adaptive_rounds must be 0 .. {MAX_ADAPTIVE_ROUNDS}, got {adaptive_rounds}")
     if not 0 <= master_iterations <= MAX_MASTER_ITERATIONS:
         raise ValueError(f"master_iterations must be 0 .. {MAX_MASTER_ITERATIONS}, got {master_iterations}")
+    if not 0 <= master_rounds <= MAX_MASTER_ROUNDS:
+        raise ValueError(f"master_rounds must be 0 .. {MAX_MASTER_ROUNDS}, got {master_rounds}")
     targets = parse_targets(targets)
     zones, labels = list(scenario.zone_ids), period_labels(scenario)
     T = scenario.n_periods
@@ -560,14 +565,35 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                             close_cells=int(close.sum()), lowered_cells=lowered))
         lower = math.nan
         if roster is not None and master_iterations > 0 and _zone_rosters_apart(shifts):
-            clock = time.perf_counter()
-            lean_cost = roster.cost
-            roster, plan, reqs, lower, proven = _master_rosters(scenario, models, plan, roster, shifts, solver,
-                                                                time_limit, master_iterations)
-            record(_row("master", len(rows) + 1, plan, roster, 0, hours, roster.cost < lean_cost, clock,
-                        simulated_misses=None, probes=0, expected_misses=float(_miss_probability(
-                            models, plan, final.at_levels(plan), min_visitors).sum()),
-                        proven_zones=proven, master_zones=len(models.pool.zones)))
+            # the masters' plan puts staff at levels no simulation has tried, where the models'
+            # corrections are extrapolated: it is simulated, the models corrected there, and the
+            # masters run again from the lean roster under the new corrections, until they answer
+            # a plan already simulated or *master_rounds* simulations are spent
+            for master_round in range(master_rounds + 1):
+                clock = time.perf_counter()
+                lean_cost = roster.cost
+                roster, plan, reqs, lower, proven = _master_rosters(scenario, models, plan, roster, shifts, solver,
+                                                                    time_limit, master_iterations)
+                row = _row("master", len(rows) + 1, plan, roster, 0, hours, roster.cost < lean_cost, clock,
+                           simulated_misses=None, probes=0, proven_zones=proven, master_zones=len(models.pool.zones),
+                           expected_misses=float(_miss_probability(models, plan, final.at_levels(plan),
+                                                                   min_visitors).sum()))
+                if plan.tobytes() in estimates_of or master_round == master_rounds:
+                    converged = plan.tobytes() in estimates_of
+                    record(row)
+                    break
+                estimates = cell_estimates(
+                    simulate_plan(scenario, plan, replications=replications,
+                                  seed=seed + SEARCH_SEED_OFFSET + len(estimates_of) + 1, workers=workers,
+                                  executor=executor),
+                    targets, confidence=confidence, min_visitors=min_visitors)
+                estimates_of[plan.tobytes()] = estimates
+                data.add(estimates, plan, models.values(plan), replications)
+                final = data.correction(plan)
+                judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
+                row["simulated_misses"] = int(judged[["zone", "start"]].drop_duplicates().shape[0])
+                record(row)
+                plan, reqs, roster, _, _ = searched(final, reqs)    # a lean roster the new models pass
         final = final.at_levels(plan)
         misses = _miss_probability(models, plan, final, min_visitors)
         cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
@@ -581,7 +607,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             requirements=plan_frame(scenario, reqs), plan=plan_frame(scenario, plan), roster=roster, cost=cost,
             lower_bound=lower, gap=gap, miss_probability=plan_frame(scenario, np.zeros_like(plan)).astype(float) + misses,
             expected_misses=float(misses.sum()), iterations=pd.DataFrame(rows, columns=CALIBRATED_ITERATION_COLUMNS),
-            simulations=sum(r["stage"] == "search" for r in rows) + sum(r["probes"] for r in rows),
+            simulations=len(estimates_of) + sum(r["probes"] for r in rows),
             replications=replications, converged=converged, stuck=models.stuck(labels),
             corrections={k: v.copy() for k, v in final.delta.items()})
 

@@ -4,7 +4,7 @@ loading the optimizer)."""
 from __future__ import annotations
 
 __all__ = ["DEFAULT_ADAPTIVE_ROUNDS", "DEFAULT_MASTER_ITERATIONS", "DEFAULT_METHOD", "MASTER_SAFETY_SECONDS", "MAX_ADAPTIVE_ROUNDS",
-           "MAX_MASTER_ITERATIONS", "MAX_SIMULATIONS", "METHODS"]
+           "MAX_MASTER_ITERATIONS", "DEFAULT_MASTER_ROUNDS", "MAX_MASTER_ROUNDS", "MAX_SIMULATIONS", "METHODS"]
 
 METHODS = ("sipp", "lag", "mol", "simulation", "calibrated")
 """``sipp``, ``lag``, ``mol``: analytic requirements, then the closed loop; ``simulation``:
@@ -14,7 +14,7 @@ corrected by simulating the hall (:mod:`optimize.calibrated_method`)."""
 DEFAULT_METHOD = "calibrated"
 
 # the calibrated method's effort, limited so that its seeds never meet: search simulation i
-# uses seed + 10 + i, the probes seed + 60, + 61, adaptive round r seed + 100 + 2r (+ 1)
+# uses seed + 10 + i (the masters' rounds continue it: at most 40 + 9), the probes seed + 60, + 61, adaptive round r seed + 100 + 2r (+ 1)
 MAX_SIMULATIONS = 40
 DEFAULT_ADAPTIVE_ROUNDS = 0
 """Rounds of the adaptive stage by default: off. Measured on 7 Dec it did not bring the small
@@ -27,6 +27,10 @@ pools, headcount or minimum staff); past them the best roster found and the boun
 far stand. A budget of iterations, not seconds, so the roster is the same on every machine.
 Off (0) by default: on the reference hall the masters cost more than the search itself."""
 MAX_MASTER_ITERATIONS = 500
+DEFAULT_MASTER_ROUNDS = 3
+"""Simulations of the masters' answer (each followed by the models corrected there and the
+masters run again); the search's seeds continue through them."""
+MAX_MASTER_ROUNDS = 9
 MASTER_SAFETY_SECONDS = 300.0
 """A zone master stops after this long whatever its budget (only then does its roster depend
 on the machine's speed; such a master is among those the ``master`` row of ``iterations`` does

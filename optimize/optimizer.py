@@ -30,7 +30,12 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from optimize.baselines import flat_plan, sipp_plan
-from optimize.calibrated_method import DEFAULT_ADAPTIVE_ROUNDS, DEFAULT_MASTER_ITERATIONS, calibrated_staffing
+from optimize.calibrated_method import (
+    DEFAULT_ADAPTIVE_ROUNDS,
+    DEFAULT_MASTER_ITERATIONS,
+    DEFAULT_MASTER_ROUNDS,
+    calibrated_staffing,
+)
 from optimize.closed_loop import plan_hours, run_closed_loop, solved_roster
 from optimize.demand import analytic_requirements, period_labels
 from optimize.methods import DEFAULT_METHOD, METHODS
@@ -150,7 +155,8 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
                       solver: str = DEFAULT_SOLVER, time_limit: float | None = 120, loop_rule: str = "confident",
                       descent: bool = True, max_descent: int = 20, max_simulations: int = 4,
                       margin: float = 0.0, adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
-                      master_iterations: int = DEFAULT_MASTER_ITERATIONS, progress=None) -> StaffingResult:
+                      master_iterations: int = DEFAULT_MASTER_ITERATIONS,
+                      master_rounds: int = DEFAULT_MASTER_ROUNDS, progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
     *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
@@ -169,7 +175,8 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     safety (0: the point estimate), then spends at most *adaptive_rounds* rounds of two
     simulations where one staff fewer is a close call (:mod:`optimize.adaptive_effort`);
     with shifts whose zones do not interact each zone's roster master then has
-    *master_iterations* solves of its integer program; it reports a lower bound, the gap and
+    *master_iterations* solves of its integer program, and the masters' answer is simulated
+    and the models corrected there, at most *master_rounds* times; it reports a lower bound, the gap and
     the expected number of zone-periods that truly miss.
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
@@ -191,6 +198,7 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
         return _calibrated(scenario, targets, shifts, seeds=seeds, replications=replications,
                            verify_replications=verify_replications, max_simulations=max_simulations,
                            margin=margin, adaptive_rounds=adaptive_rounds, master_iterations=master_iterations,
+                           master_rounds=master_rounds,
                            baselines=baselines, solver=solver, time_limit=time_limit, progress=progress,
                            started=started, common=common)
     if method == "simulation":
@@ -275,12 +283,13 @@ def _verify_and_compare(scenario, targets, name, plan, roster, stuck, *, shifts,
 
 
 def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replications, max_simulations, margin,
-                adaptive_rounds, master_iterations, baselines, solver, time_limit, progress, started, common) -> StaffingResult:
+                adaptive_rounds, master_iterations, master_rounds, baselines, solver, time_limit, progress, started, common) -> StaffingResult:
     """:func:`optimize_staffing` with the calibrated method (its search replaces the loop)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     # one bar for the whole run (simulations, verification, baselines), with the time left
-    bar = tqdm(total=max_simulations + 2 * adaptive_rounds + 1 + int(baselines), desc="optimize", unit="step", leave=False,
+    budget = max_simulations + 2 * adaptive_rounds + (master_rounds if master_iterations else 0)
+    bar = tqdm(total=budget + 1 + int(baselines), desc="optimize", unit="step", leave=False,
                file=sys.stderr, disable=progress is not True,
                bar_format="{desc}: {n_fmt}/{total_fmt} steps [{elapsed}<{remaining}]")
 
@@ -292,9 +301,12 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
 
     def report(row):
         if row["stage"] == "master":
+            bar.update(int(row["simulated_misses"] is not None))
             say(f"zone roster masters: cost {row['cost']:8.1f} ({row['staff_hours']:.1f} staff-h on duty), "
                 f"{row['proven_zones']} of {row['master_zones']} zones proven optimal, "
-                f"{row['expected_misses']:.1f} expected true misses")
+                f"{row['expected_misses']:.1f} expected true misses"
+                + ("" if row["simulated_misses"] is None else
+                   f"; simulated: {row['simulated_misses']} zone-periods below target"))
             return
         if row["stage"] == "adaptive":     # its probe simulations moved the bar already
             say(f"adaptive effort: {row['close_cells']} close zone-periods simulated one staff lower "
@@ -309,9 +321,9 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
         found = calibrated_staffing(scenario, targets, shifts, seed=seeds["search"], replications=replications,
                                     max_simulations=max_simulations, margin=margin, solver=solver,
                                     adaptive_rounds=adaptive_rounds, master_iterations=master_iterations,
-                                    time_limit=time_limit, on_iteration=report,
+                                    master_rounds=master_rounds, time_limit=time_limit, on_iteration=report,
                                     on_probe=lambda: bar.update(1), **common)
-        bar.update(max_simulations + 2 * adaptive_rounds - found.simulations)   # steps not needed: skipped
+        bar.update(budget - found.simulations)   # steps not needed: skipped
         seconds["requirements"] = time.perf_counter() - clock
         stuck = tuple(dict.fromkeys((s.zone, s.period) for s in found.stuck))
         verification, rows, plans, verifications = _verify_and_compare(

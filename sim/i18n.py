@@ -582,6 +582,11 @@ PROGRESS_ZH: tuple[tuple[str, str], ...] = (
      "自适应加测：{close} 个临界专区时段少一人再仿真（{p} 次探测仿真），{low} 个下调；成本 {cost}（在岗 {on} 人时），"
      "预计真正未达标 {exp} 个"),
     (r"zone roster masters: cost" + _N.format("cost") + r" \(" + _N.format("on") + r" staff-h on duty\), "
+     r"(?P<p>\d+) of (?P<z>\d+) zones proven optimal, (?P<exp>[-\d.]+) expected true misses; "
+     r"simulated: (?P<below>\d+) zone-periods below target",
+     "各专区排班主问题：成本 {cost}（在岗 {on} 人时），{z} 个专区中 {p} 个已证明最优，预计真正未达标 {exp} 个；"
+     "仿真后：{below} 个专区时段低于目标"),
+    (r"zone roster masters: cost" + _N.format("cost") + r" \(" + _N.format("on") + r" staff-h on duty\), "
      r"(?P<p>\d+) of (?P<z>\d+) zones proven optimal, (?P<exp>[-\d.]+) expected true misses",
      "各专区排班主问题：成本 {cost}（在岗 {on} 人时），{z} 个专区中 {p} 个已证明最优，预计真正未达标 {exp} 个"),
     (r"descent" + _N.format("i") + r": (?P<l>\d+) lowered, cost (?P<cost>[-\d.]+), (?P<f>\d+) failing, "

@@ -12,9 +12,11 @@ import sim
 from optimize.methods import (
     DEFAULT_ADAPTIVE_ROUNDS,
     DEFAULT_MASTER_ITERATIONS,
+    DEFAULT_MASTER_ROUNDS,
     DEFAULT_METHOD,
     MAX_ADAPTIVE_ROUNDS,
     MAX_MASTER_ITERATIONS,
+    MAX_MASTER_ROUNDS,
     MAX_SIMULATIONS,
     METHODS,
 )
@@ -60,6 +62,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="calibrated method with --shifts (no pools, headcount or min_staff): integer-program solves "
                         "each zone's roster master may take to cheapen the roster and prove its bound "
                         f"(default {DEFAULT_MASTER_ITERATIONS}, 0: none, at most {MAX_MASTER_ITERATIONS})")
+    p.add_argument("--master-rounds", type=int_within(0, MAX_MASTER_ROUNDS), default=DEFAULT_MASTER_ROUNDS,
+                   help="with --master-iterations: times the masters' roster is simulated, the models corrected "
+                        "where it put staff, and the masters run again, until they answer a roster already "
+                        f"simulated (default {DEFAULT_MASTER_ROUNDS}, 0: their first answer as it is, "
+                        f"at most {MAX_MASTER_ROUNDS})")
     p.add_argument("--margin", type=nonneg_float, default=0.0,
                    help="calibrated method: posterior standard deviations of safety between each zone-period's "
                         "estimate and the target (default 0: the estimate itself)")
@@ -170,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
                 replications=args.replications, verify_replications=args.verify_replications,
                 max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
                 max_simulations=args.max_simulations, margin=args.margin, adaptive_rounds=args.adaptive_rounds,
-                master_iterations=args.master_iterations,
+                master_iterations=args.master_iterations, master_rounds=args.master_rounds,
                 baselines=args.baselines, workers=args.workers, solver=args.solver,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:

@@ -139,6 +139,43 @@ def test_the_zone_roster_master_reaches_the_exact_optimal_roster_and_proves_it()
     assert short[3] <= exact.cost + 1e-9 <= short[0].cost + 2e-9 and short[4] == 0 and short[3] < exact.cost
 
 
+def small_zone_with_shifts():
+    """A third of the demand, ten windows, four-hour shifts starting every hour."""
+    rates = [r / 3 for r in RATES_PER_HOUR]
+    svc = {"id": "s", "zone": "z", "arrivals": {"rates_per_hour": rates},
+           "service_time": {"dist": "exponential", "mean": SERVICE}}
+    hall = sim.scenario_from_dict({"name": "small zone", "hours": {"open": "08:00", "close": "18:00"},
+                                   "period_minutes": P, "zones": [{"id": "z", "windows": 10, "staff": 1}],
+                                   "services": [svc]})
+    shifts = ShiftSpec(tuple(ShiftPattern(f"s{h}", 480 + 60 * h, 480 + 60 * h + 240) for h in range(7)))
+    return hall, shifts
+
+
+@pytest.mark.parametrize("rounds", [0, 2])
+def test_the_masters_answer_is_simulated_and_the_masters_run_again_on_the_corrected_models(rounds):
+    """Each master round but the last simulates the masters' plan on seeds of its own (the
+    search's sequence, continued) and counts it; the rounds stop at a plan already simulated
+    (a fixed point, ``converged``) or after *rounds* simulations; the last row is the masters'
+    answer under the newest corrections, which is the plan returned."""
+    hall, shifts = small_zone_with_shifts()
+    found = calibrated_staffing(hall, TARGET, shifts, seed=2, replications=10, max_simulations=1,
+                                master_iterations=100, master_rounds=rounds, workers=1, bound=False)
+    it = found.iterations
+    search, masters = it[it["stage"] == "search"], it[it["stage"] == "master"]
+    simulated = masters["simulated_misses"].notna()
+    assert 1 <= len(masters) <= rounds + 1 and masters["stage"].iloc[-1] == it["stage"].iloc[-1]
+    assert not simulated.iloc[-1] and simulated.iloc[:-1].all()
+    assert simulated.sum() == rounds         # with these seeds: both rounds used, the third answer seen before
+    assert found.simulations == len(search) + int(simulated.sum())
+    if len(masters) <= rounds:                             # stopped early only at a fixed point
+        assert found.converged
+    last = masters.iloc[-1]
+    assert found.cost == pytest.approx(last["cost"])
+    assert float(found.plan.to_numpy().sum()) * P / 60 == pytest.approx(last["staff_hours"])
+    with pytest.raises(ValueError, match="master_rounds"):
+        calibrated_staffing(hall, TARGET, shifts, master_iterations=1, master_rounds=-1)
+
+
 @pytest.mark.slow
 def test_optimize_json_is_valid_and_carries_bound_gap_and_expected_misses(tmp_path):
     """A real process: HiGHS writes its banner to file descriptor 1, which must stay JSON."""

@@ -102,6 +102,8 @@ def test_bad_staffing_file_exits_2(tmp_path):
     ("--max-simulations", "41", "must be <= 40, got 41"),
     ("--master-iterations", "-2", "got"),
     ("--master-iterations", "501", "got"),
+    ("--master-rounds", "-1", "got"),
+    ("--master-rounds", "10", "got"),
 ])
 def test_the_optimizer_effort_options_are_bounded(tmp_path, option, value, message):
     """Their bounds keep the search's, probes' and adaptive rounds' seeds apart (optimize.methods)."""

@@ -219,6 +219,9 @@ def test_every_progress_line_the_optimizer_prints_has_its_chinese(method):
     kinds = {line.split()[0] for line in lines}
     assert kinds == ({"simulation", "adaptive", "zone", "verification"} if method == "calibrated" else
                      {"search", "loop", "descent", "verification"}), kinds
+    if method == "calibrated":     # the masters' rounds: simulated, then the last answer as it stands
+        masters = [line for line in lines if line.startswith("zone")]
+        assert "simulated:" in masters[0] and "simulated:" not in masters[-1], masters
     if method == "simulation":
         descent = [line for line in lines if line.startswith("descent")]
         for wording in ("failing", "not simulated", "accepted", "rejected"):
