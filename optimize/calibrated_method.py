@@ -531,9 +531,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             plan_correction = data.correction(plan)
             # by staff level only with probes: without them the method stays the measured one
             correction = data.correction_table(plan, levels, plan_correction) if probes else plan_correction
-            judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
             row = _row("search", iteration, plan, roster, rounds, hours, changed, clock,
-                       simulated_misses=int(judged[["zone", "start"]].drop_duplicates().shape[0]), probes=probed,
+                       simulated_misses=_below_target(estimates), probes=probed,
                        expected_misses=float(_miss_probability(models, plan, plan_correction, min_visitors).sum()))
             record(row)
         assert plan is not None             # the loop runs at least once
@@ -569,8 +568,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             # corrections are extrapolated: it is simulated, the models corrected there, and the
             # masters run again from the lean roster under the new corrections, until they answer
             # a plan already simulated or *master_rounds* simulations are spent
+            clock = time.perf_counter()
             for master_round in range(master_rounds + 1):
-                clock = time.perf_counter()
                 lean_cost = roster.cost
                 roster, plan, reqs, lower, proven = _master_rosters(scenario, models, plan, roster, shifts, solver,
                                                                     time_limit, master_iterations)
@@ -590,9 +589,9 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                 estimates_of[plan.tobytes()] = estimates
                 data.add(estimates, plan, models.values(plan), replications)
                 final = data.correction(plan)
-                judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
-                row["simulated_misses"] = int(judged[["zone", "start"]].drop_duplicates().shape[0])
+                row["simulated_misses"] = _below_target(estimates)
                 record(row)
+                clock = time.perf_counter()                         # the next row's time includes this
                 plan, reqs, roster, _, _ = searched(final, reqs)    # a lean roster the new models pass
         final = final.at_levels(plan)
         misses = _miss_probability(models, plan, final, min_visitors)
@@ -610,6 +609,12 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             simulations=len(estimates_of) + sum(r["probes"] for r in rows),
             replications=replications, converged=converged, stuck=models.stuck(labels),
             corrections={k: v.copy() for k, v in final.delta.items()})
+
+
+def _below_target(estimates: pd.DataFrame) -> int:
+    """Zone-periods whose simulated estimate misses some target (borderline or missed)."""
+    judged = estimates[(estimates["status"] != "exempt") & (estimates["status"] != "met")]
+    return int(judged[["zone", "start"]].drop_duplicates().shape[0])
 
 
 def _row(stage: str, iteration: int, plan, roster, rounds: int, hours: float, changed: bool, clock: float,
