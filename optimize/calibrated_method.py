@@ -50,6 +50,7 @@ from optimize.adaptive_effort import close_cells, lowerable_cells, parity_probes
 from optimize.closed_loop import solved_roster
 from optimize.demand import analytic_requirements, period_labels, zone_demand
 from optimize.exact_staffing import ZoneEvaluator, solve_exact
+from optimize.hall_master import hall_master
 from optimize.methods import (
     DEFAULT_ADAPTIVE_ROUNDS,
     DEFAULT_MASTER_ITERATIONS,
@@ -394,8 +395,19 @@ def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shift
     """Each zone's roster master, started from the lean roster: (roster, plan on duty,
     requirements, lower bound, zones whose master proved its roster optimal). The hall's
     roster is re-solved over the zones' answers and kept when cheaper; the bound is the sum of
-    the masters' proven bounds."""
+    the masters' proven bounds. When the zones share staff (pools, headcount, minimum staff)
+    one master for the hall (:func:`optimize.hall_master.hall_master`) takes their place, and
+    every zone counts as proven when it is."""
     floor = models.floor()
+    if not _zone_rosters_apart(shifts):       # shared staff: one master for the hall
+        answer = hall_master(scenario, models.pool, floor, (roster.cost, plan), shifts, solver=solver,
+                             time_limit=time_limit, iterations=iterations, seconds=seconds)
+        proven_zones = len(models.pool.zones) if answer.proven else 0
+        if answer.cost < roster.cost - 1e-9:
+            better, coverage = _roster(scenario, answer.coverage, shifts, solver, time_limit)
+            if better.cost < roster.cost - 1e-9 and not better.unmet:
+                return better, coverage, answer.coverage.copy(), answer.lower_bound, proven_zones
+        return roster, plan, plan.copy(), answer.lower_bound, proven_zones
     grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
     costs = _zone_costs(roster, models.zones, shifts)
     answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), iterations, seconds)
@@ -447,11 +459,13 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     *adaptive_rounds*: after the search, the zone-periods where one staff fewer is a close
     call are simulated one lower, in at most this many rounds of two probe simulations
     (:mod:`optimize.adaptive_effort`; 0: none); *on_probe* is called after each of them;
-    *master_iterations*: with shifts whose zones' rosters do not interact (no pools, headcount or
-    minimum staff), each zone's roster master (:func:`_zone_master`: the shift IP with cuts
-    from the zone's corrected model) may solve its IP this many times (0: no masters); it
-    starts from the lean roster, so it can only make it cheaper, and its proven bounds give
-    the lower bound;
+    *master_iterations*: with shifts, each zone's roster master (:func:`_zone_master`: the
+    shift IP with cuts from the zone's corrected model), or one master for the hall when the
+    zones share staff (pools, headcount, minimum staff: :mod:`optimize.hall_master`), may
+    solve its IP this many times (0: no masters); it starts from the lean roster, so it can
+    only make it cheaper, and its proven bounds give the lower bound; *master_rounds*: then
+    the masters' roster is simulated, the models corrected there and the masters run again,
+    at most this many times;
     *probes*: after the first simulation, simulate two probe plans (:func:`_probe_plans`,
     one simulation each, counted in ``simulations``) so that the models know their error
     one staff below the plan, where the plan's own cells say little, and correct the
@@ -466,6 +480,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         raise ValueError(f"adaptive_rounds must be 0 .. {MAX_ADAPTIVE_ROUNDS}, got {adaptive_rounds}")
     if not 0 <= master_iterations <= MAX_MASTER_ITERATIONS:
         raise ValueError(f"master_iterations must be 0 .. {MAX_MASTER_ITERATIONS}, got {master_iterations}")
+    if master_iterations and shifts is None:
+        raise ValueError("master_iterations needs shifts: the masters cut the shift integer program")
     if not 0 <= master_rounds <= MAX_MASTER_ROUNDS:
         raise ValueError(f"master_rounds must be 0 .. {MAX_MASTER_ROUNDS}, got {master_rounds}")
     targets = parse_targets(targets)
@@ -563,7 +579,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                                                                     min_visitors).sum()),
                             close_cells=int(close.sum()), lowered_cells=lowered))
         lower = math.nan
-        if roster is not None and master_iterations > 0 and _zone_rosters_apart(shifts):
+        if roster is not None and master_iterations > 0:
             # the masters' plan puts staff at levels no simulation has tried, where the models'
             # corrections are extrapolated: it is simulated, the models corrected there, and the
             # masters run again from the lean roster under the new corrections, until they answer

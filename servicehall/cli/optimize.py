@@ -59,8 +59,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="calibrated method: rounds of two simulations spent only on the zone-periods where one staff "
                         f"fewer is a close call (default {DEFAULT_ADAPTIVE_ROUNDS}, 0: none, at most {MAX_ADAPTIVE_ROUNDS})")
     p.add_argument("--master-iterations", type=int_within(0, MAX_MASTER_ITERATIONS), default=DEFAULT_MASTER_ITERATIONS,
-                   help="calibrated method with --shifts (no pools, headcount or min_staff): integer-program solves "
-                        "each zone's roster master may take to cheapen the roster and prove its bound "
+                   help="calibrated method with --shifts: integer-program solves each zone's roster master (one "
+                        "master for the hall when zones share staff: pools, headcount, min_staff) may take to "
+                        "cheapen the roster and prove its bound "
                         f"(default {DEFAULT_MASTER_ITERATIONS}, 0: none, at most {MAX_MASTER_ITERATIONS})")
     p.add_argument("--master-rounds", type=int_within(0, MAX_MASTER_ROUNDS), default=DEFAULT_MASTER_ROUNDS,
                    help="with --master-iterations: times the masters' roster is simulated, the models corrected "
@@ -167,6 +168,9 @@ def run(args: argparse.Namespace) -> int:
     scenario = sim.load_scenario(args.scenario)
     if args.method not in METHODS:
         raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
+    if args.master_iterations and (args.method != "calibrated" or not args.shifts):
+        raise UserError("--master-iterations: the roster masters belong to the calibrated method with --shifts, "
+                        f"got --method {args.method}" + ("" if args.shifts else " without --shifts"))
     targets = scenario_targets(args, scenario)
     shifts = scenario_shifts(args, scenario)
     progress = args.progress if args.progress is not None else sys.stderr.isatty()

@@ -174,6 +174,8 @@ def test_the_masters_answer_is_simulated_and_the_masters_run_again_on_the_correc
     assert float(found.plan.to_numpy().sum()) * P / 60 == pytest.approx(last["staff_hours"])
     with pytest.raises(ValueError, match="master_rounds"):
         calibrated_staffing(hall, TARGET, shifts, master_iterations=1, master_rounds=-1)
+    with pytest.raises(ValueError, match="needs shifts"):
+        calibrated_staffing(hall, TARGET, None, master_iterations=1)
 
 
 @pytest.mark.slow
