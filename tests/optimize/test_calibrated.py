@@ -101,6 +101,18 @@ def test_the_lean_roster_is_no_dearer_and_still_passes_every_model():
     assert ev(coverage[0]).all() and (coverage >= lean).all()
 
 
+def small_zone_with_shifts():
+    """A third of the demand, ten windows, four-hour shifts starting every hour."""
+    rates = [r / 3 for r in RATES_PER_HOUR]
+    svc = {"id": "s", "zone": "z", "arrivals": {"rates_per_hour": rates},
+           "service_time": {"dist": "exponential", "mean": SERVICE}}
+    hall = sim.scenario_from_dict({"name": "small zone", "hours": {"open": "08:00", "close": "18:00"},
+                                   "period_minutes": P, "zones": [{"id": "z", "windows": 10, "staff": 1}],
+                                   "services": [svc]})
+    shifts = ShiftSpec(tuple(ShiftPattern(f"s{h}", 480 + 60 * h, 480 + 60 * h + 240) for h in range(7)))
+    return hall, shifts
+
+
 @pytest.mark.slow
 def test_the_zone_roster_master_reaches_the_exact_optimal_roster_and_proves_it():
     """A small zone (a third of the demand) with four-hour shifts starting every hour: the
@@ -110,13 +122,8 @@ def test_the_zone_roster_master_reaches_the_exact_optimal_roster_and_proves_it()
     from optimize.calibrated_method import _master_rosters, _zone_rosters_apart
     from optimize.patterns import Pool
 
+    hall, shifts = small_zone_with_shifts()
     rates = [r / 3 for r in RATES_PER_HOUR]
-    svc = {"id": "s", "zone": "z", "arrivals": {"rates_per_hour": rates},
-           "service_time": {"dist": "exponential", "mean": SERVICE}}
-    hall = sim.scenario_from_dict({"name": "small zone", "hours": {"open": "08:00", "close": "18:00"},
-                                   "period_minutes": P, "zones": [{"id": "z", "windows": 10, "staff": 1}],
-                                   "services": [svc]})
-    shifts = ShiftSpec(tuple(ShiftPattern(f"s{h}", 480 + 60 * h, 480 + 60 * h + 240) for h in range(7)))
     assert _zone_rosters_apart(shifts)
     assert not _zone_rosters_apart(ShiftSpec(shifts.patterns, headcount=50))
     assert not _zone_rosters_apart(ShiftSpec(shifts.patterns, min_staff=1))
@@ -137,18 +144,6 @@ def test_the_zone_roster_master_reaches_the_exact_optimal_roster_and_proves_it()
     assert roster.cost == pytest.approx(exact.cost) and bound == pytest.approx(exact.cost) and proven == 1
     assert ev(plan[0]).all() and (plan >= need).all()
     assert short[3] <= exact.cost + 1e-9 <= short[0].cost + 2e-9 and short[4] == 0 and short[3] < exact.cost
-
-
-def small_zone_with_shifts():
-    """A third of the demand, ten windows, four-hour shifts starting every hour."""
-    rates = [r / 3 for r in RATES_PER_HOUR]
-    svc = {"id": "s", "zone": "z", "arrivals": {"rates_per_hour": rates},
-           "service_time": {"dist": "exponential", "mean": SERVICE}}
-    hall = sim.scenario_from_dict({"name": "small zone", "hours": {"open": "08:00", "close": "18:00"},
-                                   "period_minutes": P, "zones": [{"id": "z", "windows": 10, "staff": 1}],
-                                   "services": [svc]})
-    shifts = ShiftSpec(tuple(ShiftPattern(f"s{h}", 480 + 60 * h, 480 + 60 * h + 240) for h in range(7)))
-    return hall, shifts
 
 
 @pytest.mark.parametrize("rounds", [0, 2])
