@@ -92,12 +92,13 @@ def run(scenario, shifts, replications: int, label: str, method: str = "calibrat
 
 
 def main(quick: bool = False, per_period: bool = False, replications: int | None = None,
-         method: str = "calibrated", fresh_checks: int = 0, **options) -> list[Goal]:
+         method: str = "calibrated", fresh_checks: int = 0, shifts_file=SHIFTS, **options) -> list[Goal]:
     """*options*: more keywords for ``optimize_staffing`` (``adaptive_rounds``, ``master_iterations``, ``margin``);
-    *fresh_checks*: that many more checks of the roster on 60 fresh days each (seeds 500, 501, ...)."""
+    *fresh_checks*: that many more checks of the roster on 60 fresh days each (seeds 500, 501, ...);
+    *shifts_file*: the shift file (default the reference hall's lunch-break shifts)."""
     replications = replications or (15 if quick else 30)
     scenario = sim.load_scenario(REFERENCE_HALL)
-    shifts = optimize.load_shift_file(SHIFTS, grid=(scenario.open_minute, scenario.close_minute,
+    shifts = optimize.load_shift_file(shifts_file, grid=(scenario.open_minute, scenario.close_minute,
                                                     scenario.period_minutes), zones=scenario.zone_ids)
     mol = optimize.analytic_requirements(scenario, TARGET, "mol")
     windows = [[z.windows] * scenario.n_periods for z in scenario.zones]
@@ -151,10 +152,11 @@ if __name__ == "__main__":
                         help="simulations of the masters' answer, each followed by the masters again (default 3)")
     parser.add_argument("--margin", type=float, default=0.0,
                         help="the calibrated method's safety, posterior standard deviations (default 0)")
+    parser.add_argument("--shifts", default=str(SHIFTS), help="shift file (default scenarios/shifts/lanling_shifts.yaml)")
     parser.add_argument("--fresh-checks", type=int, default=0, help="more checks of the roster on 60 fresh days each")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n")
-    print_goals(main(args.quick, args.per_period, args.replications, args.method, args.fresh_checks,
+    print_goals(main(args.quick, args.per_period, args.replications, args.method, args.fresh_checks, args.shifts,
                      adaptive_rounds=args.adaptive_rounds, master_iterations=args.master_iterations,
                      master_rounds=args.master_rounds,
                      margin=args.margin), "Optimizer goals")
