@@ -174,10 +174,11 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     zones' exact models corrected by them, with *margin* posterior standard deviations of
     safety (0: the point estimate), then spends at most *adaptive_rounds* rounds of two
     simulations where one staff fewer is a close call (:mod:`optimize.adaptive_effort`);
-    with shifts whose zones do not interact each zone's roster master then has
-    *master_iterations* solves of its integer program, and the masters' answer is simulated
-    and the models corrected there, at most *master_rounds* times; it reports a lower bound, the gap and
-    the expected number of zone-periods that truly miss.
+    with shifts each zone's roster master (one master for the hall when pools, a headcount
+    or minimum staff link the zones) then has *master_iterations* solves of its integer
+    program, and the masters' answer is simulated and the models corrected there, at most
+    *master_rounds* times; it reports a lower bound, the gap and the expected number of
+    zone-periods that truly miss.
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
     Raises TargetError for a bad target, ValueError for an unknown method.
