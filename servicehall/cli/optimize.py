@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--method: must be one of {', '.join(METHODS)}, got {args.method!r}")
     if args.master_iterations and (args.method != "calibrated" or not args.shifts):
         raise UserError("--master-iterations: the roster masters belong to the calibrated method with --shifts, "
-                        f"got --method {args.method}" + ("" if args.shifts else " without --shifts"))
+                        + (f"got --method {args.method}" if args.method != "calibrated" else "got no --shifts"))
     targets = scenario_targets(args, scenario)
     shifts = scenario_shifts(args, scenario)
     progress = args.progress if args.progress is not None else sys.stderr.isatty()

@@ -104,7 +104,7 @@ def test_bad_staffing_file_exits_2(tmp_path):
     ("--master-iterations", "501", "got"),
     ("--master-rounds", "-1", "got"),
     ("--master-rounds", "10", "got"),
-    ("--master-iterations", "5", "without --shifts"),
+    ("--master-iterations", "5", "got no --shifts"),
 ])
 def test_the_optimizer_effort_options_are_bounded(tmp_path, option, value, message):
     """Their bounds keep the search's, probes' and adaptive rounds' seeds apart (optimize.methods)."""
