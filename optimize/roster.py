@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from optimize import roster_model as rm
@@ -271,21 +272,27 @@ def _result(solver_status, variants, groups, pools, zones, labels, reqs, x, y, p
         key = (v.pattern, v.lunch_label, g)
         counts[key] = counts.get(key, 0) + round(rm.value(var))
     placed = {key: round(rm.value(var)) for key, var in y.items()}
-    duty = pd.DataFrame(0, index=pd.Index(zones, name="zone"),
-                        columns=pd.Index(labels, name="period"))
+    # numpy, not a DataFrame row per variable: reading back cost as much as solving
+    row = {z: zi for zi, z in enumerate(zones)}
+    duty_array = np.zeros((len(zones), n), dtype=np.int64)
     for (i, g), var in x.items():
         if g in reqs and g not in pooled:
-            duty.loc[g] += [round(rm.value(var)) * c for c in variants[i].coverage]
+            people = round(rm.value(var))
+            if people:
+                duty_array[row[g]] += people * np.asarray(variants[i].coverage, dtype=np.int64)
     for (_, z, t), k in placed.items():
-        duty.iloc[zones.index(z), t] += k
-    assign_index = pd.MultiIndex.from_tuples([(p.id, z) for p in pools for z in p.zones],
-                                             names=["pool", "zone"])
-    assignment = pd.DataFrame(0, index=assign_index, columns=pd.Index(labels, name="period"))
+        duty_array[row[z], t] += k
+    duty = pd.DataFrame(duty_array, index=pd.Index(zones, name="zone"), columns=pd.Index(labels, name="period"))
+    assign_keys = [(p.id, z) for p in pools for z in p.zones]
+    assign_array = np.zeros((len(assign_keys), n), dtype=np.int64)
+    assign_row = {key: r for r, key in enumerate(assign_keys)}
     for (p, z, t), k in placed.items():
-        assignment.loc[(p, z), labels[t]] = k
-    unmet = tuple(Unmet(z, labels[t], reqs[z][t] - int(duty.iloc[zi, t]))
+        assign_array[assign_row[p, z], t] = k
+    assignment = pd.DataFrame(assign_array, index=pd.MultiIndex.from_tuples(assign_keys, names=["pool", "zone"]),
+                              columns=pd.Index(labels, name="period"))
+    unmet = tuple(Unmet(z, labels[t], reqs[z][t] - int(duty_array[zi, t]))
                   for zi, z in enumerate(zones) for t in range(n)
-                  if duty.iloc[zi, t] < reqs[z][t])
+                  if duty_array[zi, t] < reqs[z][t])
     cost = sum(variants[i].cost * round(rm.value(var)) for (i, _), var in x.items())
     hours = sum(variants[i].paid_minutes * round(rm.value(var)) for (i, _), var in x.items())
     return RosterResult(
