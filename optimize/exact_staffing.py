@@ -49,7 +49,7 @@ from optimize.periods import PeriodGrid
 from optimize.queueing.transient import TransientResult, evaluate_zone
 from optimize.targets import parse_targets
 
-__all__ = ["ExactResult", "ZoneEvaluator", "solve_exact"]
+__all__ = ["ExactResult", "ZoneEvaluator", "solve_exact", "strengthened_cut"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class ExactResult:
     history: tuple = ()
 
 
-def _strengthen(f, t, upper, check, horizon, T):
+def strengthened_cut(f, t, upper, check, horizon, T):
     """The cut of plan *f* failing at *t*, as (period, level) pairs: one of them must hold.
 
     Periods far before t are raised to their maximum while t still fails (they drop out), and
@@ -269,7 +269,7 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
         for t in failing[:max_cuts_per_iteration]:
             if added and deadline is not None and time.perf_counter() > deadline:
                 break
-            cut = _strengthen(f, int(t), upper, check, horizon, T)
+            cut = strengthened_cut(f, int(t), upper, check, horizon, T)
             cuts.append(cut)
             added += 1
             if not cut:          # even the maximum everywhere that matters fails at t

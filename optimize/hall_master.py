@@ -17,7 +17,7 @@ staff on duty written in unary, as in :mod:`optimize.exact_staffing`:
 minimising the shifts' cost. Each solve's optimum is a lower bound on every roster the
 zones' models pass. The answer's staff on duty is judged by each zone's model where it
 lives (the :class:`~optimize.zone_pool.ZonePool` workers, in parallel), and every failing
-period of every zone gets a strengthened cut (:func:`optimize.exact_staffing._strengthen`,
+period of every zone gets a strengthened cut (:func:`optimize.exact_staffing.strengthened_cut`,
 valid because a zone's performance only improves with its own staff). When the answer
 passes in every zone it is the cheapest roster the models pass (proven); when the bound
 reaches the incumbent's cost, the incumbent is.
@@ -34,7 +34,7 @@ import numpy as np
 
 from optimize import roster_model as rm
 from optimize.closed_loop import roster_plan
-from optimize.exact_staffing import _strengthen
+from optimize.exact_staffing import strengthened_cut
 from optimize.periods import PeriodGrid
 from optimize.roster import roster_program
 from optimize.verify import plan_array
@@ -64,7 +64,7 @@ def _zone_cuts(ev, row) -> list[list[tuple[int, int]]]:
     zone's corrected model, run where the model lives; empty when it passes everywhere."""
     row = np.asarray(row, dtype=np.int64)
     failing = np.nonzero(~ev(row))[0][:MAX_CUTS_PER_ZONE]
-    return [_strengthen(row, int(t), ev.windows, ev.check, ev.horizon, ev.T) for t in failing]
+    return [strengthened_cut(row, int(t), ev.windows, ev.check, ev.horizon, ev.T) for t in failing]
 
 
 def hall_master(scenario, pool, floor: np.ndarray, incumbent: tuple[float, np.ndarray], shifts, *,
