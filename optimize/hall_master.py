@@ -127,24 +127,25 @@ def hall_master(scenario, pool, floor: np.ndarray, incumbent: tuple[float, np.nd
             break                                       # beyond reach even at every window: none passes
         for z, zone_cuts in found.items():
             cuts[z].extend(zone_cuts)
-        repaired = _repair(scenario, pool, duty, shifts, solver, time_limit)
-        if repaired is not None and repaired[0] < best_cost - 1e-9:
+        repaired = _repair(scenario, pool, duty, shifts, solver, time_limit, best_cost)
+        if repaired is not None:
             best_cost, best = repaired
     return HallMasterAnswer(best, best_cost, min(lower_bound, best_cost), lower_bound >= best_cost - 1e-9,
                             solves, sum(len(c) for c in cuts.values()))
 
 
-def _repair(scenario, pool, duty: np.ndarray, shifts, solver: str, time_limit: float | None,
+def _repair(scenario, pool, duty: np.ndarray, shifts, solver: str, time_limit: float | None, ceiling: float,
             rounds: int = 10) -> tuple[float, np.ndarray] | None:
-    """A roster the models pass near the staff on duty *duty*: where a zone fails, its
-    requirement goes one above what the roster put there, and the hall is rostered again
-    (as :func:`optimize.exact_staffing._repair_roster` does for one zone); (cost, staff on
-    duty), or None if *rounds* do not find one."""
+    """A roster the models pass near the staff on duty *duty* and cheaper than *ceiling*:
+    where a zone fails, its requirement goes one above what the roster put there, and the
+    hall is rostered again (as :func:`optimize.exact_staffing._repair_roster` does for one
+    zone); (cost, staff on duty), or None if *rounds* do not find one. Requirements only
+    rise, so a roster that reaches the ceiling ends the search."""
     windows = np.array([[z.windows] * scenario.n_periods for z in scenario.zones], dtype=np.int64)
     need = duty.copy()
     for _ in range(rounds):
         roster = roster_plan(scenario, need, shifts, solver=solver, time_limit=time_limit)
-        if not roster.solved or roster.unmet:
+        if not roster.solved or roster.unmet or roster.cost >= ceiling - 1e-9:
             return None
         cover = plan_array(scenario, roster.on_duty.reindex(list(scenario.zone_ids)))
         failing = pool.map(_failing, {z: (cover[z],) for z in pool.zones})
