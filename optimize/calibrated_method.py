@@ -180,6 +180,14 @@ class _Models:
                 floor[z, t] = self.caps[z, t]
         return floor
 
+    def lowest(self) -> np.ndarray:
+        """The fewest staff per zone-period any plan the models pass can have: the floor,
+        raised to each zone model's proven lower bounds (every other period at its windows)."""
+        need = self.floor()
+        for z, lows in self.pool.each(_lower_bounds).items():
+            need[z] = np.maximum(need[z], lows)
+        return need
+
     def values(self, plan: np.ndarray) -> dict[int, np.ndarray]:
         return self.pool.map(_values, {z: (plan[z],) for z in self.pool.zones})
 
@@ -400,7 +408,7 @@ def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shift
     every zone counts as proven when it is."""
     floor = models.floor()
     if not _zone_rosters_apart(shifts):       # shared staff: one master for the hall
-        answer = hall_master(scenario, models.pool, floor, (roster.cost, plan), shifts, solver=solver,
+        answer = hall_master(scenario, models.pool, models.lowest(), (roster.cost, plan), shifts, solver=solver,
                              time_limit=time_limit, iterations=iterations, seconds=seconds)
         proven_zones = len(models.pool.zones) if answer.proven else 0
         if answer.cost < roster.cost - 1e-9:
@@ -427,12 +435,10 @@ def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shift
     return roster, plan, plan.copy(), bound, proven
 
 
-def _lower_bound(scenario, models: _Models, floor, shifts, solver, time_limit) -> float:
+def _lower_bound(scenario, models: _Models, shifts, solver, time_limit) -> float:
     """The cost of the cheapest plan (roster) giving each zone-period at least the staff its
     corrected model needs there with every other period at its windows."""
-    need = floor.copy()
-    for z, lows in models.pool.each(_lower_bounds).items():
-        need[z] = np.maximum(need[z], lows)
+    need = models.lowest()
     if shifts is None:
         return float(need.sum() * scenario.period_minutes / 60)
     roster, _ = _roster(scenario, need, shifts, solver, time_limit)
@@ -613,7 +619,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         misses = _miss_probability(models, plan, final, min_visitors)
         cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
         if bound:
-            lower = max(_lower_bound(scenario, models, models.floor(), shifts, solver, time_limit),
+            lower = max(_lower_bound(scenario, models, shifts, solver, time_limit),
                         lower if math.isfinite(lower) else -math.inf)
         else:
             lower = math.nan

@@ -63,53 +63,53 @@ def _zone_cuts(ev, row) -> list[list[tuple[int, int]]]:
     """The strengthened cuts of the periods where *row* (one zone's staff on duty) fails the
     zone's corrected model, run where the model lives; empty when it passes everywhere."""
     row = np.asarray(row, dtype=np.int64)
-    failing = np.nonzero(~ev(row))[0][:MAX_CUTS_PER_ZONE]
-    return [strengthened_cut(row, int(t), ev.windows, ev.check, ev.horizon, ev.T) for t in failing]
+    return [strengthened_cut(row, int(t), ev.windows, ev.check, ev.horizon, ev.T)
+            for t in _failing(ev, row)[:MAX_CUTS_PER_ZONE]]
 
 
-def hall_master(scenario, pool, floor: np.ndarray, incumbent: tuple[float, np.ndarray], shifts, *,
+def _failing(ev, row) -> np.ndarray:
+    """The periods where *row* fails the zone's corrected model (run where the model lives)."""
+    return np.nonzero(~ev(np.asarray(row, dtype=np.int64)))[0]
+
+
+def hall_master(scenario, pool, lowest: np.ndarray, incumbent: tuple[float, np.ndarray], shifts, *,
                 solver: str, time_limit: float | None, iterations: int, seconds: float) -> HallMasterAnswer:
     """The hall's roster master (see the module docstring), for at most *iterations* solves or
     *seconds* (a safety limit); *pool*: the zones' models (a ZonePool of ZoneEvaluators, keyed
-    by zone index); *floor*: the fewest staff per zone-period; *incumbent*: (cost, staff on
-    duty) of a roster the models pass; *time_limit* (seconds) per solve."""
+    by zone index); *lowest*: the fewest staff per zone-period (zones x periods: the floor,
+    raised to the models' proven lower bounds); *incumbent*: (cost, staff on duty) of a roster
+    the models pass; *time_limit* (seconds) per solve."""
     started = time.perf_counter()
     zones = list(scenario.zone_ids)
     T = scenario.n_periods
     grid = PeriodGrid(scenario.open_minute, scenario.close_minute, scenario.period_minutes)
     windows = {z.id: z.windows for z in scenario.zones}
-    modelled = sorted(pool.zones)
-    low = floor.copy()
-    for z, lows in pool.each(_lower_bounds_of).items():
-        low[z] = np.maximum(low[z], lows)
-    cuts: dict[int, list[list[tuple[int, int]]]] = {z: [] for z in modelled}
+    modelled = set(pool.zones)
     best_cost, best = float(incumbent[0]), np.asarray(incumbent[1], dtype=np.int64)
-    lower_bound, solves = -math.inf, 0
+    lower_bound, solves, cuts = -math.inf, 0, 0
+    # built once: each solve only adds the cuts of the answer before it
+    program = roster_program({zone: [0] * T for zone in zones}, shifts, grid, windows=windows)
+    if program.problems:
+        return HallMasterAnswer(best, best_cost, lower_bound, False, solves, cuts)
+    prob: Any = program.prob        # a pulp.LpProblem once the program is built
+    lv = rm.integer_vars(prob, "lv", [(z, t, k) for z in sorted(modelled) for t in range(T)
+                                      for k in range(1, windows[zones[z]] + 1)], upper=1)
+    for z, zone in enumerate(zones):
+        for t in range(T):
+            duty = program.on_duty(zone, t)
+            if z not in modelled:           # no model (no visitors or no windows): its floor only
+                if lowest[z, t] > 0:
+                    prob += (duty >= int(lowest[z, t]), f"floor_{z}_{t}")
+                continue
+            top = windows[zone]
+            level = rm.linear_sum([lv[z, t, k] for k in range(1, top + 1)])
+            prob += (duty - level == 0, f"link_{z}_{t}")
+            for k in range(2, top + 1):
+                prob += (lv[z, t, k] <= lv[z, t, k - 1], f"order_{z}_{t}_{k}")
+            if lowest[z, t] > 0:
+                prob += (level >= int(min(lowest[z, t], top)), f"low_{z}_{t}")
+    prob += program.paid_cost()
     while solves < iterations and time.perf_counter() - started < seconds:
-        program = roster_program({zone: [0] * T for zone in zones}, shifts, grid, windows=windows)
-        if program.problems:
-            break
-        prob: Any = program.prob        # a pulp.LpProblem once the program is built
-        keys = [(z, t, k) for z in modelled for t in range(T) for k in range(1, windows[zones[z]] + 1)]
-        lv = rm.integer_vars(prob, "lv", keys, upper=1)
-        for z, zone in enumerate(zones):
-            for t in range(T):
-                duty = program.on_duty(zone, t)
-                if z not in cuts:           # no model (no visitors or no windows): its floor only
-                    if low[z, t] > 0:
-                        prob += (duty >= int(low[z, t]), f"floor_{z}_{t}")
-                    continue
-                top = windows[zone]
-                level = rm.linear_sum([lv[z, t, k] for k in range(1, top + 1)])
-                prob += (duty - level == 0, f"link_{z}_{t}")
-                for k in range(2, top + 1):
-                    prob += (lv[z, t, k] <= lv[z, t, k - 1], f"order_{z}_{t}_{k}")
-                if low[z, t] > 0:
-                    prob += (level >= int(min(low[z, t], top)), f"low_{z}_{t}")
-        for z, zone_cuts in cuts.items():
-            for i, cut in enumerate(zone_cuts):
-                prob += (rm.linear_sum([lv[z, u, k] for u, k in cut]) >= 1, f"cut_{z}_{i}")
-        prob += program.paid_cost()
         status = rm.solve(prob, solver, time_limit)
         solves += 1
         if status != "optimal":
@@ -126,12 +126,14 @@ def hall_master(scenario, pool, floor: np.ndarray, incumbent: tuple[float, np.nd
         if any(not cut for zone_cuts in found.values() for cut in zone_cuts):
             break                                       # beyond reach even at every window: none passes
         for z, zone_cuts in found.items():
-            cuts[z].extend(zone_cuts)
+            for cut in zone_cuts:
+                prob += (rm.linear_sum([lv[z, u, k] for u, k in cut]) >= 1, f"cut_{cuts}")
+                cuts += 1
         repaired = _repair(scenario, pool, duty, shifts, solver, time_limit, best_cost)
         if repaired is not None:
             best_cost, best = repaired
     return HallMasterAnswer(best, best_cost, min(lower_bound, best_cost), lower_bound >= best_cost - 1e-9,
-                            solves, sum(len(c) for c in cuts.values()))
+                            solves, cuts)
 
 
 def _repair(scenario, pool, duty: np.ndarray, shifts, solver: str, time_limit: float | None, ceiling: float,
@@ -154,11 +156,3 @@ def _repair(scenario, pool, duty: np.ndarray, shifts, solver: str, time_limit: f
         for z, ts in failing.items():
             need[z, ts] = np.minimum(cover[z, ts] + 1, windows[z, ts])
     return None
-
-
-def _failing(ev, row) -> np.ndarray:
-    return np.nonzero(~ev(np.asarray(row, dtype=np.int64)))[0]
-
-
-def _lower_bounds_of(ev) -> np.ndarray:
-    return ev.lower_bounds()

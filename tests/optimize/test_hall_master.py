@@ -41,7 +41,7 @@ def master_of(spec, iterations=100):
     with _Models(hall, parse_targets(TARGET), caps) as models:
         reqs = np.array([forward_plan(ev, np.full(T, 2), caps[i], models.least[i]) for i, ev in enumerate(evs)])
         lean, coverage, _, _ = _lean_roster(hall, models, reqs, models.floor(), spec, "HiGHS", 60)
-        answer = hall_master(hall, models.pool, models.floor(), (lean.cost, coverage), spec, solver="HiGHS",
+        answer = hall_master(hall, models.pool, models.lowest(), (lean.cost, coverage), spec, solver="HiGHS",
                              time_limit=60, iterations=iterations, seconds=300)
     return lean, answer, evs
 
