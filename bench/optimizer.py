@@ -25,6 +25,7 @@ from common import REFERENCE_HALL, ROOT, Goal, cores, machine, median, print_goa
 
 import optimize
 import sim
+from optimize.methods import DEFAULT_MASTER_ROUNDS
 from optimize.verify import simulate_plan
 
 SHIFTS = ROOT / "scenarios" / "shifts" / "lanling_shifts.yaml"
@@ -148,8 +149,9 @@ if __name__ == "__main__":
     parser.add_argument("--adaptive-rounds", type=int, default=0, help="the calibrated method's adaptive stage (default 0)")
     parser.add_argument("--master-iterations", type=int, default=0,
                         help="zone roster masters, integer-program solves per zone (default 0: none)")
-    parser.add_argument("--master-rounds", type=int, default=3,
-                        help="simulations of the masters' answer, each followed by the masters again (default 3)")
+    parser.add_argument("--master-rounds", type=int, default=DEFAULT_MASTER_ROUNDS,
+                        help="simulations of the masters' answer, each followed by the masters again "
+                             f"(default {DEFAULT_MASTER_ROUNDS})")
     parser.add_argument("--margin", type=float, default=0.0,
                         help="the calibrated method's safety, posterior standard deviations (default 0)")
     parser.add_argument("--shifts", default=str(SHIFTS), help="shift file (default scenarios/shifts/lanling_shifts.yaml)")

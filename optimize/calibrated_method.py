@@ -514,6 +514,15 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
             if on_iteration is not None:
                 on_iteration(dict(row))
 
+        def learned(plan, seed_offset: int) -> pd.DataFrame:
+            """*plan* simulated on seed + *seed_offset*: its cell estimates, added to the
+            corrections' data."""
+            estimates = cell_estimates(simulate_plan(scenario, plan, replications=replications,
+                                                     seed=seed + seed_offset, workers=workers, executor=executor),
+                                       targets, confidence=confidence, min_visitors=min_visitors)
+            data.add(estimates, plan, models.values(plan), replications)
+            return estimates
+
         def searched(correction, reqs):
             """(plan on duty, requirements, roster, lean rounds, floor) under *correction*."""
             models.correct(correction, margin)
@@ -537,18 +546,11 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                 break
             if iteration > max_simulations:
                 break
-            results = simulate_plan(scenario, plan, replications=replications,
-                                    seed=seed + SEARCH_SEED_OFFSET + iteration, workers=workers, executor=executor)
-            estimates = cell_estimates(results, targets, confidence=confidence, min_visitors=min_visitors)
-            estimates_of[plan.tobytes()] = estimates
-            data.add(estimates, plan, models.values(plan), replications)
+            estimates = estimates_of[plan.tobytes()] = learned(plan, SEARCH_SEED_OFFSET + iteration)
             probed = 0
             if probes and iteration == 1:
                 for i, probe in enumerate(_probe_plans(models, plan, floor)):
-                    probe_results = simulate_plan(scenario, probe, replications=replications,
-                                                  seed=seed + PROBE_SEED_OFFSET + i, workers=workers, executor=executor)
-                    data.add(cell_estimates(probe_results, targets, confidence=confidence, min_visitors=min_visitors),
-                             probe, models.values(probe), replications)
+                    learned(probe, PROBE_SEED_OFFSET + i)
                     probed += 1
             plan_correction = data.correction(plan)
             # by staff level only with probes: without them the method stays the measured one
@@ -603,13 +605,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                     converged = plan.tobytes() in estimates_of
                     record(row)
                     break
-                estimates = cell_estimates(
-                    simulate_plan(scenario, plan, replications=replications,
-                                  seed=seed + SEARCH_SEED_OFFSET + len(estimates_of) + 1, workers=workers,
-                                  executor=executor),
-                    targets, confidence=confidence, min_visitors=min_visitors)
-                estimates_of[plan.tobytes()] = estimates
-                data.add(estimates, plan, models.values(plan), replications)
+                # the search's seeds continue: the k-th plan simulated gets seed + 10 + k
+                estimates = estimates_of[plan.tobytes()] = learned(plan, SEARCH_SEED_OFFSET + len(estimates_of) + 1)
                 final = data.correction(plan)
                 row["simulated_misses"] = _below_target(estimates)
                 record(row)
