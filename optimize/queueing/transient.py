@@ -80,6 +80,7 @@ import ``sim``.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -115,6 +116,23 @@ def _mv(A, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     else:
         _csr_matvecs(A.shape[0], A.shape[1], x.shape[1], A.indptr, A.indices, A.data, x.ravel(), out.ravel())
     return out
+
+
+def _stepper(A, columns: int | None = None):
+    """``step(x, out)``: out += A @ x, for C-ordered *x* and *out* of one fixed shape (a vector,
+    or *columns* columns); the kernel called directly, without _mv's checks, for the loops that
+    multiply by one matrix hundreds of times. *out* must be zeroed first to get A @ x."""
+    n, m, indptr, indices, data = A.shape[0], A.shape[1], A.indptr, A.indices, A.data
+    if _csr_matvec is None:
+        def step(x, out):
+            out += A @ x
+    elif columns is None:
+        def step(x, out):
+            _csr_matvec(n, m, indptr, indices, data, x, out)
+    else:
+        def step(x, out):
+            _csr_matvecs(n, m, columns, indptr, indices, data, x.ravel(), out.ravel())
+    return step
 
 
 class _CSR:
@@ -373,11 +391,22 @@ def _propagate_rows(PG, X: np.ndarray, rate: float, durations: np.ndarray) -> np
     w = poisson.pmf(k[:, None], rate * durations[None, :])
     acc = X * w[0]
     X, spare, term = np.array(X, dtype=float, order="C"), np.empty(X.shape), np.empty(X.shape)
+    step = _stepper(PG, X.shape[1])
     for i in range(1, K):
-        X, spare = _mv(PG, X, spare), X
+        spare.fill(0.0)
+        step(X, spare)
+        X, spare = spare, X
         np.multiply(X, w[i], out=term)
         acc += term
     return acc
+
+
+@functools.lru_cache(maxsize=8)
+def _legendre(nodes: int):
+    """Gauss-Legendre nodes and weights on [-1, 1] (computed once per count; read-only)."""
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    x.flags.writeable = w.flags.writeable = False
+    return x, w
 
 
 def _graded_nodes(lo: float, hi: float, rate: float, nodes: int):
@@ -385,7 +414,7 @@ def _graded_nodes(lo: float, hi: float, rate: float, nodes: int):
     length = hi - lo
     levels = int(np.clip(math.ceil(math.log(max(rate * length, 1.0), GRADING)), 0, GRADING_CAP))
     cuts = [lo] + [lo + length * GRADING ** (-g) for g in range(levels, 0, -1)] + [hi]
-    x, w = np.polynomial.legendre.leggauss(nodes)
+    x, w = _legendre(nodes)
     xs, ws = [], []
     for a, b in zip(cuts[:-1], cuts[1:]):
         xs.append(a + (b - a) * (x + 1) / 2)
@@ -398,12 +427,15 @@ def fluid_peak(rates: Sequence[float], staff: Sequence[int], period_minutes: flo
     """Largest number present in the fluid model n' = λ - μ min(n, s) - θ (n - s)^+ (an estimate)."""
     mu, theta = 1.0 / mean_service, (0.0 if math.isinf(mean_patience) else 1.0 / mean_patience)
     n, peak = 0.0, 0.0
+    steps = 60
+    dt = period_minutes / steps
     for lam, s in zip(rates, staff):
-        steps = 60
-        dt = period_minutes / steps
-        for _ in range(steps):
-            n = max(0.0, n + dt * (lam - mu * min(n, s) - theta * max(n - s, 0.0)))
-            peak = max(peak, n)
+        for _ in range(steps):       # comparisons, not min/max calls: called thousands of times a run
+            n = n + dt * (lam - mu * (n if n < s else s) - theta * (n - s if n > s else 0.0))
+            if n < 0.0:
+                n = 0.0
+            if n > peak:
+                peak = n
     return peak
 
 
@@ -535,10 +567,11 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
         rate = max(float(out_main.max()), (s + space.E) * mu + (N - s + 1) * theta, 1e-9)
         PQ = _csr(rows, cols, rts, out_main, rate, space.size)
         K = _poisson_terms(rate * P)
-        stack = np.empty((K, space.size))
+        stack = np.zeros((K, space.size))
         stack[0] = p
+        step = _stepper(PQ)
         for k in range(1, K):          # m_k = p(t0) P_Q^k, written in place
-            _mv(PQ, stack[k - 1], stack[k])
+            step(stack[k - 1], stack[k])
         kk = np.arange(K)
         w_end = poisson.pmf(kk, rate * P)
         w_int = poisson.sf(kk, rate * P) / rate
@@ -573,10 +606,10 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
             # the period's cohort: z_{k+1} = z_k P_G + (λ/Λ) m_k M, C(b) = Σ w_k z_k
             PGc = _csr(trows, tcols, trts, tout, rate, tg.size, 1)
             source = np.ascontiguousarray(_to_tagged(stack, M).T) * (lam / rate)
-            zstack = np.empty((K, tg.size + 1))
-            zstack[0] = 0.0
+            zstack = np.zeros((K, tg.size + 1))
+            step = _stepper(PGc)
             for k in range(1, K):
-                _mv(PGc, zstack[k - 1], zstack[k])
+                step(zstack[k - 1], zstack[k])
                 zstack[k] += source[k - 1]
             cohort_end[t] = w_end @ zstack
             wint[t] = float((w_int @ zstack)[: tg.size].sum())
