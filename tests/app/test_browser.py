@@ -16,7 +16,7 @@ import sim
 
 from .conftest import ROOT, SMALL_HALL, run, tab
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def zone_kpi(page, zone: str, kpi: str) -> float:

@@ -14,6 +14,7 @@ from servicehall.cli.app import confine_writes
 from .conftest import WRITE
 
 
+@pytest.mark.slow
 def test_without_a_scenario_the_app_offers_the_bundled_halls(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

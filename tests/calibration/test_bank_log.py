@@ -41,6 +41,7 @@ def independent_hourly_counts() -> dict[int, int]:
     return counts
 
 
+@pytest.mark.slow
 def test_hourly_arrivals_match_independent_count(bank):
     cal, _ = bank
     expected = independent_hourly_counts()
@@ -70,6 +71,7 @@ def test_service_times_are_lognormal(bank):
     assert aic["lognormal"] < aic["gamma"] - 100
 
 
+@pytest.mark.slow
 def test_single_service_option(tmp_path):
     if not BANK_LOG.exists():
         pytest.skip(f"real log not present at {BANK_LOG}")
@@ -111,6 +113,7 @@ def test_staffing_estimates_bracket(bank):
     assert max(cal.staffing.staff) == 6 and cal.staffing.staff[1] == 5  # 08:00: 4.29 rounded up
 
 
+@pytest.mark.slow
 def test_bank_scenario_and_report(bank, tmp_path):
     cal, _ = bank
     scenario = build_scenario(cal, name="Anonymous Bank call center")
@@ -124,6 +127,7 @@ def test_bank_scenario_and_report(bank, tmp_path):
     assert len(save_plots(cal, tmp_path)) == 7
 
 
+@pytest.mark.slow
 def test_the_shipped_compressed_log_is_the_shared_one():
     # The repository ships the log gzip-compressed; it reads to the same visits as the original.
     from conftest import SHARED_LOG

@@ -17,6 +17,8 @@ import pytest
 
 from sim.atomic import check_output_dir
 
+pytestmark = pytest.mark.slow  # each runs a real end-to-end case of several seconds
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "lanling.yaml"
 

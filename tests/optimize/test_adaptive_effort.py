@@ -69,6 +69,7 @@ def test_a_bias_one_staff_lower_shown_by_the_zones_close_cells_together_is_appli
     assert np.allclose(table.at_levels(plan).delta[TARGET], table.delta[TARGET][:, :, 2])
 
 
+@pytest.mark.slow
 def test_close_cells_are_those_one_staff_fewer_misses_by_less_than_three_standard_errors():
     hall = zone_hall()
     T = hall.n_periods

@@ -75,6 +75,7 @@ def test_shrinkage_pools_cells_when_the_model_is_right_and_keeps_them_apart_when
     assert np.isnan(mean[0]) and np.isnan(sd[0])
 
 
+@pytest.mark.slow
 def test_forward_plan_passes_and_each_period_is_the_fewest_given_the_earlier_ones():
     ev = exact_evaluator()
     T = len(RATES_PER_HOUR)
@@ -87,6 +88,7 @@ def test_forward_plan_passes_and_each_period_is_the_fewest_given_the_earlier_one
             assert not ev(lower).all(), f"period {t} could go lower"
 
 
+@pytest.mark.slow
 def test_the_lean_roster_is_no_dearer_and_still_passes_every_model():
     hall = zone_hall()
     shifts = ShiftSpec(tuple(ShiftPattern(f"s{h}", 480 + 60 * h, 480 + 60 * h + 240) for h in range(7)))
@@ -146,6 +148,7 @@ def test_the_zone_roster_master_reaches_the_exact_optimal_roster_and_proves_it()
     assert short[3] <= exact.cost + 1e-9 <= short[0].cost + 2e-9 and short[4] == 0 and short[3] < exact.cost
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rounds", [0, 2])
 def test_the_masters_answer_is_simulated_and_the_masters_run_again_on_the_corrected_models(rounds):
     """Each master round but the last simulates the masters' plan on seeds of its own (the
@@ -208,6 +211,7 @@ def test_zone_models_answer_the_same_in_worker_processes():
             np.testing.assert_array_equal(one[z], two[z])
 
 
+@pytest.mark.slow
 def test_a_correction_per_staff_level_judges_each_level_by_its_own():
     ev = exact_evaluator()
     T = len(RATES_PER_HOUR)

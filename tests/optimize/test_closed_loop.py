@@ -99,6 +99,7 @@ def test_result_tables(hall, result):
     assert staffed.staff_per_period("tax") == list(result.plan.loc["tax"])
 
 
+@pytest.mark.slow
 def test_descent_removes_surplus_and_still_meets_the_target(hall, shifts):
     # SIPP + 2 everywhere holds at once: a roster with clear surplus for the descent to take away
     start = sipp_plan(hall, TARGET) + 2

@@ -40,6 +40,7 @@ def test_analytic_methods_give_the_exact_minimum(method, patience):
         assert (req[WARM_UP:] == need).all() and req[0] <= need
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("patience", [None, PATIENCE], ids=["erlang_c", "erlang_a"])
 def test_simulation_method_lands_within_one_of_the_minimum(patience):
     need = exact(patience)

@@ -13,6 +13,8 @@ from optimize.hall_master import hall_master
 from optimize.patterns import Pool, ShiftPattern, ShiftSpec
 from optimize.targets import parse_targets
 
+pytestmark = pytest.mark.slow  # each runs a real end-to-end case of several seconds
+
 P, SERVICE, TARGET, WINDOWS = 30, 10.0, "wait<=5@80%", 8
 RATES_PER_HOUR = [20, 40, 60, 75, 80, 70, 50, 40, 35, 40, 50, 60, 60, 50, 40, 30, 25, 20, 15, 10]
 SHARES = {"a": 1 / 3, "b": 1 / 5}          # each zone's share of the demand above

@@ -10,6 +10,7 @@ from optimize import optimize_staffing
 EXAMPLES = Path(__file__).resolve().parents[2] / "scenarios" / "examples"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, pool, without", [
     ("pooling.yaml", "property_pool", ["realestate", "housing_fund"]),
     ("comprehensive.yaml", None, None),

@@ -122,6 +122,7 @@ def test_without_grid_or_zones_only_the_file_is_checked():
         parse_shift_spec(data, grid=GRID)
 
 
+@pytest.mark.slow
 def test_every_shift_file_under_scenarios_loads_for_the_reference_hall():
     import sim
     from optimize import load_shift_file, solve_roster

@@ -55,6 +55,7 @@ def alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("solver", ["HiGHS", "CBC"])
 def test_a_stop_during_a_solve_ends_it_at_once(solver, tmp_path):

@@ -221,6 +221,7 @@ def dense_reference(rates, staff, P, es, pat, tau, h=0.1, N=45):
     return np.array(out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pat,tau", [(math.inf, 4.0), (6.0, 4.0), (6.0, 13.0)])
 def test_service_level_against_a_brute_force_chain(pat, tau):
     rates, staff, P, es = [0.6, 1.2, 0.9, 0.3], [2, 5, 1, 3], 10.0, 4.0

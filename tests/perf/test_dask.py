@@ -87,6 +87,7 @@ def cli_json(*args) -> dict:
     return json.loads(proc.stdout)
 
 
+@pytest.mark.slow
 def test_cli_executor_option_against_a_scheduler(cluster):
     address = cluster.scheduler_address  # tcp://127.0.0.1:PORT
     assert address.startswith("tcp://127.0.0.1:")

@@ -175,6 +175,7 @@ def test_a_cap_on_moves_a_day_and_bad_arguments(alarm):
             tune_alarm(alarm, **{"replications": 3, **kwargs})
 
 
+@pytest.mark.slow
 def test_staff_hours_objective_on_a_small_hall(alarm):
     tuning = tune_alarm(alarm, objective="staff_hours", thresholds=[6, 20], help_policies=["scenario"],
                         replications=4, seed=0, workers=1)
@@ -232,6 +233,7 @@ def test_cli_needs_thresholds_without_an_alarm_block(capsys):
 DOC = (ROOT / "docs" / "alarm_tuning.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_python_example_of_the_docs_runs(monkeypatch):
     import re
 
@@ -260,6 +262,7 @@ def test_the_docs_quote_the_error_for_a_hall_without_alarm(capsys):
     assert capsys.readouterr().err.strip() in DOC
 
 
+@pytest.mark.slow
 def test_the_example_command_of_the_docs_prints_what_the_docs_show(tmp_path, capsys, monkeypatch):
     import re
     import shlex

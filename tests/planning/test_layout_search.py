@@ -142,6 +142,7 @@ def test_pooling_is_chosen_exactly_below_the_break_even_slow_down():
         assert (best["pools"] == "a+b") == pooling_pays(f), f
 
 
+@pytest.mark.slow
 def test_search_optimizes_and_simulates_the_best_few_and_recommends_a_layout_that_holds():
     base = pair()
     search = planning.search_layouts(base, PAIR_TARGET, speed=1.0, top=1, replications=6, workers=1)
@@ -177,6 +178,7 @@ def test_bundle_modes_are_screened_and_give_valid_halls():
     assert all(b.mode == "visit_each" for b in changed.bundles)
 
 
+@pytest.mark.slow
 def test_layout_command_writes_a_complete_folder_and_a_loadable_variant(tmp_path):
     out = tmp_path / "layout"
     proc = run_cli("layout", str(SMALL), "--pool-by", "category", "--top", "1", "-n", "4", "--workers", "1",
@@ -205,6 +207,7 @@ def test_layout_command_rejects_bad_options_with_exit_2(args, message):
     assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_layout_command_says_when_no_layout_fits_the_budget():
     proc = run_cli("layout", str(SMALL), "--pool-by", "all", "--budget-windows", "5", "--top", "1", "-n", "3",
                    "--workers", "1", cwd=ROOT)

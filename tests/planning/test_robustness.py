@@ -210,6 +210,7 @@ def test_a_rostered_chance_plan_covers_its_requirement_and_costs_at_least_the_no
     assert costs.loc["chance", "cost"] >= costs.loc["nominal", "cost"]
 
 
+@pytest.mark.slow
 def test_robustness_command_writes_a_folder_and_prints_only_json(tmp_path):
     out, plots = tmp_path / "rob", tmp_path / "plots"
     proc = run_cli("robustness", SMALL, "--demand", "scale=0.9,1.2", "--share", "0.7", "-n", "3", "--workers", "1",

@@ -41,6 +41,7 @@ def all_figures(results, comparison, sweep_frame):
     }
 
 
+@pytest.mark.slow
 def test_every_plot_renders_and_labels_zones_by_name(all_figures):
     for name, build in all_figures.items():
         fig = build()
@@ -146,6 +147,7 @@ def test_offered_load_is_rate_times_mean_service_time(small):
     assert len(load) == 2 * small.n_periods
 
 
+@pytest.mark.slow
 def test_save_plots_writes_every_png_together(results, comparison, sweep_frame, tmp_path):
     names = [p.name for p in sim.plots.save_plots(results, tmp_path / "run")]
     assert names == ["wait_heatmap.png", "queue_over_day.png", "utilization.png", "staffing_vs_demand.png"]

@@ -104,6 +104,7 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     assert ink > 0.03, ink
 
 
+@pytest.mark.slow
 def test_cli_simulate_and_compare_write_plots_and_reports(tmp_path, capsys):
     from servicehall.cli import main
 
@@ -135,6 +136,7 @@ def test_cli_unwritable_report_is_a_user_error(tmp_path, capsys):
 
 
 
+@pytest.mark.slow
 def test_report_in_chinese_translates_headings_and_keeps_zone_names(results, comparison):
     zh = sim.report.report_html(results, lang="zh")
     en = sim.report.report_html(results)

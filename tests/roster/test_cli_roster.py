@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from servicehall.cli import main
 
 from .conftest import STAFF, write_case
 
 
+@pytest.mark.slow
 def test_roster_command_writes_every_output(tmp_path, capsys):
     paths = write_case(tmp_path, bom=True)
     out = tmp_path / "out"

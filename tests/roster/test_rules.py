@@ -140,6 +140,7 @@ def test_ab_backup_covers_a_primary_on_leave(tmp_path):
     assert rosters.check_roster(roster) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("people", [40])
 def test_generated_staff_roster_holds_every_rule(people):
     """A generated staff file on a two-zone hall: AB posts, leave, part time, weekends."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 import optimize
 import rosters
@@ -54,6 +55,7 @@ def test_23_people_cover_the_week():
     assert rosters.check_roster(roster) == []
 
 
+@pytest.mark.slow
 def test_22_people_cannot():
     roster = post_office(22)
     assert roster.status == "understaffed"
