@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator
 from concurrent.futures import Executor
 from typing import Optional
 
 from .errors import UserError
+
+SCHEDULER_TIMEOUT = 10.0   # seconds to reach a Dask scheduler
 
 
 @contextlib.contextmanager
@@ -25,8 +28,14 @@ def open_executor(address: Optional[str]) -> Iterator[Optional[Executor]]:
         from distributed import Client
     except ImportError:
         raise UserError("--executor: Dask is not installed; pip install 'servicehall[dask]'") from None
+    host, _, port = address[len("dask://"):].rpartition(":")
+    if not host or not port.isdigit():
+        raise UserError(f"--executor: expected dask://HOST:PORT, got {address!r}")
     try:
-        client = Client("tcp://" + address[len("dask://"):], timeout=10)
+        # a plain connection first: where nothing listens it is refused at once, while Dask's
+        # client keeps retrying until its timeout
+        socket.create_connection((host.strip("[]"), int(port)), timeout=SCHEDULER_TIMEOUT).close()
+        client = Client(f"tcp://{host}:{port}", timeout=SCHEDULER_TIMEOUT)
     except (OSError, TimeoutError) as exc:
         raise UserError(f"--executor: cannot reach the Dask scheduler at {address}: {exc}") from None
     try:

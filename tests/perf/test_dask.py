@@ -12,12 +12,14 @@ import pandas as pd
 import pytest
 
 import sim
+from servicehall.cli.executors import SCHEDULER_TIMEOUT
 from sim import runner
 from sim.model.compiled import compile_hall
 from sim.output import write_results
 from sim.runner import dask_task_cancelled
 from sim.stream import simulate_to_dir
 from tests.cli.test_kill import alive, descendants
+from tests.helpers import run_cli
 
 distributed = pytest.importorskip("distributed")
 
@@ -96,10 +98,18 @@ def test_cli_executor_option_against_a_scheduler(cluster):
 
 
 @pytest.mark.slow  # the client retries for its 10-second timeout
-def test_cli_reports_an_unreachable_scheduler():
-    proc = subprocess.run([sys.executable, "-m", "servicehall", "simulate", str(SMALL), "-n", "2",
-                           "--executor", "dask://127.0.0.1:9"], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    assert proc.returncode == 2 and "cannot reach the Dask scheduler" in proc.stderr
+def test_cli_reports_an_unreachable_scheduler_at_once():
+    # nothing listens on the discard port: refused at once, not after Dask's connect timeout
+    started = time.perf_counter()
+    run = run_cli("simulate", SMALL, "-n", "2", "--executor", "dask://127.0.0.1:9")
+    assert run.returncode == 2 and "cannot reach the Dask scheduler at dask://127.0.0.1:9" in run.stderr
+    assert "Traceback" not in run.stderr and time.perf_counter() - started < SCHEDULER_TIMEOUT
+
+
+@pytest.mark.parametrize("address", ["dask://127.0.0.1", "dask://:8786", "dask://host:port", "tcp://127.0.0.1:8786"])
+def test_cli_rejects_a_malformed_executor_address(address):
+    run = run_cli("simulate", SMALL, "-n", "2", "--executor", address)
+    assert run.returncode == 2 and "expected dask://HOST:PORT" in run.stderr and repr(address) in run.stderr
 
 
 @pytest.mark.slow
