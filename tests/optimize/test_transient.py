@@ -4,6 +4,7 @@ the infinite-server identity, a hand-worked staff drop, brute-force chains and t
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import integrate, linalg, stats
 
@@ -311,23 +312,23 @@ def test_time_varying_day_against_the_simulator():
                       "patience": {"dist": "exponential", "mean": pat}}]})
     res = sim.simulate(scenario, replications=1500, seed=7, workers=1)
     v = res.visits
-    period = ((v.arrival - 480) // P).astype(int)
     exact = evaluate_zone([r / 60 for r in rates_h], staff, period_minutes=P, mean_service=es,
                           mean_patience=pat, taus=[tau])
     days = res.replications
+    # per (period of arrival, day): visits and the numerators of each measure, summed at once
+    counts = pd.DataFrame({
+        "period": ((v.arrival - 480) // P).astype(int), "replication": v.replication, "visits": 1.0,
+        "p_delay": (v.wait > 0).astype(float),
+        "service_level": ((v.outcome == "served") & (v.wait <= tau)).astype(float),
+        "p_abandon": (v.outcome == "abandoned").astype(float), "mean_wait": v.wait,
+    }).groupby(["period", "replication"]).sum()
     for t in range(len(staff)):
-        g = v[period == t]
-        by = g.groupby("replication")
-        x = by.size().reindex(range(days), fill_value=0).to_numpy(float)
-        checks = {
-            "p_delay": (by.wait.apply(lambda w: (w > 0).sum()), exact.p_delay[t]),
-            "service_level": (by.apply(lambda d: ((d.outcome == "served") & (d.wait <= tau)).sum()),
-                              exact.service_level[tau][t]),
-            "p_abandon": (by.apply(lambda d: (d.outcome == "abandoned").sum()), exact.p_abandon[t]),
-            "mean_wait": (by.wait.sum(), exact.mean_wait[t]),
-        }
-        for name, (num, value) in checks.items():
-            y = num.reindex(range(days), fill_value=0).to_numpy(float)
+        per_day = counts.loc[t].reindex(range(days), fill_value=0.0)
+        x = per_day["visits"].to_numpy(float)
+        checks = {"p_delay": exact.p_delay[t], "service_level": exact.service_level[tau][t],
+                  "p_abandon": exact.p_abandon[t], "mean_wait": exact.mean_wait[t]}
+        for name, value in checks.items():
+            y = per_day[name].to_numpy(float)
             lo, hi = ratio_ci(y, x)
             assert lo <= value <= hi, (t, name, value, lo, hi)
 
