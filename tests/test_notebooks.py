@@ -79,3 +79,8 @@ def test_notebook_runs(path, kernel_env):
         # Its plots are Figures built without pyplot: they must still display inline.
         images = sum("image/png" in out.get("data", {}) for c in nb.cells if c.cell_type == "code" for out in c.outputs)
         assert images >= 2, "the plots should display inline"
+    if path.name == "05_weekly_roster.ipynb":
+        # the roster it shows is one a manager could use: within its gap and breaking no rule
+        # (one cut short by the time limit left posts uncovered: 53 violations on 7 Dec)
+        printed = "".join(out.get("text", "") for c in nb.cells if c.cell_type == "code" for out in c.outputs)
+        assert "\n0 violations" in "\n" + printed, printed

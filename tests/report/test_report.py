@@ -213,7 +213,7 @@ def test_every_progress_line_the_optimizer_prints_has_its_chinese(method):
     hall = sim.load_scenario(data / "optimize_hall.yaml")
     shifts = optimize.load_shift_file(data / "optimize_shifts.yaml", zones=hall.zone_ids,
                                       grid=(hall.open_minute, hall.close_minute, 30))
-    budget = dict(max_simulations=1, adaptive_rounds=1, shifts=shifts, master_iterations=2) \
+    budget = dict(max_simulations=1, adaptive_rounds=1, shifts=shifts, master_iterations=2, master_rounds=1) \
         if method == "calibrated" else dict(shifts=shifts, max_evaluations=3, max_iterations=8, max_descent=8)
     lines: list[str] = []
     optimize.optimize_staffing(hall, "wait<=15@80%", method=method, seed=0, replications=3, verify_replications=3,
