@@ -40,6 +40,7 @@ FRESH_SEED = 1000
 SECOND_SEED = 5000
 MAX_WINDOWS = 6
 CHUNK = 30           # days per simulation
+MAX_DAYS = 240       # days per (period, level) at most, by default
 UNDECIDED_SE = 2.0   # an estimate within this many standard errors of the target is undecided
 
 
@@ -129,9 +130,9 @@ def answers(bf: BruteForce, scenario, small, periods, required: float) -> dict:
     return out
 
 
-def main(quick: bool = False, twice: bool = False, adaptive_rounds: int = 0) -> list[Goal]:
+def main(quick: bool = False, twice: bool = False, adaptive_rounds: int = 0, max_days: int | None = None) -> list[Goal]:
     scenario = sim.load_scenario(REFERENCE_HALL)
-    max_days = 60 if quick else 240
+    max_days = max_days or (60 if quick else MAX_DAYS)
     t0 = time.perf_counter()
     found = optimize.optimize_staffing(scenario, TARGET, seed=0, replications=15 if quick else 30, baselines=False,
                                        adaptive_rounds=adaptive_rounds)
@@ -174,6 +175,11 @@ def main(quick: bool = False, twice: bool = False, adaptive_rounds: int = 0) -> 
         same = sum(other[c][0] == brute[c][0] for c in both)
         print(f"two brute forces on different days agree in {same} of {len(both)} zone-periods "
               f"({same / max(len(both), 1):.1%})")
+        clear = [c for c in both if not brute[c][1] and not other[c][1]]     # a tie in neither
+        print(f"  outside the ties of either: {sum(other[c][0] == brute[c][0] for c in clear)} of {len(clear)}; "
+              f"{sum(t for _, t in other.values())} ties in the second")
+        mine = sum(int(plan.loc[z, p]) == other[(z, p)][0] for z, p in other)
+        print(f"the optimizer agrees with the second in {mine} of {len(other)} ({mine / max(len(other), 1):.1%})")
     return goals
 
 
@@ -182,6 +188,11 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="at most 60 days per level, optimizer on 15")
     parser.add_argument("--twice", action="store_true", help="a second brute force on other days: its own precision")
     parser.add_argument("--adaptive-rounds", type=int, default=0, help="the optimizer's adaptive stage (default 0)")
+    parser.add_argument("--max-days", type=int, default=None,
+                        help=f"days per (period, level) at most, in chunks of {CHUNK} (default {MAX_DAYS}; "
+                             "more: a more precise reference, fewer ties)")
     args = parser.parse_args()
+    if args.max_days is not None and (args.max_days < CHUNK or args.max_days % CHUNK):
+        parser.error(f"--max-days: a multiple of {CHUNK}, got {args.max_days}")
     print(f"Machine: {machine()}\n")
-    print_goals(main(args.quick, args.twice, args.adaptive_rounds), "Brute force")
+    print_goals(main(args.quick, args.twice, args.adaptive_rounds, args.max_days), "Brute force")
