@@ -49,7 +49,9 @@ from optimize.periods import PeriodGrid
 from optimize.queueing.transient import TransientResult, evaluate_zone
 from optimize.targets import parse_targets
 
-__all__ = ["ExactResult", "ZoneEvaluator", "solve_exact", "strengthened_cut"]
+__all__ = ["MAX_CUTS_PER_ITERATION", "ExactResult", "ZoneEvaluator", "solve_exact", "strengthened_cut"]
+
+MAX_CUTS_PER_ITERATION = 48    # strengthened cuts added per master solve, at most
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
                 shifts: Sequence[ShiftPattern] | ShiftSpec | None = None, grid=None,
                 check: Callable[[np.ndarray, int], bool] | None = None,
                 horizon: Callable[[int], int] | None = None, max_iterations: int = 500,
-                max_cuts_per_iteration: int = 48, solver: str = "HiGHS",
+                max_cuts_per_iteration: int = MAX_CUTS_PER_ITERATION, solver: str = rm.DEFAULT_SOLVER,
                 time_limit: float | None = None, incumbent: tuple | None = None) -> ExactResult:
     """Cheapest plan that *evaluate* passes in every period (see the module docstring).
 

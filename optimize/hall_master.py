@@ -34,15 +34,12 @@ import numpy as np
 
 from optimize import roster_model as rm
 from optimize.closed_loop import roster_plan
-from optimize.exact_staffing import strengthened_cut
+from optimize.exact_staffing import MAX_CUTS_PER_ITERATION, strengthened_cut
 from optimize.periods import PeriodGrid
 from optimize.roster import roster_program
 from optimize.verify import plan_array
 
 __all__ = ["HallMasterAnswer", "hall_master"]
-
-MAX_CUTS_PER_ZONE = 48      # per solve, as in solve_exact
-
 
 @dataclass(frozen=True)
 class HallMasterAnswer:
@@ -64,7 +61,7 @@ def _zone_cuts(ev, row) -> list[list[tuple[int, int]]]:
     zone's corrected model, run where the model lives; empty when it passes everywhere."""
     row = np.asarray(row, dtype=np.int64)
     return [strengthened_cut(row, int(t), ev.windows, ev.check, ev.horizon, ev.T)
-            for t in _failing(ev, row)[:MAX_CUTS_PER_ZONE]]
+            for t in _failing(ev, row)[:MAX_CUTS_PER_ITERATION]]
 
 
 def _failing(ev, row) -> np.ndarray:

@@ -4,7 +4,8 @@ loading the optimizer)."""
 from __future__ import annotations
 
 __all__ = ["DEFAULT_ADAPTIVE_ROUNDS", "DEFAULT_MASTER_ITERATIONS", "DEFAULT_METHOD", "MASTER_SAFETY_SECONDS", "MAX_ADAPTIVE_ROUNDS",
-           "MAX_MASTER_ITERATIONS", "DEFAULT_MASTER_ROUNDS", "MAX_MASTER_ROUNDS", "MAX_SIMULATIONS", "METHODS"]
+           "MAX_MASTER_ITERATIONS", "DEFAULT_MASTER_ROUNDS", "MAX_MASTER_ROUNDS", "MAX_SIMULATIONS", "METHODS",
+           "SOLVERS", "DEFAULT_SOLVER"]
 
 METHODS = ("sipp", "lag", "mol", "simulation", "calibrated")
 """``sipp``, ``lag``, ``mol``: analytic requirements, then the closed loop; ``simulation``:
@@ -12,6 +13,10 @@ the simulation search, then the closed loop; ``calibrated``: the zones' exact mo
 corrected by simulating the hall (:mod:`optimize.calibrated_method`)."""
 
 DEFAULT_METHOD = "calibrated"
+
+SOLVERS = ("HiGHS", "CBC")
+DEFAULT_SOLVER = "HiGHS"
+"""The solver every integer program uses unless told otherwise (``--solver``)."""
 
 # the calibrated method's effort, limited so that its seeds never meet: search simulation i
 # uses seed + 10 + i (the masters' rounds continue it: at most 40 + 9), the probes seed + 60, + 61, adaptive round r seed + 100 + 2r (+ 1)

@@ -18,6 +18,8 @@ from collections.abc import Hashable, Iterable
 
 import pulp
 
+from optimize.methods import DEFAULT_SOLVER, SOLVERS
+
 __all__ = [
     "SOLVERS",
     "affine",
@@ -33,9 +35,6 @@ __all__ = [
     "value",
 ]
 
-SOLVERS = ("HiGHS", "CBC")
-DEFAULT_SOLVER = "HiGHS"
-"""The solver every integer program uses unless told otherwise (``--solver``)."""
 
 
 def new_problem(name: str) -> pulp.LpProblem:

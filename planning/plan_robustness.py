@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from optimize.methods import DEFAULT_SOLVER
 from planning.demand_set import DemandScenario
 
 __all__ = ["HOLDS", "ChancePlan", "Robustness", "chance_constrained_plan", "robustness"]
@@ -327,7 +328,7 @@ def _rostered(scenario, requirement: pd.DataFrame, shifts, solver: str):
 
 def chance_constrained_plan(scenario, targets, demands: Sequence[DemandScenario], share: float, *, shifts=None,
                             method: str | Callable = "sipp", replications: int | None = None, seed: int = 0,
-                            workers: int | None = None, executor=None, solver: str = "HiGHS",
+                            workers: int | None = None, executor=None, solver: str = DEFAULT_SOLVER,
                             optimizer_options: dict | None = None, progress=None) -> ChancePlan:
     """The cheapest plan meeting each scenario's requirement in at least ceil(*share* x K) of the K
     *demands*, in every zone-period, capped at the windows; and the nominal plan beside it.

@@ -14,11 +14,13 @@ from optimize.methods import (
     DEFAULT_MASTER_ITERATIONS,
     DEFAULT_MASTER_ROUNDS,
     DEFAULT_METHOD,
+    DEFAULT_SOLVER,
     MAX_ADAPTIVE_ROUNDS,
     MAX_MASTER_ITERATIONS,
     MAX_MASTER_ROUNDS,
     MAX_SIMULATIONS,
     METHODS,
+    SOLVERS,
 )
 from sim.atomic import atomic_dir
 from sim.output import json_value
@@ -85,8 +87,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "they still hold on two seeds)")
     p.add_argument("--max-descent", type=nonneg_int, default=20,
                    help="simulations the cost descent may use at most (default 20)")
-    p.add_argument("--solver", choices=("HiGHS", "CBC"), default="HiGHS",
-                   help="integer-programming solver for the rosters (default HiGHS)")
+    p.add_argument("--solver", choices=SOLVERS, default=DEFAULT_SOLVER,
+                   help=f"integer-programming solver for the rosters (default {DEFAULT_SOLVER})")
     p.add_argument("--workers", type=workers, default=None, help="worker processes (default: all cores)")
     p.add_argument("--executor", default=None, metavar="ADDRESS",
                    help="run replications on a Dask scheduler, e.g. dask://127.0.0.1:8786")
