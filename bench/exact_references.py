@@ -146,10 +146,10 @@ def run_case(case: Case, seconds: float, with_simulation: bool, replications: in
     lows = ev.lower_bounds()
     if case.shifts:
         exact = solve_exact(ev, ev.windows, lower=lows, shifts=patterns(case.shifts), grid=GRID,
-                            check=ev.check, horizon=ev.horizon, time_limit=2 * seconds)
+                            check=ev.check, horizon=ev.horizon, time_limit=2 * seconds, monotone=ev.monotone)
     else:
         exact = solve_exact(ev, ev.windows, costs=[P / 60] * T, lower=lows, check=ev.check,
-                            horizon=ev.horizon, time_limit=seconds)
+                            horizon=ev.horizon, time_limit=seconds, monotone=ev.monotone)
     plans["exact"] = (list(exact.plan), exact.cost, time.perf_counter() - t0)
     for method, (plan, cost, secs) in plans.items():
         worst, missed, early = score(ev, plan)

@@ -141,7 +141,7 @@ class _Models:
         self.least = np.minimum((self.rates > 0).astype(np.int64), caps)   # someone wherever visitors come
         specs = {z: dict(rates=list(demand[zone].rates), period_minutes=self.P,
                          mean_service=demand[zone].mean_service, targets=targets, windows=caps[z],
-                         mean_patience=demand[zone].mean_patience)
+                         mean_patience=demand[zone].mean_patience, staff_decrease=scenario.staff_decrease)
                  for z, zone in enumerate(self.zones) if sum(demand[zone].rates) > 0 and caps[z].max() > 0}
         self.mean_service = {z: spec["mean_service"] for z, spec in specs.items()}
         self.pool = ZonePool(specs, workers)
@@ -380,10 +380,11 @@ def _zone_master(ev: ZoneEvaluator, floor, shifts, grid, incumbent, iterations: 
     integer program, with cuts from this zone's corrected model wherever its answer fails,
     re-solved until its answer passes everywhere, for at most *iterations* solves (or
     *seconds*, a safety limit); starts from *incumbent* (cost, coverage). Returns (status,
-    coverage, cost, lower bound); status ``optimal`` or ``limit``."""
+    coverage, cost, lower bound); status ``optimal``, ``best_found`` (a model with
+    abandonment: nothing proven) or ``limit``."""
     lower = np.maximum(ev.lower_bounds(), floor)
     found = solve_exact(ev, ev.windows, lower=lower, shifts=shifts, grid=grid, check=ev.check, horizon=ev.horizon,
-                        max_iterations=iterations, time_limit=seconds,
+                        monotone=ev.monotone, max_iterations=iterations, time_limit=seconds,
                         incumbent=(incumbent[0], incumbent[1], {}))
     return found.status, np.asarray(found.plan, dtype=np.int64), float(found.cost), float(found.lower_bound)
 

@@ -1,10 +1,13 @@
 """Exact cheapest staffing: an integer program with lazy monotone cuts around an evaluator.
 
-Performance in period t improves with staff in t and in the periods before it (fewer
-people waiting when t starts) and, for waits that run past the period's end, in the
-periods after it. So if a plan f fails in period t, every plan g <= f (period by period)
-fails there too, and any plan that meets the target in t has s_u >= f_u + 1 for some u in
-the periods that can affect t. The master problem encodes s_t in unary,
+Performance in period t improves with staff in t and, for waits that run past the period's
+end, in the periods after it; without abandonment (and under the simulator's default
+``first_free`` rule) also with staff in the periods before it (fewer people waiting when t
+starts). Where all three hold (*monotone*), if a plan f fails in period t, every plan
+g <= f (period by period) fails there too, and any plan that meets the target in t has
+s_u >= f_u + 1 for some u in the periods that can affect t. (With abandonment, staff
+earlier can hurt: see :class:`ZoneEvaluator`; the cuts below then only steer a search
+whose lower bound comes from the proven L_t alone.) The master problem encodes s_t in unary,
 
     y[t, k] in {0, 1}, k = 1..U_t,   y[t, k] = 1 iff s_t >= k
     order_t_k:  y[t, k] <= y[t, k-1]                      (k >= 2)
@@ -60,8 +63,10 @@ class ExactResult:
 
     *status*: ``optimal`` (the plan passes everywhere and is the cheapest such plan: its cost
     equals the master's lower bound), ``infeasible`` (no plan within the upper bounds passes),
-    or ``limit`` (iterations or time ran out: *plan* is the cheapest passing plan found, if
-    any, and *lower_bound* bounds the optimum from below).
+    ``best_found`` (a performance that is not monotone: the search with its cuts has nothing
+    cheaper to try, but the cuts prove nothing; *lower_bound* is the cut-free bound), or
+    ``limit`` (iterations or time ran out: *plan* is the cheapest passing plan found, if
+    any, and *lower_bound* bounds the optimum from below). *lower_bound* is always valid.
     *plan*: staff per period; *cost*: its cost; *counts*: people per shift variant (rosters).
     """
 
@@ -181,7 +186,8 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
                 check: Callable[[np.ndarray, int], bool] | None = None,
                 horizon: Callable[[int], int] | None = None, max_iterations: int = 500,
                 max_cuts_per_iteration: int = MAX_CUTS_PER_ITERATION, solver: str = rm.DEFAULT_SOLVER,
-                time_limit: float | None = None, incumbent: tuple | None = None) -> ExactResult:
+                time_limit: float | None = None, incumbent: tuple | None = None,
+                monotone: bool = True) -> ExactResult:
     """Cheapest plan that *evaluate* passes in every period (see the module docstring).
 
     *upper*: most staff per period (windows); *lower*: proven lower bounds (default 0).
@@ -190,6 +196,10 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
     chosen variants, cost the variants' cost. *time_limit* in seconds for the whole search.
     *incumbent*: a known passing (cost, plan, counts), e.g. a roster of a passing per-period
     plan; the search stops as soon as the lower bound reaches the best passing cost.
+    *monotone* False: *evaluate* is not monotone in the earlier periods' staff (see
+    :class:`ZoneEvaluator`), so the cuts are only a heuristic that steers the search: the
+    lower bound is the first, cut-free solve's (*lower* must still be valid), and a search
+    that runs out of cheaper plans ends ``best_found`` unless its plan meets that bound.
     """
     t_start = time.perf_counter()
     # checked inside an iteration too: one iteration's repair and cuts can take far longer than a limit
@@ -238,13 +248,18 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
         if left is not None and left <= 0:
             break
         status = rm.solve(prob, solver, left)
-        if status == "infeasible":
+        if status == "infeasible" and (monotone or not cuts):
             return ExactResult("infeasible", plan, math.inf, math.inf, iteration, evaluations, len(cuts),
                                time.perf_counter() - t_start, {}, tuple(history))
+        if status == "infeasible" and incumbent[1] is not None:     # heuristic cuts left nothing
+            return ExactResult("best_found", incumbent[1], incumbent[0], lower_bound, iteration, evaluations,
+                               len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
         if status != "optimal":
             break
         plan = tuple(int(round(rm.value(level[t]))) for t in range(T))
-        lower_bound = rm.value(prob.objective)
+        master = rm.value(prob.objective)
+        if monotone or not cuts:      # every cut valid (or none yet): the master's optimum is a bound
+            lower_bound = master
         counts = ({(v.pattern, v.lunch_label): int(round(rm.value(x[i])))
                    for i, v in enumerate(variants) if rm.value(x[i]) > 0.5} if variants else {})
         f = np.array(plan)
@@ -252,7 +267,7 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
         evaluations += 1
         failing = np.nonzero(~ok)[0]
         if len(failing) == 0:
-            incumbent = (lower_bound, plan, counts)
+            incumbent = (master, plan, counts)
         elif not variants:
             repaired = _repair(f, upper, check, costs)
             cost = float(np.dot(costs, repaired))
@@ -262,21 +277,28 @@ def solve_exact(evaluate: Callable[[np.ndarray], np.ndarray], upper: Sequence[in
             repaired = _repair_roster(f, variants, upper, check, solver, deadline=deadline)
             if repaired is not None and repaired[0] < incumbent[0]:
                 incumbent = repaired
-        history.append({"iteration": iteration, "lower_bound": lower_bound, "upper_bound": incumbent[0],
-                        "failing": len(failing), "cuts": len(cuts)})
+        history.append({"iteration": iteration, "lower_bound": lower_bound, "master": master,
+                        "upper_bound": incumbent[0], "failing": len(failing), "cuts": len(cuts)})
         if incumbent[0] <= lower_bound + 1e-9:
             return ExactResult("optimal", incumbent[1], incumbent[0], lower_bound, iteration, evaluations,
+                               len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
+        if incumbent[0] <= master + 1e-9:       # not monotone: nothing cheaper left under the cuts
+            return ExactResult("best_found", incumbent[1], incumbent[0], lower_bound, iteration, evaluations,
                                len(cuts), time.perf_counter() - t_start, incumbent[2], tuple(history))
         added = 0
         for t in failing[:max_cuts_per_iteration]:
             if added and deadline is not None and time.perf_counter() > deadline:
                 break
             cut = strengthened_cut(f, int(t), upper, check, horizon, T)
+            if not cut and not monotone:    # proves nothing here; the other cuts may still steer
+                continue
             cuts.append(cut)
             added += 1
             if not cut:          # even the maximum everywhere that matters fails at t
                 return ExactResult("infeasible", plan, math.inf, lower_bound, iteration, evaluations,
                                    len(cuts), time.perf_counter() - t_start, {}, tuple(history))
+        if not added:            # not monotone and no cut to add: the search cannot move
+            break
     # out of iterations or time: the incumbent (if any) with the gap to the lower bound
     if incumbent[1] is not None:
         return ExactResult("limit", incumbent[1], incumbent[0], lower_bound, len(history), evaluations,
@@ -292,7 +314,17 @@ class ZoneEvaluator:
     minutes; *windows* the most staff in any period (an int or one per period). Periods that
     fail even with every window staffed (from the start of the day) are *out of reach*: they
     are reported in :attr:`out_of_reach` and counted as passing, so the rest can be optimised.
-    Model values are cached by plan.
+    Model values are cached by plan. *staff_decrease*: the scenario's rule when staff falls
+    while windows are busy (``first_free`` or ``own_visitor``, see
+    :mod:`optimize.queueing.transient`).
+
+    Performance in a period always improves with staff in that period and the later ones,
+    and an empty start is the best start of all. With more staff *earlier* it improves only
+    without abandonment under ``first_free`` (:attr:`monotone`): with patience, visitors
+    served earlier hold windows that abandoners would have freed (worst with services longer
+    than patience); under ``own_visitor``, visitors on leaving windows drop out of the next
+    drop's count. Where it is not monotone, :meth:`lower_bounds` start every period empty and
+    :meth:`solve` proves nothing by its cuts (see :func:`solve_exact`'s *monotone*).
 
     *corrections* (see :meth:`correct`): per target text, an array of one additive
     correction per period applied to the model's value before it is judged - how the
@@ -302,11 +334,14 @@ class ZoneEvaluator:
 
     def __init__(self, rates: Sequence[float], *, period_minutes: float, mean_service: float,
                  targets, windows, mean_patience: float = math.inf, tol: float = 1e-9,
-                 corrections: dict | None = None):
+                 corrections: dict | None = None, staff_decrease: str = "first_free"):
         self.rates = [float(r) for r in rates]
         self.T = len(self.rates)
         self.P = float(period_minutes)
         self.mean_service, self.mean_patience = float(mean_service), float(mean_patience)
+        self.staff_decrease = staff_decrease
+        # property tests in tests/optimize/test_exact_bounds.py; counterexamples there too
+        self.monotone = math.isinf(self.mean_patience) and staff_decrease == "first_free"
         self.targets = parse_targets(targets)
         self.windows = np.broadcast_to(np.asarray(windows, dtype=int), (self.T,)).copy()
         self.tol = tol
@@ -358,7 +393,7 @@ class ZoneEvaluator:
         self.evaluations += 1
         r = evaluate_zone(self.rates[:periods], plan, period_minutes=self.P,
                           mean_service=self.mean_service, mean_patience=self.mean_patience,
-                          taus=self.taus, tol=self.tol, waits=self.waits)
+                          taus=self.taus, tol=self.tol, waits=self.waits, staff_decrease=self.staff_decrease)
         self._remember(plan, 0, r)
         return r
 
@@ -414,7 +449,8 @@ class ZoneEvaluator:
             self.evaluations += 1
             r = evaluate_zone(self.rates[m: last + 1], plan[m: last + 1], period_minutes=self.P,
                               mean_service=self.mean_service, mean_patience=self.mean_patience,
-                              taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
+                              taus=self.taus, tol=self.tol, waits=self.waits, initial=start,
+                              staff_decrease=self.staff_decrease)
             self._remember(plan, m, r)
             self._checks[key] = self._model_values(r)[:, t - m: t - m + 1]
         return self._checks[key][:, 0]
@@ -426,21 +462,22 @@ class ZoneEvaluator:
         return bool(self._judge(self.period_values(plan, t)[:, None], slice(t, t + 1), levels=[plan[t]])[0])
 
     def lower_bounds(self) -> np.ndarray:
-        """Valid lower bounds L_t: with every earlier period at its windows (the best possible
-        start, by monotonicity) and every later one too, period t still fails at L_t - 1."""
+        """Valid lower bounds L_t: from the best possible start of period t - every earlier
+        period at its windows where the model is :attr:`monotone`, else an empty zone - and
+        every later period at its windows, period t still fails at L_t - 1."""
         if self._lower_bounds is None:
             self._lower_bounds = self._compute_lower_bounds()
         return self._lower_bounds.copy()
 
     def _compute_lower_bounds(self) -> np.ndarray:
-        best = self.result(self.windows)
+        best = self.result(self.windows) if self.monotone else None
         lows = np.zeros(self.T, dtype=int)
         for t in range(self.T):
             if t in self.out_of_reach or self.rates[t] == 0:
                 continue
             last = self.horizon(t)
             start = None                           # empty: the best start of all
-            if t > 0 and best.end_states[t - 1].shape[1] == 1:   # no window closing at the end
+            if best is not None and t > 0 and best.end_states[t - 1].shape[1] == 1:   # no window closing
                 start = (best.end_states[t - 1][:, 0], int(self.windows[t - 1]))
 
             def passes(k, t=t, last=last, start=start):
@@ -448,7 +485,8 @@ class ZoneEvaluator:
                 self.evaluations += 1
                 r = evaluate_zone(self.rates[t: last + 1], plan, period_minutes=self.P,
                                   mean_service=self.mean_service, mean_patience=self.mean_patience,
-                                  taus=self.taus, tol=self.tol, waits=self.waits, initial=start)
+                                  taus=self.taus, tol=self.tol, waits=self.waits, initial=start,
+                                  staff_decrease=self.staff_decrease)
                 return bool(self._judge(self._model_values(r)[:, :1], slice(t, t + 1), levels=[k])[0])
 
             lo, hi = 0, int(self.windows[t])       # passes(hi) holds: t is within reach
@@ -466,4 +504,4 @@ class ZoneEvaluator:
         if costs is None and shifts is None:
             costs = [self.P / 60.0] * self.T       # staff-hours
         return solve_exact(self, self.windows, costs=costs, lower=self.lower_bounds(), shifts=shifts,
-                           grid=grid, check=self.check, horizon=self.horizon, **options)
+                           grid=grid, check=self.check, horizon=self.horizon, monotone=self.monotone, **options)

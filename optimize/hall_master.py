@@ -14,13 +14,15 @@ staff on duty written in unary, as in :mod:`optimize.exact_staffing`:
     low:    sum_k lv[z, t, k] >= L[z, t]       (the zone model's proven lower bounds, the floor)
     cut:    sum_{(u, k) in support} lv[z, u, k] >= 1    (per zone, failing plan and period)
 
-minimising the shifts' cost. Each solve's optimum is a lower bound on every roster the
-zones' models pass. The answer's staff on duty is judged by each zone's model where it
-lives (the :class:`~optimize.zone_pool.ZonePool` workers, in parallel), and every failing
+minimising the shifts' cost. The answer's staff on duty is judged by each zone's model where
+it lives (the :class:`~optimize.zone_pool.ZonePool` workers, in parallel), and every failing
 period of every zone gets a strengthened cut (:func:`optimize.exact_staffing.strengthened_cut`,
-valid because a zone's performance only improves with its own staff). When the answer
-passes in every zone it is the cheapest roster the models pass (proven); when the bound
-reaches the incumbent's cost, the incumbent is.
+valid where a zone's performance only improves with its own staff, earlier staff included:
+every model :attr:`~optimize.exact_staffing.ZoneEvaluator.monotone`). Then each solve's
+optimum is a lower bound on every roster the zones' models pass; when the answer passes in
+every zone it is the cheapest such roster (proven); when the bound reaches the incumbent's
+cost, the incumbent is. Where some model is not monotone (abandonment), the cuts only steer
+the search and the bound is the first, cut-free solve's.
 """
 
 from __future__ import annotations
@@ -64,6 +66,10 @@ def _zone_cuts(ev, row) -> list[list[tuple[int, int]]]:
             for t in _failing(ev, row)[:MAX_CUTS_PER_ITERATION]]
 
 
+def _monotone(ev) -> bool:
+    return bool(ev.monotone)
+
+
 def _failing(ev, row) -> np.ndarray:
     """The periods where *row* fails the zone's corrected model (run where the model lives)."""
     return np.nonzero(~ev(np.asarray(row, dtype=np.int64)))[0]
@@ -85,6 +91,7 @@ def hall_master(scenario, pool, lowest: np.ndarray, incumbent: tuple[float, np.n
     cuts: dict[int, list[list[tuple[int, int]]]] = {z: [] for z in modelled}
     best_cost, best = float(incumbent[0]), np.asarray(incumbent[1], dtype=np.int64)
     lower_bound, solves = -math.inf, 0
+    monotone = all(pool.each(_monotone).values())
     while solves < iterations and time.perf_counter() - started < seconds:
         # built afresh each solve, each zone's cuts together: the order of the rows steers
         # HiGHS among equally cheap answers, and the measured runs were made with this order
@@ -116,14 +123,16 @@ def hall_master(scenario, pool, lowest: np.ndarray, incumbent: tuple[float, np.n
         solves += 1
         if status != "optimal":
             break
-        lower_bound = float(rm.value(prob.objective))
-        if lower_bound >= best_cost - 1e-9:
+        master = float(rm.value(prob.objective))
+        if monotone or not any(cuts.values()):      # every cut valid, or none yet: a bound
+            lower_bound = master
+        if master >= best_cost - 1e-9:
             break
         duty = np.array([[int(round(rm.value(program.on_duty(zone, t)))) for t in range(T)] for zone in zones],
                         dtype=np.int64)
         found = pool.map(_zone_cuts, {z: (duty[z],) for z in modelled})
         if not any(found.values()):
-            best_cost, best = lower_bound, duty          # passes everywhere: the cheapest
+            best_cost, best = master, duty              # passes everywhere: the cheapest (if monotone)
             break
         if any(not cut for zone_cuts in found.values() for cut in zone_cuts):
             break                                       # beyond reach even at every window: none passes

@@ -97,7 +97,9 @@ try:  # the kernels behind ``A @ x``: the wrapper's checks cost more than the pr
 except ImportError:  # pragma: no cover - a SciPy that moved them
     _csr_matvec = _csr_matvecs = None
 
-__all__ = ["TransientResult", "evaluate_zone", "fluid_peak"]
+__all__ = ["STAFF_DECREASE", "TransientResult", "evaluate_zone", "fluid_peak"]
+
+STAFF_DECREASE = ("first_free", "own_visitor")     # the scenario's rules (sim.scenario's staff_decrease)
 
 
 def _mv(A, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -221,29 +223,37 @@ class TransientResult:
 
 
 class _Space:
-    """States of one period: e = 0: n = 0..N; e = 1..E: n = s+e..N; index ``size`` = served."""
+    """States of one period (see the module docstring): e = 0: n = 0..N; e = 1..E: n from the
+    least present with e excess windows (s + e under ``first_free``, e under ``own_visitor``)
+    to N; index ``size`` = served."""
 
-    def __init__(self, N: int, s: int, E: int):
-        E = max(0, min(E, N - s))
-        self.N, self.s, self.E = N, s, E
+    def __init__(self, N: int, s: int, E: int, own: bool = False):
+        E = max(0, min(E, N if own else N - s))
+        self.N, self.s, self.E, self.own = N, s, E, own
         ns, es, offsets = [np.arange(N + 1)], [np.zeros(N + 1, dtype=np.int64)], [0]
         start = N + 1
         for e in range(1, E + 1):
             offsets.append(start)
-            ns.append(np.arange(s + e, N + 1))
-            es.append(np.full(N - s - e + 1, e, dtype=np.int64))
-            start += N - s - e + 1
+            ns.append(np.arange(self.least(e), N + 1))
+            es.append(np.full(N - self.least(e) + 1, e, dtype=np.int64))
+            start += N - self.least(e) + 1
         self.offsets = np.array(offsets, dtype=np.int64)
         self.n = np.concatenate(ns)
         self.e = np.concatenate(es)
         self.size = start
-        self.busy = np.where(self.e == 0, np.minimum(self.n, s), s + self.e)
+        # regular windows busy: every one when e >= 1 under first_free (a pending closure is never idle)
+        self.regular = np.minimum(self.n - self.e, s)
+        self.busy = self.regular + self.e
         self.queue = self.n - self.busy
-        self.delayed = (self.e > 0) | (self.n >= s)
+        self.delayed = self.n - self.e >= s          # an arrival finds every regular window busy
+
+    def least(self, e):
+        """The fewest present with e >= 1 excess windows working."""
+        return e if self.own else self.s + e
 
     def index(self, n, e):
         n, e = np.asarray(n), np.asarray(e)
-        return np.where(e == 0, n, self.offsets[np.minimum(e, self.E)] + n - self.s - e)
+        return np.where(e == 0, n, self.offsets[np.minimum(e, self.E)] + n - self.least(e))
 
     def grid(self, p: np.ndarray) -> np.ndarray:
         out = np.zeros((self.N + 1, self.E + 1))
@@ -254,8 +264,8 @@ class _Space:
 class _Tagged:
     """Tagged-customer states (j, e), j = 0..J waiting ahead, e = 0..E; index e (J+1) + j, served = size."""
 
-    def __init__(self, s: int, E: int, J: int):
-        self.s, self.E, self.J = s, E, J
+    def __init__(self, s: int, E: int, J: int, own: bool = False):
+        self.s, self.E, self.J, self.own = s, E, J, own
         self.j = np.tile(np.arange(J + 1), E + 1)
         self.e = np.repeat(np.arange(E + 1), J + 1)
         self.size = (E + 1) * (J + 1)
@@ -289,17 +299,24 @@ def _csr(rows, cols, rates, out, rate, dim, extra=0):
 
 def _main_rates(space: _Space, lam: float, mu: float, theta: float):
     """Transitions of the main chain: (to, from, rate) lists and exit rates (arrival at N is lost)."""
-    n, e, s, N = space.n, space.e, space.s, space.N
+    n, e, N = space.n, space.e, space.N
     idx = np.arange(space.size)
-    comp = np.where(e == 0, np.minimum(n, s), s + e) * mu
     aband = space.queue * theta
     up = n < N
     rows, cols, rates = [space.index(n[up] + 1, e[up])], [idx[up]], [np.full(int(up.sum()), lam)]
-    has = comp > 0
-    tgt = np.where(e == 0, space.index(n - 1, 0), space.index(n - 1, np.maximum(e - 1, 0)))
-    rows.append(tgt[has])
-    cols.append(idx[has])
-    rates.append(comp[has])
+    if space.own:
+        # the leaving people finish their own visitors; the regular windows keep calling
+        moves = [(space.regular * mu, e), (e * mu, np.maximum(e - 1, 0))]
+    else:
+        # any completion closes a window while excess ones remain
+        moves = [(space.busy * mu, np.maximum(e - 1, 0))]
+    comp = np.zeros(space.size)
+    for rate, e_to in moves:
+        has = rate > 0
+        rows.append(space.index(n[has] - 1, e_to[has]))
+        cols.append(idx[has])
+        rates.append(rate[has])
+        comp += rate
     has = aband > 0
     rows.append(space.index(n[has] - 1, e[has]))
     cols.append(idx[has])
@@ -308,37 +325,45 @@ def _main_rates(space: _Space, lam: float, mu: float, theta: float):
 
 
 def _tagged_rates(tg: _Tagged, mu: float, theta: float):
-    """Transitions of the tagged customer: completion, those ahead abandoning, own patience (lost)."""
+    """Transitions of the tagged customer: completion, those ahead abandoning, own patience (lost).
+    Under ``first_free`` any of the s + e busy windows closes while e >= 1; under
+    ``own_visitor`` the s regular windows call the queue and the e leaving ones close."""
     j, e, s = tg.j, tg.e, tg.s
     idx = np.arange(tg.size)
-    comp = (s + e) * mu
+    calling = np.where(tg.own | (e == 0), s * mu, 0.0)       # completions that call the queue
+    closing = np.where(e >= 1, (e if tg.own else s + e) * mu, 0.0)
     rows, cols, rates = [], [], []
-    has = comp > 0
-    up = has & (e >= 1)
+    up = closing > 0
     rows.append(tg.index(j[up], e[up] - 1))
     cols.append(idx[up])
-    rates.append(comp[up])
-    mid = has & (e == 0) & (j >= 1)
-    rows.append(tg.index(j[mid] - 1, 0))
+    rates.append(closing[up])
+    mid = (calling > 0) & (j >= 1)
+    rows.append(tg.index(j[mid] - 1, e[mid]))
     cols.append(idx[mid])
-    rates.append(comp[mid])
-    head = has & (e == 0) & (j == 0)
+    rates.append(calling[mid])
+    head = (calling > 0) & (j == 0)
     rows.append(np.full(int(head.sum()), tg.size))
     cols.append(idx[head])
-    rates.append(comp[head])
+    rates.append(calling[head])
     ab = (j >= 1) & (theta > 0)
     rows.append(tg.index(j[ab] - 1, e[ab]))
     cols.append(idx[ab])
     rates.append(j[ab] * theta)
-    return rows, cols, rates, comp + j * theta + theta
+    return rows, cols, rates, calling + closing + j * theta + theta
 
 
 def _main_boundary(a: _Space, s_new: int, p: np.ndarray, N: int):
-    """The new main space after s -> s_new and the CSR map of states (lighter e-levels pruned)."""
-    e_new = np.maximum(0, a.busy - s_new)
+    """The new main space after s -> s_new and the CSR map of states (lighter e-levels pruned).
+    A rise cancels pending closures first; a drop closes idle regular windows first (under
+    ``first_free`` a regular window idles only when e = 0, so both rules give max(0, busy - s'))."""
+    if a.own:
+        rise = max(s_new - a.s, 0)
+        e_new = np.maximum(a.e - rise, 0) + np.maximum(a.regular - s_new, 0)
+    else:
+        e_new = np.maximum(0, a.busy - s_new)
     heavy = p > PRUNE
     E = int(e_new[heavy].max()) if heavy.any() else 0
-    b = _Space(N, s_new, E)
+    b = _Space(N, s_new, E, a.own)
     keep = e_new <= b.E
     tgt = b.index(a.n[keep], e_new[keep])
     src = np.arange(a.size)[keep]
@@ -443,7 +468,7 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
                   mean_service: float, mean_patience: float = math.inf,
                   taus: Sequence[float] = (), tol: float = 1e-9, max_states: int = 200_000,
                   quadrature_nodes: int = 6, start_present: int | None = None,
-                  waits: bool = True, initial=None) -> TransientResult:
+                  waits: bool = True, initial=None, staff_decrease: str = "first_free") -> TransientResult:
     """Exact per-period measures of one zone over a day (see the module docstring).
 
     *rates*: arrivals per minute in each period; *staff*: working windows per period
@@ -455,7 +480,9 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
     *start_present*: initial cap N (default from the fluid model). *waits* False skips the
     cohorts (mean wait and abandonment are then NaN), which is cheaper. *initial*: instead
     of an empty start, a pair (P(n present) for n = 0, 1, ..., staff before the first period)
-    with no window closing (e = 0); the first period's change applies to it.
+    with no window closing (e = 0), or an (n, e) array as in *end_states*; the first
+    period's change applies to it. *staff_decrease*: the scenario's rule when staff falls
+    while windows are busy, ``first_free`` or ``own_visitor`` (see the module docstring).
     """
     rates = [float(r) for r in rates]
     staff = [int(s) for s in staff]
@@ -465,6 +492,8 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
         raise ValueError(f"rates must be finite and >= 0 per minute, got {rates}")
     if any(s < 0 for s in staff):
         raise ValueError(f"staff must be >= 0, got {staff}")
+    if staff_decrease not in STAFF_DECREASE:
+        raise ValueError(f"staff_decrease must be one of {STAFF_DECREASE}, got {staff_decrease!r}")
     if not (period_minutes > 0 and mean_service > 0 and mean_patience > 0):
         raise ValueError("period_minutes, mean_service and mean_patience must be > 0")
     taus = tuple(sorted({float(t) for t in taus if t > 0}))
@@ -476,7 +505,7 @@ def evaluate_zone(rates: Sequence[float], staff: Sequence[int], *, period_minute
     while True:
         try:
             result = _evaluate(rates, staff, period_minutes, mean_service, mean_patience, taus, N,
-                               quadrature_nodes, tol, waits, initial)
+                               quadrature_nodes, tol, waits, initial, staff_decrease == "own_visitor")
         except _TooSmall:
             result = None
         if result is not None and result.lost <= tol:
@@ -512,25 +541,25 @@ def _neg_generator(tg: _Tagged, mu: float, theta: float):
 
 
 def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol, waits,
-              initial=None) -> TransientResult:
+              initial=None, own: bool = False) -> TransientResult:
     T = len(rates)
     mu = 1.0 / mean_service
     theta = 0.0 if math.isinf(mean_patience) else 1.0 / mean_patience
     after = staff[-1] if staff[-1] > 0 else 1        # the stranded rule after closing
     levels = staff + [after]
 
-    space = _Space(N, staff[0], 0)
+    space = _Space(N, staff[0], 0, own)
     p = np.zeros(space.size)
     p[0] = 1.0
     if initial is not None:
         probs, before = np.asarray(initial[0], dtype=float), int(initial[1])
         if probs.ndim == 1:
             probs = probs[:, None]
-        start = _Space(N, before, probs.shape[1] - 1)
+        start = _Space(N, before, probs.shape[1] - 1, own)
         n, e = np.nonzero(probs[: N + 1])
-        ok = (e == 0) | (n >= before + e)
+        ok = (e == 0) | (n >= start.least(e))
         if (~ok).any() or e.max(initial=0) > start.E:
-            raise ValueError("initial: P(n, e) is not zero where n < s + e")
+            raise ValueError("initial: P(n, e) is not zero where fewer are present than windows working")
         p0 = np.zeros(start.size)
         p0[start.index(n, e)] = probs[n, e]
         space, first = _main_boundary(start, staff[0], p0, N)
@@ -589,7 +618,7 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
         # (p(a) <= max_k m_k state by state, since the Poisson weights sum to at most 1)
         env = stack.max(axis=0)
         heavy = space.delayed & (env > ENVELOPE)
-        tg = _Tagged(s, space.E, int(space.queue[heavy].max()) if heavy.any() else 0)
+        tg = _Tagged(s, space.E, int(space.queue[heavy].max()) if heavy.any() else 0, own)
         amap = _arrival_map(space, tg)
         M = _selection(amap, tg.size)
         dropped = max(dropped, float(integral[space.delayed & (amap < 0)].sum()) / P)
@@ -662,7 +691,7 @@ def _evaluate(rates, staff, P, mean_service, mean_patience, taus, N, nodes, tol,
         space = space_new
 
     # after closing: staff `after`, no arrivals; finish the rows, then the expected waits backward
-    tg_c = _Tagged(after, space.E, tagged[-1].J)
+    tg_c = _Tagged(after, space.E, tagged[-1].J, own)
     tmaps.append(_tagged_boundary(tagged[-1], tg_c))
     trows, tcols, trts, tout = _tagged_rates(tg_c, mu, theta)
     trate = max(float(tout.max()), 1e-9)
