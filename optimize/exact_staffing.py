@@ -1,13 +1,13 @@
 """Exact cheapest staffing: an integer program with lazy monotone cuts around an evaluator.
 
 Performance in period t improves with staff in t and, for waits that run past the period's
-end, in the periods after it; without abandonment (and under the simulator's default
-``first_free`` rule) also with staff in the periods before it (fewer people waiting when t
-starts). Where all three hold (*monotone*), if a plan f fails in period t, every plan
+end, in the periods after it; under the simulator's default ``first_free`` rule with patience
+no shorter than the service, also with staff in the periods before it (fewer people waiting
+when t starts). Where all three hold (*monotone*), if a plan f fails in period t, every plan
 g <= f (period by period) fails there too, and any plan that meets the target in t has
-s_u >= f_u + 1 for some u in the periods that can affect t. (With abandonment, staff
-earlier can hurt: see :class:`ZoneEvaluator`; the cuts below then only steer a search
-whose lower bound comes from the proven L_t alone.) The master problem encodes s_t in unary,
+s_u >= f_u + 1 for some u in the periods that can affect t. (Otherwise staff earlier can
+hurt: see :class:`ZoneEvaluator`; the cuts below then only steer a search whose lower bound
+comes from the proven L_t alone.) The master problem encodes s_t in unary,
 
     y[t, k] in {0, 1}, k = 1..U_t,   y[t, k] = 1 iff s_t >= k
     order_t_k:  y[t, k] <= y[t, k-1]                      (k >= 2)
@@ -318,13 +318,19 @@ class ZoneEvaluator:
     while windows are busy (``first_free`` or ``own_visitor``, see
     :mod:`optimize.queueing.transient`).
 
-    Performance in a period always improves with staff in that period and the later ones,
-    and an empty start is the best start of all. With more staff *earlier* it improves only
-    without abandonment under ``first_free`` (:attr:`monotone`): with patience, visitors
-    served earlier hold windows that abandoners would have freed (worst with services longer
-    than patience); under ``own_visitor``, visitors on leaving windows drop out of the next
-    drop's count. Where it is not monotone, :meth:`lower_bounds` start every period empty and
-    :meth:`solve` proves nothing by its cuts (see :func:`solve_exact`'s *monotone*).
+    Performance in a period improves with staff in that period and the later ones, and an
+    empty start is the best start of all. With more staff *earlier* it improves under
+    ``first_free`` when patience is at least the service (θ <= μ, nobody abandoning counts
+    as :attr:`monotone`). Why: under ``first_free`` a waiting visitor is called at the first
+    moment fewer than s(t) of those ahead of it are still present; give every visitor one
+    rate-μ clock whose ticks end its service, or, while it waits, make it abandon with
+    probability θ/μ; then, visitor by visitor in arrival order, more staff means called no
+    later, so leaving no later, so fewer ahead of everyone after. With θ > μ, visitors served
+    earlier hold windows that they would have freed sooner by abandoning; under
+    ``own_visitor``, visitors on leaving windows drop out of the next drop's count; either
+    can make a later period worse (counterexamples in tests/optimize/test_exact_bounds.py).
+    Where it is not monotone, :meth:`lower_bounds` start every period empty and :meth:`solve`
+    proves nothing by its cuts (see :func:`solve_exact`'s *monotone*).
 
     *corrections* (see :meth:`correct`): per target text, an array of one additive
     correction per period applied to the model's value before it is judged - how the
@@ -340,8 +346,8 @@ class ZoneEvaluator:
         self.P = float(period_minutes)
         self.mean_service, self.mean_patience = float(mean_service), float(mean_patience)
         self.staff_decrease = staff_decrease
-        # property tests in tests/optimize/test_exact_bounds.py; counterexamples there too
-        self.monotone = math.isinf(self.mean_patience) and staff_decrease == "first_free"
+        # why, in the class docstring; property tests and counterexamples in tests/optimize/test_exact_bounds.py
+        self.monotone = staff_decrease == "first_free" and self.mean_patience >= self.mean_service
         self.targets = parse_targets(targets)
         self.windows = np.broadcast_to(np.asarray(windows, dtype=int), (self.T,)).copy()
         self.tol = tol

@@ -5,10 +5,11 @@ holds and where it does not, on the exact evaluator under both staff-decrease ru
 
 * more staff in a period or in later ones never hurts that period (both rules, with patience);
 * an empty zone is the best start of all;
-* more staff in *earlier* periods never hurts without abandonment under ``first_free``, but
-  can hurt with abandonment (both rules) - pinned counterexamples - so ``ZoneEvaluator``
-  is :attr:`monotone` only there, and elsewhere its bounds start empty and its search ends
-  ``best_found`` with a valid bound instead of claiming ``optimal``.
+* more staff in *earlier* periods never hurts under ``first_free`` when patience is at
+  least the service, but can hurt with shorter patience (both rules) and under
+  ``own_visitor`` - pinned counterexamples - so ``ZoneEvaluator`` is :attr:`monotone` only
+  there, and elsewhere its bounds start empty and its search ends ``best_found`` with a
+  valid bound instead of claiming ``optimal``.
 """
 
 import itertools
@@ -74,11 +75,16 @@ def test_an_empty_zone_is_the_best_start(rule):
         assert np.all(busy <= empty + 1e-9) and np.all(w1 >= w0 - 1e-9)
 
 
-def test_earlier_staff_never_hurts_without_abandonment_under_first_free():
+@pytest.mark.parametrize("patience_over_service", [math.inf, 1.0, 3.0])
+def test_earlier_staff_never_hurts_under_first_free_with_patience_no_shorter_than_service(patience_over_service):
     for rates, f, g, _, service in random_pairs(3):
-        sl_f, w_f = service_levels(rates, f, service=service, patience=math.inf, rule="first_free")
-        sl_g, w_g = service_levels(rates, g, service=service, patience=math.inf, rule="first_free")
+        patience = service * patience_over_service
+        sl_f, w_f = service_levels(rates, f, service=service, patience=patience, rule="first_free")
+        sl_g, w_g = service_levels(rates, g, service=service, patience=patience, rule="first_free")
         assert np.all(sl_g >= sl_f - 1e-9) and np.all(w_g <= w_f + 1e-9), (rates, f, g)
+        ev = ZoneEvaluator(rates, period_minutes=30, mean_service=service, targets="wait<=2@50%", windows=20,
+                           mean_patience=patience)
+        assert ev.monotone
 
 
 @pytest.mark.parametrize("rule,f,g,period", [
@@ -97,6 +103,18 @@ def test_with_abandonment_earlier_staff_can_hurt(rule, f, g, period):
     ev = ZoneEvaluator(rates, period_minutes=30, mean_service=60.0, targets="wait<=2@50%", windows=20,
                        mean_patience=10.0, staff_decrease=rule)
     assert not ev.monotone
+
+
+def test_under_own_visitor_earlier_staff_can_hurt_even_without_abandonment():
+    # 11 -> 9 leaves people finishing their own visitors; at the drop to 2 in the last period
+    # their visitors do not count against the 2 regular windows. With 20 instead of 9 nobody
+    # is leaving then, so the same visitors fill the regular windows: a tiny, real effect
+    rates, f, g = [0.238, 0.349, 0.158, 0.598, 0.184, 0.191], [1, 10, 3, 11, 9, 2], [1, 10, 3, 11, 20, 2]
+    delay = {plan: evaluate_zone(rates, list(plan), period_minutes=30, mean_service=6.0,
+                                 staff_decrease="own_visitor").p_delay[5] for plan in (tuple(f), tuple(g))}
+    assert delay[tuple(g)] > delay[tuple(f)] + 1e-6
+    assert not ZoneEvaluator(rates, period_minutes=30, mean_service=6.0, targets="wait<=0@80%", windows=20,
+                             staff_decrease="own_visitor").monotone
 
 
 @pytest.mark.parametrize("rule", RULES)
