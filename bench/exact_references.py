@@ -17,6 +17,10 @@ old simulation method
 (``optimize.optimize_staffing``, only with ``--with-simulation``: slow) and the exact
 optimum (``optimize.exact_staffing``): its cost is the cheapest plan found that passes
 exactly everywhere, with the master's lower bound beside it (equal when proven optimal).
+Where performance is not monotone in the staff of earlier periods (patience shorter than
+the service: ``ZoneEvaluator.monotone``) the search proves nothing (``best_found``, with a
+valid but weak bound), and costs are compared with the cheapest plan known to pass exactly
+everywhere instead; the gap goal covers the proven cases only.
 
 Run: ``python3 bench/exact_references.py [--quick] [--with-simulation] [--seconds S]``.
 """
@@ -151,31 +155,41 @@ def run_case(case: Case, seconds: float, with_simulation: bool, replications: in
         exact = solve_exact(ev, ev.windows, costs=[P / 60] * T, lower=lows, check=ev.check,
                             horizon=ev.horizon, time_limit=seconds, monotone=ev.monotone)
     plans["exact"] = (list(exact.plan), exact.cost, time.perf_counter() - t0)
+    # where performance is not monotone (patience shorter than the service) the search proves
+    # nothing: the reference is then the cheapest plan known to pass exactly everywhere
+    reference = exact.cost if ev.monotone else min(
+        cost for plan, cost, _ in plans.values() if bool(np.all(ev(np.asarray(plan)))))
     for method, (plan, cost, secs) in plans.items():
         worst, missed, early = score(ev, plan)
-        rel = 100 * (cost / exact.cost - 1)
+        rel = 100 * (cost / reference - 1)
         label = method if method != "exact" else (
             f"exact ({exact.status}, lower bound {exact.lower_bound:.1f})")
         rows.append([case.name if method == "sipp" else "", label, f"{cost:.1f}", f"{rel:+.1f}%",
                      f"{worst:.3f}", missed, early, f"{secs:.0f} s" if secs else ""])
-    return rows, exact, ev
+    return rows, exact, ev, reference
 
 
 def main(quick: bool = False, with_simulation: bool = False, seconds: float = 15.0,
          replications: int = 30) -> list[Goal]:
     cases = [CASES[i] for i in QUICK] if quick else CASES
-    rows, goals, gaps = [], [], []
+    rows, goals, gaps, unproven = [], [], [], []
     t0 = time.perf_counter()
     for case in cases:
-        r, exact, ev = run_case(case, seconds, with_simulation, replications)
+        r, exact, ev, reference = run_case(case, seconds, with_simulation, replications)
         rows.extend(r)
         print(f"{case.name}: " + "; ".join(f"{row[1]} {row[2]} ({row[5]}+{row[6]} missed)" for row in r),
               flush=True)
-        gaps.append(100 * (exact.cost / exact.lower_bound - 1))
+        if ev.monotone:
+            gaps.append(100 * (exact.cost / exact.lower_bound - 1))
+        else:
+            unproven.append(f"{case.name}: not monotone (patience < service); reference = the cheapest "
+                            f"plan known to pass, {reference:.1f}; valid lower bound {exact.lower_bound:.1f}")
     print_table("Cost and worst true per-period value after the first hour (exact evaluator); "
-                "cost relative to the exact optimum", ["case", "method", "cost", "vs exact", "worst",
-                                                      "missed after 1 h", "missed in 1st h", "time"],
-                rows)
+                "cost relative to the reference (the exact optimum, or where marked the cheapest plan "
+                "known to pass)", ["case", "method", "cost", "vs reference", "worst",
+                                   "missed after 1 h", "missed in 1st h", "time"], rows)
+    for line in unproven:
+        print(line)
     # the evaluator's own speed: a 24-hour day of 48 periods, about 100 servers, 6-minute services
     lam = [90 / 6 * (1 + 0.3 * math.sin(2 * math.pi * (t * P + P / 2) / 1440)) for t in range(T)]
     plan = staffing_requirements(lam, period_minutes=P, mean_service=6, targets="wait<=1@80%")
@@ -188,11 +202,11 @@ def main(quick: bool = False, with_simulation: bool = False, seconds: float = 15
     print_table("Exact evaluator, 48 half hours, 6-minute services, load 90 ± 30%",
                 ["measures", "most staff", "cap N", "seconds", "lost mass"], speed)
     wall = time.perf_counter() - t0
-    goals.append(Goal("exact references: largest gap to the lower bound", "< 1%", f"{max(gaps):.2f}%",
-                      max(gaps) < 1))
+    goals.append(Goal("exact references (monotone cases): largest gap to the lower bound", "< 1%",
+                      f"{max(gaps):.2f}%", max(gaps) < 1))
     over = [float(r[3].rstrip("%")) for r in rows if r[1] == "calibrated"]
     worst_gap = [r for r in rows if r[1] == "calibrated"]
-    goals.append(Goal("calibrated method: cost above the exact plan, worst case", "<= 2%", f"{max(over):+.1f}%",
+    goals.append(Goal("calibrated method: cost above the reference, worst case", "<= 2%", f"{max(over):+.1f}%",
                       max(over) <= 2))
     shortfall = []
     for case, r in zip(cases, worst_gap):

@@ -11,25 +11,32 @@ simulated days would report:
 * FCFS; an arrival finding an idle working window starts at once;
 * at a period boundary staff changes from s to s'. A window that opens takes the next
   visitor at once. When staff falls while windows are busy, idle windows close first and
-  a busy window closes only when its current visitor finishes (no preemption): while
-  such *excess* windows remain, a completion closes its window instead of calling the
-  head of the queue. A rise first cancels pending closures;
+  a busy window closes only when its current visitor finishes (no preemption). Under
+  ``first_free`` (the default), while such *excess* windows remain, any completion closes
+  its window instead of calling the head of the queue; under ``own_visitor`` the e
+  leaving people finish their own visitors and close, while the s regular windows keep
+  calling. A rise first cancels pending closures;
 * no arrivals after closing; the visitors still present are served by the last staff
   level (one window if that level is 0 and someone waits: the simulator's stranded rule).
 
 State. (n, e): n present, e ≥ 0 excess windows still working above the staff level s.
-If e ≥ 1, every working window is busy (a window only idles when nobody waits, and
-pending closures are never idle), so n ≥ s + e. Busy windows b = min(n, s) for e = 0
-and s + e for e ≥ 1; waiting q = n - b. Rates out of (n, e):
+Regular windows busy r = min(n - e, s), busy windows b = r + e, waiting q = n - b.
+Under ``first_free``, if e ≥ 1 every working window is busy (a window only idles when
+nobody waits, and pending closures are never idle), so n ≥ s + e and r = s; under
+``own_visitor`` the e leaving windows are busy with their own visitors, so n ≥ e, and
+regular ones may idle. Rates out of (n, e):
 
     arrival        λ                 -> (n+1, e)
-    completion     min(n, s) μ       -> (n-1, 0)        (e = 0)
-                   (s + e) μ         -> (n-1, e-1)      (e ≥ 1: the window closes)
+    first_free:    b μ               -> (n-1, max(e-1, 0))   (e ≥ 1: the window closes)
+    own_visitor:   r μ               -> (n-1, e)             (a regular window calls the next)
+                   e μ               -> (n-1, e-1)           (a leaving person's visitor done)
     abandonment    q θ               -> (n-1, e)
 
-At a boundary s -> s', n is unchanged and e' = max(0, b - s'); with e' = 0 the opened
-windows take the first s' - b waiting visitors at once. This is exactly the simulator's
-``_apply_staff``.
+At a boundary s -> s', n is unchanged. A rise cancels pending closures, e' = max(0, e - (s'
+- s)), and the opened windows take the first waiting visitors at once; a drop closes idle
+regular windows first, e' = e + max(0, r - s') (under ``first_free`` both are
+max(0, b - s')). This is exactly the simulator's ``_apply_staff``. A waiting visitor is
+delayed while every regular window is busy (n - e ≥ s).
 
 Per-period outputs (for the visitors *arriving* in the period, as the simulator counts):
 
@@ -42,8 +49,9 @@ Per-period outputs (for the visitors *arriving* in the period, as the simulator 
   (FCFS: later arrivals never matter) and on the deterministic future staffing. Its
   state is (j, e), j = number ahead in the queue; it is the main state of the visitor's
   own arrival, (n, e) with j = n - s - e, so it lives on the main chain's delayed
-  states. Rates: completion (s + e)μ -> (j, e-1) if e ≥ 1, -> (j-1, 0) if e = 0 and
-  j ≥ 1, -> *served* if e = 0 and j = 0; abandonment of those ahead jθ -> (j-1, e); its
+  states. Rates under ``first_free``: completion (s + e)μ -> (j, e-1) if e ≥ 1, -> (j-1, 0)
+  if e = 0 and j ≥ 1, -> *served* if e = 0 and j = 0; under ``own_visitor``: sμ -> (j-1, e),
+  or *served* if j = 0, and eμ -> (j, e-1); abandonment of those ahead jθ -> (j-1, e); its
   own abandonment θ -> *left*. At a boundary the tagged state follows the main map, and
   it is *served* if it is no longer delayed (n < s', e' = 0: an opened window called
   it). The cohort C_t(u) = ∫_{t0}^{min(u, t1)} λ_t M p(a) T(a, u) da (M: arrival state

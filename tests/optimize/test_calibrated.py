@@ -262,3 +262,19 @@ def test_probe_plans_lower_alternate_periods_above_their_floor():
     assert (plan - even)[0, ::2].tolist() == [1 if t != 3 else 0 for t in range(0, T, 2)]
     assert (plan - even)[0, 1::2].sum() == 0 and (plan - odd)[0, ::2].sum() == 0
     assert (plan - odd)[0, 3] == 0 and (plan - odd)[0, 1] == 1
+
+
+def _rule_and_monotone(ev):
+    return ev.staff_decrease, ev.monotone
+
+
+@pytest.mark.parametrize("rule", ["first_free", "own_visitor"])
+def test_the_zone_models_follow_the_scenarios_staff_decrease_rule(rule):
+    hall = sim.scenario_from_dict({**zone_hall().model_dump(mode="json", exclude_none=True),
+                                   "staff_decrease": rule})
+    caps = np.full((1, hall.n_periods), WINDOWS)
+    with _Models(hall, parse_targets(TARGET), caps) as models:
+        # own_visitor is not monotone, so its bounds start every period empty: never higher
+        assert models.pool.each(_rule_and_monotone) == {0: (rule, rule == "first_free")}
+        lows = models.lowest()
+    assert (lows <= exact_evaluator().lower_bounds()).all()
