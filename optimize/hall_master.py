@@ -21,8 +21,9 @@ valid where a zone's performance only improves with its own staff, earlier staff
 every model :attr:`~optimize.exact_staffing.ZoneEvaluator.monotone`). Then each solve's
 optimum is a lower bound on every roster the zones' models pass; when the answer passes in
 every zone it is the cheapest such roster (proven); when the bound reaches the incumbent's
-cost, the incumbent is. Where some model is not monotone (abandonment), the cuts only steer
-the search and the bound is the first, cut-free solve's.
+cost, the incumbent is. Where some model is not monotone (patience shorter than the service,
+or ``own_visitor``), the cuts only steer the search and the bound is the first, cut-free
+solve's.
 """
 
 from __future__ import annotations
