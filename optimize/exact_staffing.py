@@ -329,8 +329,9 @@ class ZoneEvaluator:
     earlier hold windows that they would have freed sooner by abandoning; under
     ``own_visitor``, visitors on leaving windows drop out of the next drop's count; either
     can make a later period worse (counterexamples in tests/optimize/test_exact_bounds.py).
-    Where it is not monotone, :meth:`lower_bounds` start every period empty and :meth:`solve`
-    proves nothing by its cuts (see :func:`solve_exact`'s *monotone*).
+    Where it is not monotone, :meth:`lower_bounds` use a faster model (``first_free``) or an
+    empty start (``own_visitor``) and :meth:`solve` proves nothing by its cuts (see
+    :func:`solve_exact`'s *monotone*).
 
     *corrections* (see :meth:`correct`): per target text, an array of one additive
     correction per period applied to the model's value before it is judged - how the
@@ -468,29 +469,50 @@ class ZoneEvaluator:
         return bool(self._judge(self.period_values(plan, t)[:, None], slice(t, t + 1), levels=[plan[t]])[0])
 
     def lower_bounds(self) -> np.ndarray:
-        """Valid lower bounds L_t: from the best possible start of period t - every earlier
-        period at its windows where the model is :attr:`monotone`, else an empty zone - and
-        every later period at its windows, period t still fails at L_t - 1."""
+        """Valid lower bounds L_t: with every later period at its windows, period t still
+        fails at L_t - 1 from the best possible start - every earlier period at its windows
+        where the model is :attr:`monotone`, else an empty zone - and, under ``first_free``
+        with patience shorter than the service (θ > μ), the larger of that and the same in
+        a faster model where every visitor leaves at rate θ, served or waiting, from the
+        state its all-windows day leaves. Why that one is valid: a waiting visitor
+        is called at the first moment fewer than s(t) of those ahead of it are present; give
+        everyone a rate-θ clock whose ticks end its wait (abandonment) or, with probability
+        μ/θ, its service; then each visitor is present in the hall at least as long as in
+        the faster model, whatever the staffing, so it is called no earlier and does no
+        better. The faster model's number present does not depend on the staffing (an
+        M/M/∞ queue), so neither does its start."""
         if self._lower_bounds is None:
             self._lower_bounds = self._compute_lower_bounds()
         return self._lower_bounds.copy()
 
     def _compute_lower_bounds(self) -> np.ndarray:
-        best = self.result(self.windows) if self.monotone else None
+        if self.monotone:        # from the state every window leaves (cached: the checks reuse its states)
+            return self._least_passing(self.mean_service, self.result(self.windows))
+        empty = self._least_passing(self.mean_service, None)
+        if self.staff_decrease != "first_free":
+            return empty
+        # patience shorter than the service: also the faster model (see lower_bounds), whose
+        # start no earlier plan can improve; each bound is valid, so the larger is
+        faster = evaluate_zone(self.rates, [int(w) for w in self.windows], period_minutes=self.P,
+                               mean_service=self.mean_patience, mean_patience=self.mean_patience,
+                               taus=self.taus, tol=self.tol, waits=self.waits)
+        return np.maximum(empty, self._least_passing(self.mean_patience, faster))
+
+    def _least_passing(self, service: float, best: TransientResult | None) -> np.ndarray:
+        """Per period t, the fewest staff with which t passes, with every later period at its
+        windows, mean service *service*, from the state *best* leaves at t's start (None: empty)."""
         lows = np.zeros(self.T, dtype=int)
         for t in range(self.T):
             if t in self.out_of_reach or self.rates[t] == 0:
                 continue
             last = self.horizon(t)
-            start = None                           # empty: the best start of all
-            if best is not None and t > 0 and best.end_states[t - 1].shape[1] == 1:   # no window closing
-                start = (best.end_states[t - 1][:, 0], int(self.windows[t - 1]))
+            start = None if best is None or t == 0 else (best.end_states[t - 1], int(self.windows[t - 1]))
 
             def passes(k, t=t, last=last, start=start):
                 plan = [int(k)] + [int(w) for w in self.windows[t + 1: last + 1]]
                 self.evaluations += 1
                 r = evaluate_zone(self.rates[t: last + 1], plan, period_minutes=self.P,
-                                  mean_service=self.mean_service, mean_patience=self.mean_patience,
+                                  mean_service=service, mean_patience=self.mean_patience,
                                   taus=self.taus, tol=self.tol, waits=self.waits, initial=start,
                                   staff_decrease=self.staff_decrease)
                 return bool(self._judge(self._model_values(r)[:, :1], slice(t, t + 1), levels=[k])[0])

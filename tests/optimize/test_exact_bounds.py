@@ -133,6 +133,31 @@ def test_lower_bounds_hold_whatever_the_other_periods_with_abandonment(rule):
                 assert not ev.check(plan, t), (t, plan)
 
 
+def test_under_first_free_short_patience_bounds_come_from_a_faster_model_and_beat_an_empty_start():
+    # the faster model (everyone leaves at rate θ) starts from the state its all-windows day
+    # leaves; an empty start is the other valid choice, computed here on its own
+    rates, windows, service, patience = [0.33, 0.5, 0.4, 0.3], 40, 60.0, 30.0
+    ev = ZoneEvaluator(rates, period_minutes=30, mean_service=service, targets="wait<=5@80%", windows=windows,
+                       mean_patience=patience)
+    assert not ev.monotone
+    empty = []
+    for t in range(len(rates)):
+        def passes(k, t=t):
+            r = evaluate_zone(rates[t:], [k] + [windows] * (len(rates) - t - 1), period_minutes=30,
+                              mean_service=service, mean_patience=patience, taus=[5.0])
+            return r.service_level[5.0][0] >= 0.8 - 1e-9
+        empty.append(next(k for k in range(windows + 1) if passes(k)))
+    lows = ev.lower_bounds()
+    assert (lows >= np.array(empty)).all() and (lows > np.array(empty)).any(), (lows, empty)
+    # and they hold: any plan one below at t fails there
+    rng = np.random.default_rng(5)
+    for t in range(len(rates)):
+        for _ in range(10):
+            plan = rng.integers(0, windows + 1, len(rates))
+            plan[t] = lows[t] - 1
+            assert not ev.check(plan, t), (t, plan)
+
+
 def test_without_monotonicity_the_search_claims_no_optimum_and_its_bound_holds():
     # brute force over every plan: the search's plan is the cheapest, its bound below it,
     # and it says "best_found", not "optimal" (its cuts proved nothing)
