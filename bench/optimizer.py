@@ -25,7 +25,7 @@ from common import REFERENCE_HALL, ROOT, Goal, cores, machine, median, print_goa
 
 import optimize
 import sim
-from optimize.methods import DEFAULT_MASTER_ROUNDS
+from optimize.methods import DEFAULT_BOUND_ITERATIONS, DEFAULT_MASTER_ROUNDS
 from optimize.verify import simulate_plan
 
 SHIFTS = ROOT / "scenarios" / "shifts" / "lanling_shifts.yaml"
@@ -152,6 +152,9 @@ if __name__ == "__main__":
     parser.add_argument("--master-rounds", type=int, default=DEFAULT_MASTER_ROUNDS,
                         help="simulations of the masters' answer, each followed by the masters again "
                              f"(default {DEFAULT_MASTER_ROUNDS})")
+    parser.add_argument("--bound-iterations", type=int, default=DEFAULT_BOUND_ITERATIONS,
+                        help="without masters: solves of each zone's master for the lower bound only "
+                             f"(default {DEFAULT_BOUND_ITERATIONS})")
     parser.add_argument("--margin", type=float, default=0.0,
                         help="the calibrated method's safety, posterior standard deviations (default 0)")
     parser.add_argument("--shifts", default=str(SHIFTS), help="shift file (default scenarios/shifts/lanling_shifts.yaml)")
@@ -160,5 +163,5 @@ if __name__ == "__main__":
     print(f"Machine: {machine()}\n")
     print_goals(main(args.quick, args.per_period, args.replications, args.method, args.fresh_checks, args.shifts,
                      adaptive_rounds=args.adaptive_rounds, master_iterations=args.master_iterations,
-                     master_rounds=args.master_rounds,
+                     master_rounds=args.master_rounds, bound_iterations=args.bound_iterations,
                      margin=args.margin), "Optimizer goals")

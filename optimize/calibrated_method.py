@@ -53,6 +53,7 @@ from optimize.exact_staffing import ZoneEvaluator, solve_exact
 from optimize.hall_master import hall_master
 from optimize.methods import (
     DEFAULT_ADAPTIVE_ROUNDS,
+    DEFAULT_BOUND_ITERATIONS,
     DEFAULT_MASTER_ITERATIONS,
     DEFAULT_MASTER_ROUNDS,
     MASTER_SAFETY_SECONDS,
@@ -407,7 +408,6 @@ def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shift
     the masters' proven bounds. When the zones share staff (pools, headcount, minimum staff)
     one master for the hall (:func:`optimize.hall_master.hall_master`) takes their place, and
     every zone counts as proven when it is."""
-    floor = models.floor()
     if not _zone_rosters_apart(shifts):       # shared staff: one master for the hall
         answer = hall_master(scenario, models.pool, models.lowest(), (roster.cost, plan), shifts, solver=solver,
                              time_limit=time_limit, iterations=iterations, seconds=seconds)
@@ -417,23 +417,33 @@ def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shift
             if better.cost < roster.cost - 1e-9 and not better.unmet:
                 return better, coverage, answer.coverage.copy(), answer.lower_bound, proven_zones
         return roster, plan, plan.copy(), answer.lower_bound, proven_zones
-    grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
-    costs = _zone_costs(roster, models.zones, shifts)
-    answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), iterations, seconds)
-                                             for z in models.pool.zones})
+    answers, costs, bound = _zone_masters(scenario, models, plan, roster, shifts, iterations, seconds)
     proven = sum(status == "optimal" for status, _, _, _ in answers.values())
     need = plan.copy()
     for z, (_, coverage, cost, _) in answers.items():
         if cost < costs[z] - 1e-9:
             need[z] = coverage
-    bound = float(sum(low for _, _, _, low in answers.values())
-                  + sum(costs[z] for z in range(len(models.zones)) if z not in answers))
     if np.array_equal(need, plan):
         return roster, plan, plan.copy(), bound, proven
     better, coverage = _roster(scenario, need, shifts, solver, time_limit)
     if better.cost < roster.cost - 1e-9 and not better.unmet:
         return better, coverage, need, bound, proven
     return roster, plan, plan.copy(), bound, proven
+
+
+def _zone_masters(scenario, models: _Models, plan, roster: RosterResult, shifts, iterations: int,
+                  seconds: float = MASTER_SAFETY_SECONDS):
+    """Each zone's roster master (zones apart), started from its part of *roster*: (answers
+    by zone, each zone's cost in *roster*, the lower bound: the sum of the masters' bounds,
+    and the roster's own cost for the zones without a model)."""
+    floor = models.floor()
+    grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
+    costs = _zone_costs(roster, models.zones, shifts)
+    answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), iterations, seconds)
+                                             for z in models.pool.zones})
+    bound = float(sum(low for _, _, _, low in answers.values())
+                  + sum(costs[z] for z in range(len(models.zones)) if z not in answers))
+    return answers, costs, bound
 
 
 def _lower_bound(scenario, models: _Models, shifts, solver, time_limit) -> float:
@@ -451,7 +461,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
                         margin: float = 0.0, bound: bool = True, probes: bool = False,
                         adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
                         master_iterations: int = DEFAULT_MASTER_ITERATIONS,
-                        master_rounds: int = DEFAULT_MASTER_ROUNDS, workers=None, executor=None,
+                        master_rounds: int = DEFAULT_MASTER_ROUNDS,
+                        bound_iterations: int = DEFAULT_BOUND_ITERATIONS, workers=None, executor=None,
                         solver: str = DEFAULT_SOLVER, time_limit: float | None = 120,
                         on_iteration=None, on_probe=None) -> CalibratedStaffing:
     """The cheapest plan (with *shifts*: roster) found that the calibrated models say meets
@@ -472,7 +483,9 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     solve its IP this many times (0: no masters); it starts from the lean roster, so it can
     only make it cheaper, and its proven bounds give the lower bound; *master_rounds*: then
     the masters' roster is simulated, the models corrected there and the masters run again,
-    at most this many times;
+    at most this many times; *bound_iterations*: without masters, with shifts whose zones'
+    rosters do not interact, each zone's master runs this many solves for the lower bound
+    only (the roster is not changed; 0: the bound from the models' per-period bounds alone);
     *probes*: after the first simulation, simulate two probe plans (:func:`_probe_plans`,
     one simulation each, counted in ``simulations``) so that the models know their error
     one staff below the plan, where the plan's own cells say little, and correct the
@@ -491,6 +504,8 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         raise ValueError("master_iterations needs shifts: the masters cut the shift integer program")
     if not 0 <= master_rounds <= MAX_MASTER_ROUNDS:
         raise ValueError(f"master_rounds must be 0 .. {MAX_MASTER_ROUNDS}, got {master_rounds}")
+    if not 0 <= bound_iterations <= MAX_MASTER_ITERATIONS:
+        raise ValueError(f"bound_iterations must be 0 .. {MAX_MASTER_ITERATIONS}, got {bound_iterations}")
     targets = parse_targets(targets)
     zones, labels = list(scenario.zone_ids), period_labels(scenario)
     T = scenario.n_periods
@@ -616,6 +631,10 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         final = final.at_levels(plan)
         misses = _miss_probability(models, plan, final, min_visitors)
         cost = float(roster.cost) if roster is not None else float(plan.sum() * hours)
+        if bound and bound_iterations and not master_iterations and roster is not None \
+                and _zone_rosters_apart(shifts):
+            # the masters' bound for the lean roster, which they do not change
+            _, _, lower = _zone_masters(scenario, models, plan, roster, shifts, bound_iterations)
         if bound:
             lower = max(_lower_bound(scenario, models, shifts, solver, time_limit),
                         lower if math.isfinite(lower) else -math.inf)

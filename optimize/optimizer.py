@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 from optimize.baselines import flat_plan, sipp_plan
 from optimize.calibrated_method import (
     DEFAULT_ADAPTIVE_ROUNDS,
+    DEFAULT_BOUND_ITERATIONS,
     DEFAULT_MASTER_ITERATIONS,
     DEFAULT_MASTER_ROUNDS,
     calibrated_staffing,
@@ -156,7 +157,8 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
                       descent: bool = True, max_descent: int = 20, max_simulations: int = 4,
                       margin: float = 0.0, adaptive_rounds: int = DEFAULT_ADAPTIVE_ROUNDS,
                       master_iterations: int = DEFAULT_MASTER_ITERATIONS,
-                      master_rounds: int = DEFAULT_MASTER_ROUNDS, progress=None) -> StaffingResult:
+                      master_rounds: int = DEFAULT_MASTER_ROUNDS,
+                      bound_iterations: int = DEFAULT_BOUND_ITERATIONS, progress=None) -> StaffingResult:
     """The cheapest staffing found for *scenario* (a ``sim.Scenario``) that meets *targets*.
 
     *targets*: text (``"wait<=15@80%"``, comma-separated for several) or
@@ -177,7 +179,8 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
     with shifts each zone's roster master (one master for the hall when pools, a headcount
     or minimum staff link the zones) then has *master_iterations* solves of its integer
     program, and the masters' answer is simulated and the models corrected there, at most
-    *master_rounds* times; it reports a lower bound, the gap and the expected number of
+    *master_rounds* times (without masters, *bound_iterations* solves of each zone's master
+    for the lower bound only); it reports a lower bound, the gap and the expected number of
     zone-periods that truly miss.
     *progress*: True prints one line per simulation to stderr, a callable gets
     the line. *time_limit* (seconds) bounds each roster solve.
@@ -199,7 +202,7 @@ def optimize_staffing(scenario, targets, method: str = DEFAULT_METHOD, shifts=No
         return _calibrated(scenario, targets, shifts, seeds=seeds, replications=replications,
                            verify_replications=verify_replications, max_simulations=max_simulations,
                            margin=margin, adaptive_rounds=adaptive_rounds, master_iterations=master_iterations,
-                           master_rounds=master_rounds,
+                           master_rounds=master_rounds, bound_iterations=bound_iterations,
                            baselines=baselines, solver=solver, time_limit=time_limit, progress=progress,
                            started=started, common=common)
     if method == "simulation":
@@ -284,7 +287,8 @@ def _verify_and_compare(scenario, targets, name, plan, roster, stuck, *, shifts,
 
 
 def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replications, max_simulations, margin,
-                adaptive_rounds, master_iterations, master_rounds, baselines, solver, time_limit, progress, started, common) -> StaffingResult:
+                adaptive_rounds, master_iterations, master_rounds, bound_iterations, baselines, solver, time_limit,
+                progress, started, common) -> StaffingResult:
     """:func:`optimize_staffing` with the calibrated method (its search replaces the loop)."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
@@ -322,7 +326,8 @@ def _calibrated(scenario, targets, shifts, *, seeds, replications, verify_replic
         found = calibrated_staffing(scenario, targets, shifts, seed=seeds["search"], replications=replications,
                                     max_simulations=max_simulations, margin=margin, solver=solver,
                                     adaptive_rounds=adaptive_rounds, master_iterations=master_iterations,
-                                    master_rounds=master_rounds, time_limit=time_limit, on_iteration=report,
+                                    master_rounds=master_rounds, bound_iterations=bound_iterations,
+                                    time_limit=time_limit, on_iteration=report,
                                     on_probe=lambda: bar.update(1), **common)
         bar.update(budget - found.simulations)   # steps not needed: skipped
         seconds["requirements"] = time.perf_counter() - clock

@@ -11,6 +11,7 @@ import sys
 import sim
 from optimize.methods import (
     DEFAULT_ADAPTIVE_ROUNDS,
+    DEFAULT_BOUND_ITERATIONS,
     DEFAULT_MASTER_ITERATIONS,
     DEFAULT_MASTER_ROUNDS,
     DEFAULT_METHOD,
@@ -70,6 +71,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "where it put staff, and the masters run again, until they answer a roster already "
                         f"simulated (default {DEFAULT_MASTER_ROUNDS}, 0: their first answer as it is, "
                         f"at most {MAX_MASTER_ROUNDS})")
+    p.add_argument("--bound-iterations", type=int_within(0, MAX_MASTER_ITERATIONS), default=DEFAULT_BOUND_ITERATIONS,
+                   help="calibrated method with --shifts and no --master-iterations: integer-program solves each "
+                        "zone's roster master takes for the lower bound only, the roster unchanged (zones that "
+                        f"share no staff; default {DEFAULT_BOUND_ITERATIONS}, 0: the per-period bounds only)")
     p.add_argument("--margin", type=nonneg_float, default=0.0,
                    help="calibrated method: posterior standard deviations of safety between each zone-period's "
                         "estimate and the target (default 0: the estimate itself)")
@@ -184,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
                 max_iterations=args.max_iterations, descent=args.descent, max_descent=args.max_descent,
                 max_simulations=args.max_simulations, margin=args.margin, adaptive_rounds=args.adaptive_rounds,
                 master_iterations=args.master_iterations, master_rounds=args.master_rounds,
+                bound_iterations=args.bound_iterations,
                 baselines=args.baselines, workers=args.workers, solver=args.solver,
                 executor=executor, progress=True if progress else None)
         except optimize.RosterError as exc:

@@ -278,3 +278,19 @@ def test_the_zone_models_follow_the_scenarios_staff_decrease_rule(rule):
         assert models.pool.each(_rule_and_monotone) == {0: (rule, rule == "first_free")}
         lows = models.lowest()
     assert (lows <= exact_evaluator().lower_bounds()).all()
+
+
+@pytest.mark.slow
+def test_bound_iterations_tighten_the_bound_and_leave_the_roster_alone():
+    # each master solve's optimum is a valid bound on the zone's roster cost, so more solves
+    # can only raise it, never past the roster; the roster itself is the lean one each time
+    hall, shifts = small_zone_with_shifts()
+    runs = {k: calibrated_staffing(hall, TARGET, shifts, seed=0, replications=10, max_simulations=2, workers=1,
+                                   bound_iterations=k) for k in (0, 3, 100)}
+    assert len({run.cost for run in runs.values()}) == 1
+    assert len({tuple(run.plan.loc["z"]) for run in runs.values()}) == 1
+    bounds = [runs[k].lower_bound for k in (0, 3, 100)]
+    assert bounds[0] <= bounds[1] <= bounds[2] <= runs[0].cost + 1e-9 and bounds[0] < bounds[2]
+    assert all(not (run.iterations["stage"] == "master").any() for run in runs.values())
+    with pytest.raises(ValueError, match="bound_iterations"):
+        calibrated_staffing(hall, TARGET, shifts, bound_iterations=-1)

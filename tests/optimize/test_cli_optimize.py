@@ -105,6 +105,8 @@ def test_bad_staffing_file_exits_2(tmp_path):
     ("--master-rounds", "-1", "got"),
     ("--master-rounds", "10", "got"),
     ("--master-iterations", "5", "got no --shifts"),
+    ("--bound-iterations", "-1", "got"),
+    ("--bound-iterations", "501", "got"),
 ])
 def test_the_optimizer_effort_options_are_bounded(tmp_path, option, value, message):
     """Their bounds keep the search's, probes' and adaptive rounds' seeds apart (optimize.methods)."""
