@@ -36,7 +36,7 @@ DEFAULT_BOUND_ITERATIONS = 3
 """Without masters, integer-program solves of each zone's roster master run for the lower
 bound only (the roster stays the lean one): each solve's optimum is a valid bound. Measured
 on the reference hall with lunch-break shifts on 8 Dec: 0 solves give 601.5 (gap 34.8%), 2
-give 745.5 (19.1%), 3 give 825.0 (10.5%) for about 18 s more (48 s, 34.2 equivalents)."""
+give 745.5 (19.1%), 3 give 825.0 (10.5%) for about 18 s more (48 s, 34.2-34.5 equivalents)."""
 DEFAULT_MASTER_ROUNDS = 3
 """Simulations of the masters' answer (each followed by the models corrected there and the
 masters run again); the search's seeds continue through them."""
