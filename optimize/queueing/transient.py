@@ -362,13 +362,9 @@ def _tagged_rates(tg: _Tagged, mu: float, theta: float):
 
 def _main_boundary(a: _Space, s_new: int, p: np.ndarray, N: int):
     """The new main space after s -> s_new and the CSR map of states (lighter e-levels pruned).
-    A rise cancels pending closures first; a drop closes idle regular windows first (under
-    ``first_free`` a regular window idles only when e = 0, so both rules give max(0, busy - s'))."""
-    if a.own:
-        rise = max(s_new - a.s, 0)
-        e_new = np.maximum(a.e - rise, 0) + np.maximum(a.regular - s_new, 0)
-    else:
-        e_new = np.maximum(0, a.busy - s_new)
+    Both rules: a rise cancels pending closures first; a drop closes idle regular windows
+    first, and each busy one it still takes off becomes a pending closure."""
+    e_new = np.maximum(a.e - max(s_new - a.s, 0), 0) + np.maximum(a.regular - s_new, 0)
     heavy = p > PRUNE
     E = int(e_new[heavy].max()) if heavy.any() else 0
     b = _Space(N, s_new, E, a.own)
