@@ -39,7 +39,7 @@ from common import Goal, machine, print_goals, print_table
 import optimize
 import optimize.queueing.transient
 from optimize.calibrated_method import calibrated_staffing
-from optimize.exact_staffing import ZoneEvaluator, solve_exact
+from optimize.exact_staffing import ZoneEvaluator
 from optimize.patterns import Lunch, ShiftPattern, ShiftSpec
 from optimize.requirements import staffing_requirements
 
@@ -154,13 +154,10 @@ def run_case(case: Case, seconds: float, with_simulation: bool, replications: in
         plan = [int(v) for v in res.plan.loc["z"].to_numpy()]
         plans["simulation"] = (plan, float(res.cost), time.perf_counter() - t0)
     t0 = time.perf_counter()
-    lows = ev.lower_bounds()
     if case.shifts:
-        exact = solve_exact(ev, ev.windows, lower=lows, shifts=patterns(case.shifts), grid=GRID,
-                            check=ev.check, horizon=ev.horizon, time_limit=2 * seconds, monotone=ev.monotone)
+        exact = ev.solve(shifts=patterns(case.shifts), grid=GRID, time_limit=2 * seconds)
     else:
-        exact = solve_exact(ev, ev.windows, costs=[P / 60] * T, lower=lows, check=ev.check,
-                            horizon=ev.horizon, time_limit=seconds, monotone=ev.monotone)
+        exact = ev.solve(time_limit=seconds)        # staff-hours
     plans["exact"] = (list(exact.plan), exact.cost, time.perf_counter() - t0)
     # where performance is not monotone (patience shorter than the service) the search proves
     # nothing: the reference is then the cheapest plan known to pass exactly everywhere
