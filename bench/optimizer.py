@@ -93,12 +93,16 @@ def run(scenario, shifts, replications: int, label: str, method: str = "calibrat
 
 
 def main(quick: bool = False, per_period: bool = False, replications: int | None = None,
-         method: str = "calibrated", fresh_checks: int = 0, shifts_file=SHIFTS, **options) -> list[Goal]:
+         method: str = "calibrated", fresh_checks: int = 0, shifts_file=SHIFTS, staff_decrease: str | None = None,
+         **options) -> list[Goal]:
     """*options*: more keywords for ``optimize_staffing`` (``adaptive_rounds``, ``master_iterations``, ``margin``);
     *fresh_checks*: that many more checks of the roster on 60 fresh days each (seeds 500, 501, ...);
     *shifts_file*: the shift file (default the reference hall's lunch-break shifts)."""
     replications = replications or (15 if quick else 30)
     scenario = sim.load_scenario(REFERENCE_HALL)
+    if staff_decrease is not None:      # the hall under the other reading of a staff decrease
+        scenario = sim.scenario_from_dict({**scenario.model_dump(mode="json", exclude_none=True),
+                                           "staff_decrease": staff_decrease})
     shifts = optimize.load_shift_file(shifts_file, grid=(scenario.open_minute, scenario.close_minute,
                                                     scenario.period_minutes), zones=scenario.zone_ids)
     mol = optimize.analytic_requirements(scenario, TARGET, "mol")
@@ -159,9 +163,12 @@ if __name__ == "__main__":
                         help="the calibrated method's safety, posterior standard deviations (default 0)")
     parser.add_argument("--shifts", default=str(SHIFTS), help="shift file (default scenarios/shifts/lanling_shifts.yaml)")
     parser.add_argument("--fresh-checks", type=int, default=0, help="more checks of the roster on 60 fresh days each")
+    parser.add_argument("--staff-decrease", choices=("first_free", "own_visitor"),
+                        help="the hall's staff-decrease rule (default the scenario's, first_free)")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n")
     print_goals(main(args.quick, args.per_period, args.replications, args.method, args.fresh_checks, args.shifts,
+                     staff_decrease=args.staff_decrease,
                      adaptive_rounds=args.adaptive_rounds, master_iterations=args.master_iterations,
                      master_rounds=args.master_rounds, bound_iterations=args.bound_iterations,
                      margin=args.margin), "Optimizer goals")

@@ -376,13 +376,17 @@ def _zone_rosters_apart(shifts) -> bool:
 
 
 def _zone_master(ev: ZoneEvaluator, floor, shifts, grid, incumbent, iterations: int,
-                 seconds: float = MASTER_SAFETY_SECONDS):
+                 seconds: float = MASTER_SAFETY_SECONDS, bound_only: bool = False):
     """One zone's roster master (:func:`optimize.exact_staffing.solve_exact`): the shift
     integer program, with cuts from this zone's corrected model wherever its answer fails,
     re-solved until its answer passes everywhere, for at most *iterations* solves (or
     *seconds*, a safety limit); starts from *incumbent* (cost, coverage). Returns (status,
     coverage, cost, lower bound); status ``optimal``, ``best_found`` (a model with
-    abandonment: nothing proven) or ``limit``."""
+    abandonment: nothing proven) or ``limit``. *bound_only*: only the bound is wanted, so a
+    model that is not monotone gets one solve (its cuts prove nothing: the first, cut-free
+    solve's bound is all there is)."""
+    if bound_only and not ev.monotone:
+        iterations = 1
     lower = np.maximum(ev.lower_bounds(), floor)
     found = solve_exact(ev, ev.windows, lower=lower, shifts=shifts, grid=grid, check=ev.check, horizon=ev.horizon,
                         monotone=ev.monotone, max_iterations=iterations, time_limit=seconds,
@@ -432,15 +436,16 @@ def _master_rosters(scenario, models: _Models, plan, roster: RosterResult, shift
 
 
 def _zone_masters(scenario, models: _Models, plan, roster: RosterResult, shifts, iterations: int,
-                  seconds: float = MASTER_SAFETY_SECONDS):
+                  seconds: float = MASTER_SAFETY_SECONDS, bound_only: bool = False):
     """Each zone's roster master (zones apart), started from its part of *roster*: (answers
     by zone, each zone's cost in *roster*, the lower bound: the sum of the masters' bounds,
-    and the roster's own cost for the zones without a model)."""
+    and the roster's own cost for the zones without a model). *bound_only*: see
+    :func:`_zone_master`."""
     floor = models.floor()
     grid = (scenario.open_minute, scenario.close_minute, scenario.period_minutes)
     costs = _zone_costs(roster, models.zones, shifts)
-    answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), iterations, seconds)
-                                             for z in models.pool.zones})
+    answers = models.pool.map(_zone_master, {z: (floor[z], shifts, grid, (costs[z], plan[z]), iterations, seconds,
+                                                 bound_only) for z in models.pool.zones})
     bound = float(sum(low for _, _, _, low in answers.values())
                   + sum(costs[z] for z in range(len(models.zones)) if z not in answers))
     return answers, costs, bound
@@ -634,7 +639,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
         if bound and bound_iterations and not master_iterations and roster is not None \
                 and _zone_rosters_apart(shifts):
             # the masters' bound for the lean roster, which they do not change
-            _, _, lower = _zone_masters(scenario, models, plan, roster, shifts, bound_iterations)
+            _, _, lower = _zone_masters(scenario, models, plan, roster, shifts, bound_iterations, bound_only=True)
         if bound:
             lower = max(_lower_bound(scenario, models, shifts, solver, time_limit),
                         lower if math.isfinite(lower) else -math.inf)

@@ -294,3 +294,21 @@ def test_bound_iterations_tighten_the_bound_and_leave_the_roster_alone():
     assert all(not (run.iterations["stage"] == "master").any() for run in runs.values())
     with pytest.raises(ValueError, match="bound_iterations"):
         calibrated_staffing(hall, TARGET, shifts, bound_iterations=-1)
+
+
+def test_a_bound_only_master_of_a_model_that_is_not_monotone_solves_once():
+    # its cuts prove nothing, so only the first, cut-free solve's bound counts
+    from optimize.calibrated_method import _zone_master
+
+    hall, shifts = small_zone_with_shifts()
+    T = hall.n_periods
+    rates = [r / 3 / 60 for r in RATES_PER_HOUR]
+    answers = {}
+    for key, iterations, bound_only in (("bound only", 50, True), ("one solve", 1, False)):
+        ev = ZoneEvaluator(rates, period_minutes=P, mean_service=SERVICE, targets=TARGET, windows=10,
+                           staff_decrease="own_visitor")
+        answers[key] = (_zone_master(ev, np.ones(T, dtype=np.int64), shifts, (480, 1080, P),
+                                     (math.inf, np.full(T, 10)), iterations, bound_only=bound_only), ev.evaluations)
+    assert answers["bound only"][1] == answers["one solve"][1]
+    status, plan, cost, bound = answers["bound only"][0]
+    assert bound == answers["one solve"][0][3] and math.isfinite(bound)
