@@ -32,11 +32,13 @@ pools, headcount or minimum staff); past them the best roster found and the boun
 far stand. A budget of iterations, not seconds, so the roster is the same on every machine.
 Off (0) by default: on the reference hall the masters cost more than the search itself."""
 MAX_MASTER_ITERATIONS = 500
-DEFAULT_BOUND_ITERATIONS = 3
+DEFAULT_BOUND_ITERATIONS = 0
 """Without masters, integer-program solves of each zone's roster master run for the lower
-bound only (the roster stays the lean one): each solve's optimum is a valid bound. Measured
-on the reference hall with lunch-break shifts on 8 Dec: 0 solves give 601.5 (gap 34.8%), 2
-give 745.5 (19.1%), 3 give 825.0 (10.5%) for about 18 s more (48 s, 34.2-34.5 equivalents)."""
+bound only (the roster stays the lean one): each solve's optimum is a valid bound. Off by
+default: on the reference hall with lunch-break shifts (``python3 bench/optimizer.py
+--bound-iterations N``, 8 Dec, a quiet machine, one simulation-equivalent 0.70 s) 0 solves
+give 617.5 (gap 28.2%) in 24 s, 34.3 equivalents; 3 give 792.5 (7.8%) in 36 s, 51.9
+equivalents, past the 40-equivalent goal of the default run. Opt in when the gap matters."""
 DEFAULT_MASTER_ROUNDS = 3
 """Simulations of the masters' answer (each followed by the models corrected there and the
 masters run again); the search's seeds continue through them."""

@@ -100,10 +100,9 @@ class Screen:
         mean = float(volume @ [p.mean_service for p in parts]) / total
         if len(parts) > 1:
             mean *= self.speed
-        patience = [p.mean_patience for p, v in zip(parts, volume) if v > 0]
-        mean_patience = math.inf if any(math.isinf(x) for x in patience) else float(
-            sum(x * v for x, v in zip(patience, volume[volume > 0])) / total)
-        return rates, mean, mean_patience
+        from sim.flows import mixed_patience
+
+        return rates, mean, mixed_patience(volume, [p.mean_patience for p in parts])
 
     def score(self, zones: Sequence[str]) -> BlockScore | None:
         """The block's score, or None when no staff meets the targets (cached)."""

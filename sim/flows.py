@@ -123,6 +123,18 @@ def expected_visits(scenario: Scenario, replications: int = 1) -> float:
     return float(sum(f.rates.sum() * period for f in visit_flows(scenario))) * replications
 
 
+def mixed_patience(volumes, patiences) -> float:
+    """The mean patience (minutes) of one queue fed by flows of *volumes* whose visitors
+    have mean *patiences* (``inf``: never abandons): the one whose abandonment rate,
+    1 / mean, is the volume-weighted mean of theirs, the rate at which the mix's waiting
+    visitors leave. Infinite only when no flow abandons. A small flow that never abandons
+    (visitors sent to the wrong zone by the guide desk, kiosk users) lowers the rate a
+    little; it does not turn a queue of impatient visitors into one where nobody leaves."""
+    total = float(sum(volumes))
+    rate = float(sum(v / p for v, p in zip(volumes, patiences) if v > 0))
+    return total / rate if total > 0 and rate > 0 else math.inf
+
+
 @dataclass(frozen=True)
 class ZoneLoad:
     """One zone as the analytic methods see it: *rates* per minute per period,
@@ -143,15 +155,14 @@ def zone_loads(scenario: Scenario) -> dict[str, ZoneLoad]:
     """Each zone's offered load (see the module docstring), by zone id.
 
     A zone's mean service time is the demand-weighted mean of its flows' work times its
-    speed for each, over the day; its mean patience the weighted mean of patience means,
-    or infinite (Erlang C) when any of its demand has no patience.
+    speed for each, over the day; its mean patience is :func:`mixed_patience` of its flows
+    (infinite, Erlang C, only when none of its demand abandons).
     """
     topo = hall_topology(scenario)
     n, zones = scenario.n_periods, scenario.zones
     Z = len(zones)
     rates = [np.zeros(n) for _ in range(Z)]
-    work, volume, patience = [0.0] * Z, [0.0] * Z, [0.0] * Z
-    impatient = [True] * Z
+    work, volume, abandon = [0.0] * Z, [0.0] * Z, [0.0] * Z     # abandon: sum of volume / mean patience
     for flow in visit_flows(scenario, topo):
         total = float(flow.rates.sum())
         if total <= 0:
@@ -163,15 +174,12 @@ def zone_loads(scenario: Scenario) -> dict[str, ZoneLoad]:
         rates[z] = rates[z] + flow.rates
         work[z] += total * flow.work * speed
         volume[z] += total
-        if math.isinf(flow.patience):
-            impatient[z] = False
-        else:
-            patience[z] += total * flow.patience
+        abandon[z] += total / flow.patience     # 0 for a flow that never abandons
     servers = {i: [topo.zone_ids.index(y) for y in ys] for i, ys in enumerate(topo.zone_servers().values())}
-    hand_off(rates, work, volume, patience, impatient, servers, [z.windows for z in zones], [z.speed for z in zones])
+    hand_off(rates, work, volume, abandon, servers, [z.windows for z in zones], [z.speed for z in zones])
     out = {}
     for z, zone in enumerate(zones):
         mean = work[z] / volume[z] if volume[z] > 0 else 1.0
-        mean_patience = patience[z] / volume[z] if volume[z] > 0 and impatient[z] else math.inf
+        mean_patience = volume[z] / abandon[z] if abandon[z] > 0 else math.inf
         out[zone.id] = ZoneLoad(zone.id, tuple(float(r) for r in rates[z]), float(mean), float(mean_patience))
     return out

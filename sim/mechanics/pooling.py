@@ -82,7 +82,7 @@ class Pooling(Mechanic):
                 yield Coupling(zone.id, s.zones[topo.queues[q].home].id, strong=True)
 
 
-def hand_off(rates, work, volume, patience, impatient, zone_servers, windows, speed) -> None:
+def hand_off(rates, work, volume, abandon, zone_servers, windows, speed) -> None:
     """A zone without windows hands its offered load, split evenly, to the zones that serve it.
 
     The arguments are per-zone accumulators of :func:`sim.flows.zone_loads` (changed in
@@ -96,10 +96,9 @@ def hand_off(rates, work, volume, patience, impatient, zone_servers, windows, sp
                 rates[y] += rates[z] * share
                 work[y] += work[z] * share * speed[y]
                 volume[y] += volume[z] * share
-                patience[y] += patience[z] * share
-                impatient[y] = impatient[y] and impatient[z]
+                abandon[y] += abandon[z] * share
             rates[z] = rates[z] * 0
-            work[z] = volume[z] = patience[z] = 0.0
+            work[z] = volume[z] = abandon[z] = 0.0
 
 
 MECHANIC = Pooling()
