@@ -48,7 +48,7 @@ from scipy import stats
 
 from optimize.adaptive_effort import close_cells, lowerable_cells, parity_probes, probe_close_cells
 from optimize.closed_loop import solved_roster
-from optimize.demand import analytic_requirements, period_labels, zone_demand
+from optimize.demand import analytic_requirements, period_labels, serving_zones, zone_demand
 from optimize.exact_staffing import ZoneEvaluator, solve_exact
 from optimize.hall_master import hall_master
 from optimize.methods import (
@@ -323,6 +323,17 @@ def _adaptive_plan(scenario, models: _Models, plan, reqs, close, shifts, solver,
     return coverage, reqs, roster, rounds
 
 
+def _served_by(scenario, models: _Models) -> dict[int, list[int]]:
+    """Zone index -> the modelled zones whose windows serve its visitors, for the zones
+    without a model of their own (no windows: their load is handed to the pools that serve
+    them, as ``sim.flows.zone_loads`` does). Their zone-periods are where the simulation
+    judges the pools' work, so their estimates correct the pools' models."""
+    index = {zone: z for z, zone in enumerate(models.zones)}
+    return {index[zone]: [index[y] for y in servers if index[y] in models.pool.zones]
+            for zone, servers in serving_zones(scenario).items()
+            if index[zone] not in models.pool.zones and servers}
+
+
 def _reach(models: _Models, z: int) -> int:
     """Periods after a change of staff in zone *z* that its backlog can still touch."""
     return 3 + math.ceil(2 * models.mean_service[z] / models.P)
@@ -521,7 +532,7 @@ def calibrated_staffing(scenario, targets, shifts=None, *, seed: int = 0, replic
     n_workers = sim.default_workers() if workers is None else max(1, int(workers))
     levels = int(caps.max()) + 1
     with _Models(scenario, targets, caps, n_workers) as models:
-        data = CorrectionData(targets, zones, labels, confidence)
+        data = CorrectionData(targets, zones, labels, confidence, served_by=_served_by(scenario, models))
         reqs = np.minimum(analytic_requirements(scenario, targets, "sipp").to_numpy(np.int64), caps)
         rows: list[dict] = []
         estimates_of: dict[bytes, pd.DataFrame] = {}      # each simulated plan's cell estimates

@@ -141,12 +141,15 @@ class CorrectionData:
     plan; :meth:`correction` gives delta at a plan's staff levels.
     """
 
-    def __init__(self, targets, zones, labels, confidence: float):
+    def __init__(self, targets, zones, labels, confidence: float, served_by: dict | None = None):
         self.targets = tuple(targets)
         self.zones = list(zones)
         self.labels = list(labels)
         self.T = len(self.labels)
         self.confidence = confidence
+        # zone index -> the zone indices whose windows serve its visitors: a zone without
+        # windows has no model (its load is handed to them), so its cells correct theirs
+        self.served_by = {z: list(ys) for z, ys in (served_by or {}).items()}
         # (target text, zone index, period, staff) -> list of (delta_obs, own variance, model variance)
         self.seen: dict[tuple[str, int, int, int], list[tuple[float, float, float]]] = {}
 
@@ -160,17 +163,20 @@ class CorrectionData:
         for target_i, target in enumerate(self.targets):
             rows = estimates[estimates["target"] == str(target)]
             for row in rows.itertuples(index=False):
-                z = zone_index[row.zone]
-                if row.status == "exempt" or z not in model_values:
+                if row.status == "exempt":
                     continue
                 t = period[row.start]
-                model = model_values[z][target_i, t]
-                if np.isnan(model) or np.isnan(row.achieved):
-                    continue
-                n = max(row.visitors * replications, 1.0)
-                own, implied = _model_variance(target.spec, (row.high - row.low) / (2 * quantile), n, model)
-                key = (str(target), z, t, int(plan[z, t]))
-                self.seen.setdefault(key, []).append((float(row.achieved - model), own, implied))
+                cell = zone_index[row.zone]
+                for z in [cell] if cell in model_values else self.served_by.get(cell, []):
+                    if z not in model_values:
+                        continue
+                    model = model_values[z][target_i, t]
+                    if np.isnan(model) or np.isnan(row.achieved):
+                        continue
+                    n = max(row.visitors * replications, 1.0)
+                    own, implied = _model_variance(target.spec, (row.high - row.low) / (2 * quantile), n, model)
+                    key = (str(target), z, t, int(plan[z, t]))
+                    self.seen.setdefault(key, []).append((float(row.achieved - model), own, implied))
 
     def _inflation(self, name: str, z: int) -> float:
         """How much more the zone's estimates vary than the model's binomial variance says

@@ -312,3 +312,29 @@ def test_a_bound_only_master_of_a_model_that_is_not_monotone_solves_once():
     assert answers["bound only"][1] == answers["one solve"][1]
     status, plan, cost, bound = answers["bound only"][0]
     assert bound == answers["one solve"][0][3] and math.isfinite(bound)
+
+
+def test_a_zone_without_windows_corrects_the_model_of_the_pool_that_serves_it():
+    """A pooled layout: the departments keep their queues (where the simulation judges every
+    zone-period) but have no windows, so no model; the pool has windows and a model but
+    almost no visitors of its own. Until 8 Dec nothing the simulation saw reached the pool's
+    model, which stayed uncorrected; the departments' cells now do."""
+    import pandas as pd
+
+    from optimize.model_correction import CorrectionData
+
+    target = parse_targets(TARGET)[0]
+    labels = ["08:30", "09:00"]
+    data = CorrectionData([target], ["a", "b", "pool"], labels, 0.95, served_by={0: [2], 1: [2]})
+    rows = [dict(target=str(target), zone=z, start=p, status=status, achieved=got, low=got - 0.05,
+                 high=got + 0.05, visitors=10.0)
+            for z, got, status in (("a", 0.70, "met"), ("b", 0.74, "met"), ("pool", 1.0, "exempt"))
+            for p in labels]
+    plan = np.array([[0, 0], [0, 0], [4, 5]])
+    data.add(pd.DataFrame(rows), plan, {2: np.array([[0.80, 0.80]])}, 30)
+    assert sorted(data.seen) == [(str(target), 2, 0, 4), (str(target), 2, 1, 5)]
+    deltas = sorted(round(d, 6) for d, _, _ in data.seen[(str(target), 2, 0, 4)])
+    assert deltas == [-0.1, -0.06]                  # each department's estimate against the pool's model
+    alone = CorrectionData([target], ["a", "b", "pool"], labels, 0.95)
+    alone.add(pd.DataFrame(rows), plan, {2: np.array([[0.80, 0.80]])}, 30)
+    assert not alone.seen                           # without the map: blind, as before
