@@ -18,6 +18,9 @@ are reported apart and counted as judged but not as agreeing unless the optimize
 brute force's point answer. ``--twice`` runs a second brute force on other days (seeds from
 5000) and reports how often the two agree: the reference's own precision.
 
+``--diagnose`` adds, per small zone, the optimizer's zone model (raw and corrected) minus the
+brute force at the plan's level and one staff below.
+
 Run from the repository root: ``python3 bench/brute_force_small_zones.py`` (about 300-400 hall
 simulations of 30 days, 8-10 minutes on 2 cores; ``--quick``: at most 60 days, optimizer on 15;
 ``--max-days 720``: about 680 simulations, 17 minutes a brute force).
@@ -131,7 +134,46 @@ def answers(bf: BruteForce, scenario, small, periods, required: float) -> dict:
     return out
 
 
-def main(quick: bool = False, twice: bool = False, adaptive_rounds: int = 0, max_days: int | None = None) -> list[Goal]:
+def diagnose(scenario, plan, small, periods, bf: BruteForce, seed: int, replications: int, adaptive_rounds: int) -> None:
+    """Per small zone, how far the optimizer's zone model (raw and corrected) is from the brute
+    force at the plan's level and one staff below: where a pessimistic model makes it keep
+    one staff too many."""
+    from optimize.calibrated_method import calibrated_staffing
+    from optimize.exact_staffing import ZoneEvaluator
+
+    targets = optimize.parse_targets(TARGET)
+    name = str(targets[0])
+    found = calibrated_staffing(scenario, targets, seed=seed, replications=replications, adaptive_rounds=adaptive_rounds)
+    if not np.array_equal(found.plan.astype(int).to_numpy(), plan.to_numpy()):
+        print("diagnose: calibrated_staffing gave another plan than optimize_staffing; skipped")
+        return
+    demand, zones = optimize.zone_demand(scenario), list(scenario.zone_ids)
+    rows = []
+    for z in small:
+        d = demand[z]
+        ev = ZoneEvaluator(list(d.rates), period_minutes=scenario.period_minutes, mean_service=d.mean_service,
+                           targets=targets, windows=np.full(len(periods), scenario.zone(z).windows),
+                           mean_patience=d.mean_patience, staff_decrease=scenario.staff_decrease)
+        ev.correct({name: found.corrections[name][zones.index(z)]})
+        errors = {0: ([], []), 1: ([], [])}       # steps below the plan -> (raw, corrected) errors
+        base = plan.loc[z].to_numpy(dtype=int)
+        for t, p in enumerate(periods):
+            for step in (0, 1):
+                cell = bf.cells.get((z, p, base[t] - step))
+                if base[t] - step < 0 or cell is None or cell.exempt or cell.visits <= 0:
+                    continue
+                row = base.copy()
+                row[t] -= step
+                errors[step][0].append(ev.values(row)[0, t] - cell.share)
+                errors[step][1].append(ev.corrected(row)[0, t] - cell.share)
+        rows.append([z, f"{d.mean_patience:.0f}"] + [f"{np.mean(errors[s][k]):+.3f}" if errors[s][k] else "-"
+                                                     for s in (0, 1) for k in (0, 1)])
+    print_table("Zone model minus brute force (service level), mean over the zone's periods",
+                ["zone", "patience", "raw at plan", "corrected at plan", "raw one below", "corrected one below"], rows)
+
+
+def main(quick: bool = False, twice: bool = False, adaptive_rounds: int = 0, max_days: int | None = None,
+         diagnosis: bool = False) -> list[Goal]:
     scenario = sim.load_scenario(REFERENCE_HALL)
     max_days = max_days or (60 if quick else MAX_DAYS)
     t0 = time.perf_counter()
@@ -169,6 +211,8 @@ def main(quick: bool = False, twice: bool = False, adaptive_rounds: int = 0, max
           f"({clear_share:.1%}); {bf.simulations} simulations of {CHUNK} days in {seconds:.0f} s")
     goals = [Goal("zones of 1-6 windows: same staffing as brute force", ">= 95% of zone-periods", f"{share:.1%}",
                   share >= 0.95)]
+    if diagnosis:
+        diagnose(scenario, plan, small, periods, bf, 0, 15 if quick else 30, adaptive_rounds)
     if twice:
         other = answers(brute_force(scenario, plan, small, required, SECOND_SEED, max_days), scenario, small,
                         periods, required)
@@ -189,6 +233,8 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="at most 60 days per level, optimizer on 15")
     parser.add_argument("--twice", action="store_true", help="a second brute force on other days: its own precision")
     parser.add_argument("--adaptive-rounds", type=int, default=0, help="the optimizer's adaptive stage (default 0)")
+    parser.add_argument("--diagnose", action="store_true",
+                        help="also the zone models' error against the brute force, at the plan and one below")
     parser.add_argument("--max-days", type=int, default=None,
                         help=f"days per (period, level) at most, in chunks of {CHUNK} (default {MAX_DAYS}; "
                              "more: a more precise reference, fewer ties)")
@@ -196,4 +242,4 @@ if __name__ == "__main__":
     if args.max_days is not None and (args.max_days < CHUNK or args.max_days % CHUNK):
         parser.error(f"--max-days: a multiple of {CHUNK}, got {args.max_days}")
     print(f"Machine: {machine()}\n")
-    print_goals(main(args.quick, args.twice, args.adaptive_rounds, args.max_days), "Brute force")
+    print_goals(main(args.quick, args.twice, args.adaptive_rounds, args.max_days, args.diagnose), "Brute force")
