@@ -131,8 +131,14 @@ def mixed_patience(volumes, patiences) -> float:
     (visitors sent to the wrong zone by the guide desk, kiosk users) lowers the rate a
     little; it does not turn a queue of impatient visitors into one where nobody leaves."""
     total = float(sum(volumes))
-    rate = float(sum(v / p for v, p in zip(volumes, patiences) if v > 0))
+    rate = float(sum(_abandon_rate(v, p) for v, p in zip(volumes, patiences) if v > 0))
     return total / rate if total > 0 and rate > 0 else math.inf
+
+
+def _abandon_rate(volume: float, patience: float) -> float:
+    """*volume* times the abandonment rate of a mean *patience* (infinite for 0: whoever
+    would wait leaves at once, and the mix's mean patience is then 0)."""
+    return volume / patience if patience > 0 else math.inf
 
 
 @dataclass(frozen=True)
@@ -174,7 +180,7 @@ def zone_loads(scenario: Scenario) -> dict[str, ZoneLoad]:
         rates[z] = rates[z] + flow.rates
         work[z] += total * flow.work * speed
         volume[z] += total
-        abandon[z] += total / flow.patience     # 0 for a flow that never abandons
+        abandon[z] += _abandon_rate(total, flow.patience)     # 0 for a flow that never abandons
     servers = {i: [topo.zone_ids.index(y) for y in ys] for i, ys in enumerate(topo.zone_servers().values())}
     hand_off(rates, work, volume, abandon, servers, [z.windows for z in zones], [z.speed for z in zones])
     out = {}

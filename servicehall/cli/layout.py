@@ -15,7 +15,7 @@ from sim.output import json_value
 
 from .commands import summary
 from .errors import UserError
-from .options import at_least_two, nonneg_float, nonneg_int, positive_int, scenario_targets, workers
+from .options import at_least_two, check_queue_models, nonneg_float, nonneg_int, positive_int, scenario_targets, workers
 from .tables import render_table
 
 
@@ -135,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("give --budget-windows or --floor-area with --window-footprint, not both")
     scenario = sim.load_scenario(args.scenario)
     targets = scenario_targets(args, scenario)
+    check_queue_models(args, scenario)
     target = ", ".join(map(str, targets))
     try:
         search = planning.search_layouts(

@@ -31,6 +31,7 @@ from .errors import UserError
 from .executors import open_executor
 from .options import (
     at_least_two,
+    check_queue_models,
     int_within,
     nonneg_float,
     nonneg_int,
@@ -179,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--master-iterations: the roster masters belong to the calibrated method with --shifts, "
                         + (f"got --method {args.method}" if args.method != "calibrated" else "got no --shifts"))
     targets = scenario_targets(args, scenario)
+    check_queue_models(args, scenario)
     shifts = scenario_shifts(args, scenario)
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     with open_executor(args.executor) as executor:

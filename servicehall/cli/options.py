@@ -113,6 +113,20 @@ def scenario_targets(args: argparse.Namespace, scenario):
         raise UserError(f"--target: {exc}" if args.target is not None else f"{args.scenario}: target_wait: {exc}") from None
 
 
+def check_queue_models(args: argparse.Namespace, scenario) -> None:
+    """Raise UserError when the queue models of ``optimize`` cannot describe *scenario*: a
+    service or bundle whose mean patience is 0 (nobody waits at all) makes its zone a loss
+    system, which M/M/s+M models with a positive patience cannot be; the simulation can."""
+    from .errors import UserError
+
+    zero = [f"{kind}[{item.id}].patience" for kind, items in (("services", scenario.services),
+                                                            ("bundles", scenario.bundles))
+            for item in items if item.patience is not None and item.patience.mean == 0]
+    if zero:
+        raise UserError(f"{args.scenario}: {zero[0]}: the optimizer's queue models need a mean patience "
+                        f"above 0 minutes (or none), got 0" + (f"; also {', '.join(zero[1:])}" if zero[1:] else ""))
+
+
 def scenario_shifts(args: argparse.Namespace, scenario):
     """The shift patterns of ``--shifts`` on *scenario*'s period grid and zones, or None without it."""
     if not args.shifts:

@@ -17,7 +17,7 @@ from sim.output import json_value
 from .commands import summary
 from .errors import UserError
 from .executors import open_executor
-from .options import at_least_two, nonneg_int, scenario_shifts, scenario_targets, workers
+from .options import at_least_two, check_queue_models, nonneg_int, scenario_shifts, scenario_targets, workers
 from .tables import render_table
 from .visuals import writing
 
@@ -200,6 +200,8 @@ def run(args: argparse.Namespace) -> int:
     if args.staffing:
         scenario = sim.read_staffing_file(args.staffing, scenario)
     targets = scenario_targets(args, scenario)
+    if args.share is not None:          # the chance-constrained plan uses the queue models
+        check_queue_models(args, scenario)
     shifts = scenario_shifts(args, scenario)
     demands = parse_demand_scenarios(args.demand, scenario)  # every scenario is built and checked here
     progress = args.progress if args.progress is not None else sys.stderr.isatty()

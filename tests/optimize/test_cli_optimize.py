@@ -113,3 +113,24 @@ def test_the_optimizer_effort_options_are_bounded(tmp_path, option, value, messa
     proc = cli("optimize", HALL, option, value, "--out", tmp_path / "plan", check=False)
     assert proc.returncode == 2 and option in proc.stderr and message in proc.stderr, proc.stderr
     assert not (tmp_path / "plan").exists()
+
+
+def test_a_patience_of_zero_minutes_is_refused_by_the_commands_that_use_queue_models(tmp_path):
+    """Visitors who never wait make a zone a loss system: the optimizer's M/M/s+M models (a
+    positive mean patience) cannot describe it. Before 8 Dec this was a traceback (a
+    ValueError deep in the models, then a ZeroDivisionError in sim.flows)."""
+    text = (ROOT / "scenarios" / "examples" / "small_hall.yaml").read_text(encoding="utf-8")
+    assert "patience: {dist: exponential, mean: 60}" in text
+    bad = tmp_path / "never_wait.yaml"
+    bad.write_text(text.replace("patience: {dist: exponential, mean: 60}", "patience: {dist: deterministic, value: 0}"),
+                   encoding="utf-8")
+    for command in (["optimize", bad], ["layout", bad], ["robustness", bad, "--demand", "scale=1.1", "--share", "0.5"]):
+        proc = cli(*command, "--out", tmp_path / "x", check=False)
+        assert proc.returncode == 2, proc.stderr
+        assert "patience: the optimizer's queue models need a mean patience above 0 minutes" in proc.stderr
+        assert "Traceback" not in proc.stderr and not (tmp_path / "x").exists()
+    import sim
+    from sim.flows import mixed_patience, zone_loads
+
+    assert mixed_patience([1.0, 1.0], [0.0, 30.0]) == 0.0
+    assert min(load.mean_patience for load in zone_loads(sim.load_scenario(bad)).values()) == 0.0
