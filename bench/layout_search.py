@@ -17,7 +17,7 @@ from common import REFERENCE_HALL, Goal, machine, print_goals, print_table
 TARGET = "wait<=15@80%"
 
 
-def main(quick: bool = False) -> list[Goal]:
+def main(quick: bool = False, margin: float | None = None) -> list[Goal]:
     import planning
     import sim
 
@@ -29,7 +29,7 @@ def main(quick: bool = False) -> list[Goal]:
     print(f"one simulation-equivalent (30 days of the hall): {equivalent:.2f} s\n")
 
     t0 = time.perf_counter()
-    search = planning.search_layouts(scenario, TARGET, pool_by="floor", speed=1.15, top=1 if quick else 3,
+    search = planning.search_layouts(scenario, TARGET, pool_by="floor", speed=1.15, top=1 if quick else 3, margin=margin,
                                      replications=days, seed=0, progress=True)
     total = time.perf_counter() - t0
     print(f"screen: {search.covered:,} layouts covered ({'exactly' if search.exact else 'greedily in part'}), "
@@ -48,6 +48,8 @@ def main(quick: bool = False) -> list[Goal]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="8 days per evaluation, one candidate")
+    parser.add_argument("--margin", type=float, default=None,
+                        help="the calibrated method's safety in every candidate (default: the layout search's, 1)")
     args = parser.parse_args()
     print(f"Machine: {machine()}\n")
-    print_goals(main(args.quick), "Layout search")
+    print_goals(main(args.quick, args.margin), "Layout search")

@@ -59,6 +59,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--method", default=DEFAULT_METHOD, choices=METHODS,
                    help=f"optimizer method for each candidate (default {DEFAULT_METHOD})")
     p.add_argument("--seed", type=nonneg_int, default=0, help="seed, the same for every candidate (default 0)")
+    p.add_argument("--margin", type=nonneg_float, default=None,
+                   help="calibrated method: posterior standard deviations of safety in every candidate's plan "
+                        "(default 1; 0: the point estimate)")
     p.add_argument("--replications", "-n", type=at_least_two, default=30,
                    help="simulated days per evaluation (default 30)")
     p.add_argument("--workers", type=workers, default=None, help="worker processes (default: all cores)")
@@ -142,7 +145,8 @@ def run(args: argparse.Namespace) -> int:
             scenario, targets, pool_by=args.pool_by, groups=_groups(args.pool_group), speed=args.speed,
             budget_windows=args.budget_windows, floor_area=args.floor_area, window_footprint=args.window_footprint,
             bundles=args.bundles, bundle_reduction=args.bundle_reduction, top=args.top, method=args.method,
-            replications=args.replications, seed=args.seed, workers=args.workers, progress=args.progress)
+            replications=args.replications, seed=args.seed, margin=args.margin, workers=args.workers,
+            progress=args.progress)
     except ValueError as exc:
         if isinstance(exc, sim.InputError):
             raise

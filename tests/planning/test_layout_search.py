@@ -201,6 +201,7 @@ def test_layout_command_writes_a_complete_folder_and_a_loadable_variant(tmp_path
     (["--pool-group", "tax"], "two or more zones"),
     (["--floor-area", "100"], "go together"),
     (["--speed", "0"], "must be > 0"),
+    (["--margin", "-1"], "--margin"),
 ])
 def test_layout_command_rejects_bad_options_with_exit_2(args, message):
     proc = run_cli("layout", str(SMALL), *args, "-n", "2", "--workers", "1", cwd=ROOT)
@@ -213,3 +214,24 @@ def test_layout_command_says_when_no_layout_fits_the_budget():
                    "--workers", "1", cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "no optimized layout fits the budget of 5 windows" in proc.stdout
+
+
+def test_every_candidate_is_optimized_with_the_search_margin(monkeypatch):
+    """The candidates' plans keep DEFAULT_MARGIN posterior deviations of safety unless told:
+    at the point estimate none of the reference hall's candidates held (8 Dec)."""
+    import optimize
+    from planning.layout_search import DEFAULT_MARGIN
+
+    seen = []
+    real = optimize.optimize_staffing
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["margin"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optimize, "optimize_staffing", spy)
+    planning.search_layouts(pair(), PAIR_TARGET, speed=1.0, top=1, replications=4, workers=1)
+    planning.search_layouts(pair(), PAIR_TARGET, speed=1.0, top=1, replications=4, workers=1, margin=0.0)
+    assert DEFAULT_MARGIN == 1.0 and seen == [1.0, 1.0, 0.0, 0.0]
+    proc = run_cli("layout", "--help", cwd=ROOT)
+    assert f"default {DEFAULT_MARGIN:g}; 0: the point estimate" in " ".join(proc.stdout.split())
