@@ -130,9 +130,14 @@ def mixed_patience(volumes, patiences) -> float:
     visitors leave. Infinite only when no flow abandons. A small flow that never abandons
     (visitors sent to the wrong zone by the guide desk, kiosk users) lowers the rate a
     little; it does not turn a queue of impatient visitors into one where nobody leaves."""
-    total = float(sum(volumes))
-    rate = float(sum(_abandon_rate(v, p) for v, p in zip(volumes, patiences) if v > 0))
-    return total / rate if total > 0 and rate > 0 else math.inf
+    return _mean_patience(float(sum(volumes)),
+                          float(sum(_abandon_rate(v, p) for v, p in zip(volumes, patiences) if v > 0)))
+
+
+def _mean_patience(volume: float, abandon: float) -> float:
+    """The mean patience of *volume* visitors whose abandonment rates sum to *abandon*
+    (volume x rate per flow, :func:`_abandon_rate`): infinite when nobody abandons."""
+    return volume / abandon if volume > 0 and abandon > 0 else math.inf
 
 
 def _abandon_rate(volume: float, patience: float) -> float:
@@ -186,6 +191,6 @@ def zone_loads(scenario: Scenario) -> dict[str, ZoneLoad]:
     out = {}
     for z, zone in enumerate(zones):
         mean = work[z] / volume[z] if volume[z] > 0 else 1.0
-        mean_patience = volume[z] / abandon[z] if abandon[z] > 0 else math.inf
-        out[zone.id] = ZoneLoad(zone.id, tuple(float(r) for r in rates[z]), float(mean), float(mean_patience))
+        out[zone.id] = ZoneLoad(zone.id, tuple(float(r) for r in rates[z]), float(mean),
+                                _mean_patience(volume[z], abandon[z]))
     return out
